@@ -1,0 +1,35 @@
+import { App, Chart, Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+import { ClusterSecurity, CockroachCluster, PodAntiAffinity, TopologySpread } from '../lib';
+import { RestrictedNamespaceChart } from './namespace';
+
+/** Namespace of the minikube profile. */
+export const MINIKUBE_NAMESPACE = 'cockroachdb';
+
+/**
+ * The book's minikube deployment: three insecure nodes of 1 CPU and 1 GiB on the single minikube node,
+ * 5 GiB volumes on the `standard` StorageClass, and the init Job.
+ */
+export class MinikubeChart extends Chart {
+  public readonly cluster: CockroachCluster;
+
+  constructor(app: App, id = 'cockroachdb') {
+    super(app, id, { namespace: MINIKUBE_NAMESPACE, disableResourceNameHashes: true });
+    this.addDependency(new RestrictedNamespaceChart(app, 'namespace', MINIKUBE_NAMESPACE));
+
+    this.cluster = new CockroachCluster(this, 'crdb', {
+      security: ClusterSecurity.insecure(),
+      replicas: 3,
+      resources: {
+        cpu: { request: Cpu.units(1), limit: Cpu.units(1) },
+        memory: { request: Size.gibibytes(1), limit: Size.gibibytes(1) },
+      },
+      storage: { size: Size.gibibytes(5), storageClassName: 'standard' },
+      placement: {
+        antiAffinity: PodAntiAffinity.none(),
+        topologySpread: TopologySpread.none(),
+        nodeSelector: { 'kubernetes.io/hostname': 'minikube' },
+      },
+    });
+  }
+}

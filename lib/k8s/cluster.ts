@@ -1,0 +1,600 @@
+import { Chart, Duration, Size } from 'cdk8s';
+import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { CockroachInitJob, InitJobOptions } from './init-job';
+import { Locality } from './locality';
+import { MEMORY_BUDGET_FRACTION, MemoryAllocation } from './memory';
+import { HOSTNAME_TOPOLOGY_KEY, PlacementOptions, PodAntiAffinity, TopologySpread, ZONE_TOPOLOGY_KEY } from './placement';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './private/pod-security';
+import { bytesToQuantity, cpuToMillis, describeBytes, GIB, sizeToBytes } from './private/units';
+import {
+  checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabelKey, checkLabelValue, checkRules, reject,
+} from './private/validate';
+import { ClusterSecurity } from './security';
+import { DATA_MOUNT_PATH, DATA_VOLUME_NAME, PvcRetention, StorageOptions } from './storage';
+import { CockroachDbVersion } from './version';
+
+/** Properties of {@link CockroachCluster}. */
+export interface CockroachClusterProps {
+  /**
+   * How connections are secured. Explicit on purpose: `ClusterSecurity.insecure()` is for local
+   * development only.
+   */
+  readonly security: ClusterSecurity;
+
+  /**
+   * Base name of every object (StatefulSet `<name>`, Services `<name>` and `<name>-public`, PDB
+   * `<name>-budget`). A DNS-1123 label of at most 40 characters. It is part of every pod, volume and DNS
+   * name: changing it later creates a new, empty cluster.
+   * @default - the construct id
+   */
+  readonly name?: string;
+
+  /**
+   * CockroachDB release.
+   * @default CockroachDbVersion.LATEST
+   */
+  readonly version?: CockroachDbVersion;
+
+  /**
+   * Image repository, for a registry mirror. The tag always comes from `version`.
+   * @default 'cockroachdb/cockroach'
+   */
+  readonly imageRepository?: string;
+
+  /**
+   * Number of CockroachDB nodes: 1 (a single-node development cluster, under-replicated) or 3 and more.
+   * Lowering it on a live cluster drops a node without decommissioning it: see the README's scaling runbook.
+   * @default 3
+   */
+  readonly replicas?: number;
+
+  /**
+   * CPU and memory of each CockroachDB container. A memory limit is required (CockroachDB sizes its cache
+   * from it); a request left out equals its limit, so pods get the Guaranteed QoS class.
+   * @default - 2 CPU and 8 GiB, requests equal to limits
+   * @see https://www.cockroachlabs.com/docs/stable/recommended-production-settings#hardware
+   */
+  readonly resources?: ContainerResources;
+
+  /**
+   * Storage engine cache (`--cache`), rendered as an absolute size computed from the memory limit.
+   * @default MemoryAllocation.fraction(0.25)
+   */
+  readonly cache?: MemoryAllocation;
+
+  /**
+   * SQL memory pool (`--max-sql-memory`), rendered as an absolute size computed from the memory limit.
+   * (2 × maxSqlMemory) + cache must not exceed 80 % of the memory limit.
+   * @default MemoryAllocation.fraction(0.25)
+   */
+  readonly maxSqlMemory?: MemoryAllocation;
+
+  /**
+   * Per-pod persistent volumes.
+   * @default - 100 GiB on the default StorageClass, retained on delete and scale-down
+   */
+  readonly storage?: StorageOptions;
+
+  /**
+   * How long Kubernetes waits for a node to drain on shutdown before killing it. At least 300 seconds
+   * (CockroachDB's guidance).
+   * @default Duration.seconds(300)
+   */
+  readonly terminationGracePeriod?: Duration;
+
+  /**
+   * Where pods may run.
+   * @default - preferred anti-affinity per host, best-effort spread across zones
+   */
+  readonly placement?: PlacementOptions;
+
+  /**
+   * A static `--locality` for every node.
+   * @default - no locality
+   */
+  readonly locality?: Locality;
+
+  /**
+   * `--cluster-name`: nodes refuse to join a cluster with another name, which guards against a node
+   * joining the wrong cluster.
+   * @default - no cluster name
+   */
+  readonly clusterName?: string;
+
+  /**
+   * The Kubernetes cluster's DNS domain.
+   * @default 'cluster.local'
+   */
+  readonly clusterDomain?: string;
+
+  /**
+   * Annotations of the pods' ServiceAccount (for example `iam.gke.io/gcp-service-account` for Workload
+   * Identity).
+   * @default - none
+   */
+  readonly serviceAccountAnnotations?: { readonly [key: string]: string };
+
+  /**
+   * The Job that runs `cockroach init`.
+   * @default - enabled, kept one hour after it finishes, ten-minute deadline
+   */
+  readonly init?: InitJobOptions;
+}
+
+/** Port for SQL clients and traffic between nodes. */
+export const SQL_PORT = 26257;
+/** Port of the DB Console and the HTTP API (health, metrics). */
+export const HTTP_PORT = 8080;
+/** Number of pods named in `--join`: always the first three, so that scaling never changes the flag. */
+const JOIN_SEEDS = 3;
+/** Longest `name`: leaves room for suffixes such as `-init-<10-character digest>` within 63 characters. */
+const MAX_NAME_LENGTH = 40;
+const MIN_GRACE_SECONDS = 300;
+const MIN_STORAGE_BYTES = GIB;
+const IMAGE_REPOSITORY = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
+const CLUSTER_NAME = /^[a-zA-Z](?:[-a-zA-Z0-9._]{0,254}[a-zA-Z0-9])?$/;
+
+/**
+ * A CockroachDB cluster on Kubernetes: a StatefulSet with one volume per pod, its discovery and public
+ * Services, a PodDisruptionBudget, a ServiceAccount and the Job that initializes the cluster.
+ *
+ * Object names come from `name` (the construct id by default) and the chart's namespace, never from a
+ * hash of the construct path, so pods, volumes and DNS names survive refactoring of the app.
+ */
+export class CockroachCluster extends Construct {
+  /** Base name of the objects. */
+  public readonly name: string;
+  /** Namespace of every object: the chart's, or `default`. */
+  public readonly namespace: string;
+  /** The Kubernetes cluster's DNS domain. */
+  public readonly clusterDomain: string;
+  /** Number of nodes. */
+  public readonly replicas: number;
+  /** How connections are secured. */
+  public readonly security: ClusterSecurity;
+  /** The CockroachDB release. */
+  public readonly version: CockroachDbVersion;
+  /** The full image reference, e.g. `cockroachdb/cockroach:v26.2.1`. */
+  public readonly image: string;
+  /** SQL port (26257). */
+  public readonly sqlPort = SQL_PORT;
+  /** DB Console port (8080). */
+  public readonly httpPort = HTTP_PORT;
+  /** Container memory limit, in bytes. */
+  public readonly memoryLimitBytes: number;
+  /** `--cache`, in MiB, as rendered. */
+  public readonly cacheMebibytes: number;
+  /** `--max-sql-memory`, in MiB, as rendered. */
+  public readonly maxSqlMemoryMebibytes: number;
+
+  /** The StatefulSet (escape hatch). */
+  public readonly statefulSet: k8s.KubeStatefulSet;
+  /** The headless Service that gives each pod a stable DNS name (escape hatch). */
+  public readonly discoveryService: k8s.KubeService;
+  /** The ClusterIP Service that clients connect to (escape hatch). */
+  public readonly publicService: k8s.KubeService;
+  /** The PodDisruptionBudget (escape hatch). */
+  public readonly podDisruptionBudget: k8s.KubePodDisruptionBudget;
+  /** The pods' ServiceAccount (escape hatch). */
+  public readonly serviceAccount: k8s.KubeServiceAccount;
+  /** The Job that runs `cockroach init`, unless disabled. */
+  public readonly initJob?: CockroachInitJob;
+
+  constructor(scope: Construct, id: string, props: CockroachClusterProps) {
+    super(scope, id);
+    if (!props || !props.security) {
+      reject(this, 'security', props?.security,
+        'choose how connections are secured, e.g. `security: ClusterSecurity.insecure()` for local development');
+    }
+    this.security = props.security;
+
+    this.name = props.name ?? id;
+    checkDnsLabel(this, 'name', this.name, MAX_NAME_LENGTH);
+    this.namespace = Chart.of(this).namespace ?? 'default';
+    checkDnsLabel(this, 'namespace (of the chart)', this.namespace);
+    this.clusterDomain = props.clusterDomain ?? 'cluster.local';
+    checkDnsSubdomain(this, 'clusterDomain', this.clusterDomain);
+
+    this.replicas = props.replicas ?? 3;
+    if (typeof this.replicas !== 'number' || !Number.isInteger(this.replicas) || this.replicas < 1 || this.replicas === 2) {
+      reject(this, 'replicas', this.replicas,
+        'expected 1 (a single-node development cluster) or an integer ≥ 3: two nodes cannot keep a majority when one fails');
+    }
+
+    this.version = props.version ?? CockroachDbVersion.LATEST;
+    if (!this.version.isWellFormed) {
+      reject(this, 'version', this.version.tag, 'expected an exact release tag such as "v26.2.1" or "v26.1.0-rc.1"');
+    }
+    const repository = props.imageRepository ?? 'cockroachdb/cockroach';
+    if (!IMAGE_REPOSITORY.test(repository)) {
+      reject(this, 'imageRepository', repository, 'expected an image repository without tag, e.g. "cockroachdb/cockroach" or "registry.example.com:5000/mirror/cockroach"');
+    }
+    this.image = `${repository}:${this.version.tag}`;
+
+    const resources = this.resolveResources(props.resources);
+    this.memoryLimitBytes = resources.memoryLimitBytes;
+    const sizes = this.resolveMemorySizes(props.cache, props.maxSqlMemory);
+    this.cacheMebibytes = sizes.cache;
+    this.maxSqlMemoryMebibytes = sizes.maxSql;
+
+    const storage = this.resolveStorage(props.storage);
+    const grace = this.resolveGracePeriod(props.terminationGracePeriod);
+    const placement = this.resolvePlacement(props.placement ?? {});
+
+    if (props.locality && !props.locality.isWellFormed) {
+      reject(this, 'locality', props.locality.value, 'expected comma-separated key=value tiers, e.g. "region=europe-west1,zone=europe-west1-b"');
+    }
+    if (props.clusterName !== undefined && !CLUSTER_NAME.test(props.clusterName)) {
+      reject(this, 'clusterName', props.clusterName, 'expected 1 to 256 letters, digits, \'-\', \'_\' or \'.\', starting with a letter and ending with a letter or digit');
+    }
+    for (const key of Object.keys(props.serviceAccountAnnotations ?? {})) {
+      checkLabelKey(this, 'serviceAccountAnnotations', key);
+    }
+
+    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: {
+        name: this.serviceAccountName,
+        namespace: this.namespace,
+        labels: this.labels,
+        annotations: props.serviceAccountAnnotations ? { ...props.serviceAccountAnnotations } : undefined,
+      },
+      automountServiceAccountToken: false,
+    });
+
+    this.discoveryService = new k8s.KubeService(this, 'DiscoveryService', {
+      metadata: {
+        name: this.discoveryServiceName,
+        namespace: this.namespace,
+        labels: this.labels,
+        annotations: {
+          'prometheus.io/scrape': 'true',
+          'prometheus.io/path': '_status/vars',
+          'prometheus.io/port': String(HTTP_PORT),
+        },
+      },
+      spec: {
+        clusterIp: 'None',
+        // Pods must find each other before they are ready, or a new cluster could never form.
+        publishNotReadyAddresses: true,
+        selector: this.selectorLabels,
+        ports: this.servicePorts(),
+      },
+    });
+
+    this.publicService = new k8s.KubeService(this, 'PublicService', {
+      metadata: { name: this.publicServiceName, namespace: this.namespace, labels: this.labels },
+      spec: { type: 'ClusterIP', selector: this.selectorLabels, ports: this.servicePorts() },
+    });
+
+    this.podDisruptionBudget = new k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
+      metadata: { name: `${this.name}-budget`, namespace: this.namespace, labels: this.labels },
+      spec: {
+        maxUnavailable: k8s.IntOrString.fromNumber(1),
+        selector: { matchLabels: this.selectorLabels },
+      },
+    });
+
+    this.statefulSet = new k8s.KubeStatefulSet(this, 'StatefulSet', {
+      metadata: { name: this.name, namespace: this.namespace, labels: this.labels },
+      spec: {
+        serviceName: this.discoveryServiceName,
+        replicas: this.replicas,
+        selector: { matchLabels: this.selectorLabels },
+        podManagementPolicy: 'Parallel',
+        updateStrategy: { type: 'RollingUpdate' },
+        persistentVolumeClaimRetentionPolicy: { whenDeleted: storage.whenDeleted, whenScaled: storage.whenScaled },
+        template: {
+          metadata: { labels: this.podLabels },
+          spec: {
+            serviceAccountName: this.serviceAccountName,
+            automountServiceAccountToken: false,
+            terminationGracePeriodSeconds: grace,
+            securityContext: restrictedPodSecurityContext(),
+            ...placement,
+            containers: [{
+              name: 'cockroachdb',
+              image: this.image,
+              imagePullPolicy: 'IfNotPresent',
+              command: ['/cockroach/cockroach'],
+              args: this.startArgs(props),
+              env: this.startEnv(resources.hasCpuLimit),
+              ports: [
+                { name: 'sql', containerPort: SQL_PORT, protocol: 'TCP' },
+                { name: 'http', containerPort: HTTP_PORT, protocol: 'TCP' },
+              ],
+              resources: resources.rendered,
+              securityContext: restrictedContainerSecurityContext(),
+              startupProbe: this.probe('/health', { periodSeconds: 10, failureThreshold: 30 }),
+              livenessProbe: this.probe('/health', { periodSeconds: 10, failureThreshold: 3 }),
+              readinessProbe: this.probe('/health?ready=1', { periodSeconds: 5, failureThreshold: 2 }),
+              volumeMounts: [{ name: DATA_VOLUME_NAME, mountPath: DATA_MOUNT_PATH }],
+            }],
+          },
+        },
+        volumeClaimTemplates: [{
+          // Labels here are immutable once the StatefulSet exists: only the stable selector labels.
+          metadata: { name: DATA_VOLUME_NAME, labels: this.selectorLabels },
+          spec: {
+            accessModes: ['ReadWriteOnce'],
+            storageClassName: storage.storageClassName,
+            volumeMode: 'Filesystem',
+            resources: { requests: { storage: k8s.Quantity.fromString(bytesToQuantity(storage.bytes)) } },
+          },
+        }],
+      },
+    });
+
+    if (props.init?.enabled ?? true) {
+      this.initJob = new CockroachInitJob(this, 'Init', { ...props.init, cluster: this });
+    }
+  }
+
+  /** Name of the headless Service (also the StatefulSet's `serviceName`). */
+  public get discoveryServiceName(): string {
+    return this.name;
+  }
+
+  /** Name of the client-facing Service. */
+  public get publicServiceName(): string {
+    return `${this.name}-public`;
+  }
+
+  /** Fully qualified DNS name of the client-facing Service, e.g. `crdb-public.db.svc.cluster.local`. */
+  public get publicHost(): string {
+    return `${this.publicServiceName}.${this.namespace}.svc.${this.clusterDomain}`;
+  }
+
+  /** Name of the pods' ServiceAccount. */
+  public get serviceAccountName(): string {
+    return this.name;
+  }
+
+  /** Stable DNS name of one pod, e.g. `crdb-0.crdb.db.svc.cluster.local`. */
+  public podDnsName(ordinal: number): string {
+    checkInteger(this, 'podDnsName(ordinal)', ordinal, 0);
+    return `${this.name}-${ordinal}.${this.discoveryServiceName}.${this.namespace}.svc.${this.clusterDomain}`;
+  }
+
+  /** Stable DNS names of every pod, in ordinal order. */
+  public get podDnsNames(): string[] {
+    return Array.from({ length: this.replicas }, (_, i) => this.podDnsName(i));
+  }
+
+  /** The `--join` addresses: the first three pods, whatever the replica count. */
+  public get joinAddresses(): string[] {
+    return Array.from({ length: JOIN_SEEDS }, (_, i) => `${this.podDnsName(i)}:${SQL_PORT}`);
+  }
+
+  /** Labels that select this cluster's CockroachDB pods (StatefulSet selector, Services, PDB). */
+  public get selectorLabels(): { [key: string]: string } {
+    return {
+      'app.kubernetes.io/name': 'cockroachdb',
+      'app.kubernetes.io/instance': this.name,
+      'app.kubernetes.io/component': 'database',
+    };
+  }
+
+  /** Labels of every object of this cluster. */
+  public get labels(): { [key: string]: string } {
+    return { ...this.selectorLabels, 'app.kubernetes.io/managed-by': 'cdk8s' };
+  }
+
+  /**
+   * Labels of the pods of a Job that belongs to this cluster (never matched by the StatefulSet selector).
+   * @internal
+   */
+  public _jobLabels(component: string): { [key: string]: string } {
+    return { ...this.labels, 'app.kubernetes.io/component': component };
+  }
+
+  private get podLabels(): { [key: string]: string } {
+    return { ...this.labels, 'app.kubernetes.io/version': this.version.tag };
+  }
+
+  private servicePorts(): k8s.ServicePort[] {
+    return [
+      { name: 'sql', port: SQL_PORT, targetPort: k8s.IntOrString.fromString('sql'), protocol: 'TCP' },
+      { name: 'http', port: HTTP_PORT, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' },
+    ];
+  }
+
+  private startArgs(props: CockroachClusterProps): string[] {
+    // Kubernetes substitutes $(POD_NAME) from the container's env: no shell is needed, and cockroach
+    // runs as PID 1 and receives SIGTERM directly.
+    return [
+      'start',
+      `--join=${this.joinAddresses.join(',')}`,
+      ...(props.clusterName ? [`--cluster-name=${props.clusterName}`] : []),
+      `--advertise-host=$(POD_NAME).${this.discoveryServiceName}.${this.namespace}.svc.${this.clusterDomain}`,
+      ...this.security._connectionFlags(),
+      `--http-port=${HTTP_PORT}`,
+      `--port=${SQL_PORT}`,
+      `--store=path=${DATA_MOUNT_PATH}`,
+      `--cache=${this.cacheMebibytes}MiB`,
+      `--max-sql-memory=${this.maxSqlMemoryMebibytes}MiB`,
+      ...(props.locality ? [`--locality=${props.locality.value}`] : []),
+      '--logtostderr=INFO',
+    ];
+  }
+
+  private startEnv(hasCpuLimit: boolean): k8s.EnvVar[] {
+    return [
+      { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+      // Go would otherwise size its scheduler to the node's cores, not the pod's CPU limit.
+      ...(hasCpuLimit
+        ? [{
+          name: 'GOMAXPROCS',
+          valueFrom: { resourceFieldRef: { resource: 'limits.cpu', divisor: k8s.Quantity.fromString('1') } },
+        }]
+        : []),
+      // Transparent huge pages waste memory in CockroachDB's allocator.
+      { name: 'GODEBUG', value: 'disablethp=1' },
+    ];
+  }
+
+  private probe(path: string, timing: { periodSeconds: number; failureThreshold: number }): k8s.Probe {
+    return {
+      httpGet: { path, port: k8s.IntOrString.fromString('http'), scheme: this.security.isSecure ? 'HTTPS' : 'HTTP' },
+      periodSeconds: timing.periodSeconds,
+      failureThreshold: timing.failureThreshold,
+      timeoutSeconds: 5,
+    };
+  }
+
+  private resolveResources(input: ContainerResources | undefined) {
+    const cpu = input ? input.cpu : { limit: Cpu.units(2) };
+    const memory = input ? input.memory : { limit: Size.gibibytes(8) };
+
+    const memoryLimit = memory?.limit;
+    if (!memoryLimit) {
+      reject(this, 'resources.memory.limit', memoryLimit,
+        'a memory limit is required: CockroachDB cannot see its pod\'s limit and would size its cache from the node\'s memory, then be OOM-killed. Set e.g. `memory: { limit: Size.gibibytes(8) }`');
+    }
+    const limitBytes = sizeToBytes(memoryLimit);
+    if (Number.isNaN(limitBytes) || limitBytes <= 0) {
+      reject(this, 'resources.memory.limit', memoryLimit.asString(), 'expected a positive, finite whole number of bytes');
+    }
+    const requestBytes = memory?.request ? sizeToBytes(memory.request) : limitBytes;
+    if (Number.isNaN(requestBytes) || requestBytes <= 0 || requestBytes > limitBytes) {
+      reject(this, 'resources.memory.request', memory?.request?.asString(),
+        `expected a positive size no larger than the limit (${memoryLimit.asString()})`);
+    }
+
+    const cpuLimit = cpu?.limit;
+    const cpuRequest = cpu?.request ?? cpuLimit;
+    const cpuLimitMillis = cpuLimit ? cpuToMillis(cpuLimit) : undefined;
+    const cpuRequestMillis = cpuRequest ? cpuToMillis(cpuRequest) : undefined;
+    if (cpuLimitMillis !== undefined && !(cpuLimitMillis > 0)) {
+      reject(this, 'resources.cpu.limit', cpuLimit!.amount, 'expected a positive CPU amount, e.g. Cpu.units(2) or Cpu.millis(500)');
+    }
+    if (cpuRequestMillis !== undefined && !(cpuRequestMillis > 0)) {
+      reject(this, 'resources.cpu.request', cpuRequest!.amount, 'expected a positive CPU amount, e.g. Cpu.units(2) or Cpu.millis(500)');
+    }
+    if (cpuLimitMillis !== undefined && cpuRequestMillis !== undefined && cpuRequestMillis > cpuLimitMillis) {
+      reject(this, 'resources.cpu.request', cpuRequest!.amount, `expected no more than the limit (${cpuLimit!.amount})`);
+    }
+
+    const requests: { [key: string]: k8s.Quantity } = { memory: k8s.Quantity.fromString(bytesToQuantity(requestBytes)) };
+    const limits: { [key: string]: k8s.Quantity } = { memory: k8s.Quantity.fromString(bytesToQuantity(limitBytes)) };
+    if (cpuRequest) requests.cpu = k8s.Quantity.fromString(cpuRequest.amount);
+    if (cpuLimit) limits.cpu = k8s.Quantity.fromString(cpuLimit.amount);
+    return {
+      memoryLimitBytes: limitBytes,
+      hasCpuLimit: cpuLimit !== undefined,
+      rendered: { requests, limits } as k8s.ResourceRequirements,
+    };
+  }
+
+  private resolveMemorySizes(cacheInput: MemoryAllocation | undefined, sqlInput: MemoryAllocation | undefined) {
+    const cache = cacheInput ?? MemoryAllocation.fraction(0.25);
+    const maxSql = sqlInput ?? MemoryAllocation.fraction(0.25);
+    for (const [prop, allocation] of [['cache', cache], ['maxSqlMemory', maxSql]] as const) {
+      const problem = allocation._problem();
+      if (problem) reject(this, prop, allocation.toString(), problem);
+    }
+    const limit = this.memoryLimitBytes;
+    const cacheMiB = cache._mebibytes(limit);
+    const sqlMiB = maxSql._mebibytes(limit);
+    const usedMiB = 2 * sqlMiB + cacheMiB;
+    const budgetBytes = limit * MEMORY_BUDGET_FRACTION;
+    checkRules(this, [
+      {
+        props: 'cache, maxSqlMemory',
+        violated: cacheMiB < 1 || sqlMiB < 1,
+        message: `cache (${cache} → ${cacheMiB} MiB) and maxSqlMemory (${maxSql} → ${sqlMiB} MiB) must each be at least 1 MiB; raise them or resources.memory.limit (${describeBytes(limit)})`,
+      },
+      {
+        props: 'cache, maxSqlMemory, resources.memory.limit',
+        violated: usedMiB * 1024 * 1024 > budgetBytes,
+        message: `(2 × maxSqlMemory) + cache must not exceed 80% of the memory limit: 2 × ${sqlMiB} MiB (maxSqlMemory ${maxSql}) + ${cacheMiB} MiB (cache ${cache}) = ${usedMiB} MiB > ${describeBytes(budgetBytes)} (80% of resources.memory.limit ${describeBytes(limit)}). Lower cache or maxSqlMemory (e.g. 0.25 each), or raise resources.memory.limit`,
+      },
+    ]);
+    return { cache: cacheMiB, maxSql: sqlMiB };
+  }
+
+  private resolveStorage(input: StorageOptions | undefined) {
+    const size = input?.size ?? Size.gibibytes(100);
+    const bytes = sizeToBytes(size);
+    if (Number.isNaN(bytes)) {
+      reject(this, 'storage.size', size.asString(), 'expected a finite whole number of bytes, at least 1Gi');
+    }
+    if (bytes < MIN_STORAGE_BYTES) {
+      reject(this, 'storage.size', size.asString(), 'expected at least 1Gi: a CockroachDB store needs room for its data, logs and temporary files');
+    }
+    if (input?.storageClassName !== undefined) checkDnsSubdomain(this, 'storage.storageClassName', input.storageClassName);
+    for (const [prop, value] of [['storage.whenDeleted', input?.whenDeleted], ['storage.whenScaled', input?.whenScaled]] as const) {
+      if (value !== undefined && !Object.values(PvcRetention).includes(value)) {
+        reject(this, prop, value, 'expected PvcRetention.RETAIN or PvcRetention.DELETE');
+      }
+    }
+    return {
+      bytes,
+      storageClassName: input?.storageClassName,
+      whenDeleted: input?.whenDeleted ?? PvcRetention.RETAIN,
+      whenScaled: input?.whenScaled ?? PvcRetention.RETAIN,
+    };
+  }
+
+  private resolveGracePeriod(input: Duration | undefined): number {
+    const seconds = (input ?? Duration.seconds(MIN_GRACE_SECONDS)).toSeconds();
+    if (!Number.isInteger(seconds) || seconds < MIN_GRACE_SECONDS) {
+      reject(this, 'terminationGracePeriod', `${seconds}s`,
+        `expected a whole number of seconds ≥ ${MIN_GRACE_SECONDS}: a node needs that long to drain its leases and SQL connections`);
+    }
+    return seconds;
+  }
+
+  private resolvePlacement(input: PlacementOptions): Partial<k8s.PodSpec> {
+    const antiAffinity = input.antiAffinity ?? PodAntiAffinity.preferred();
+    const spread = input.topologySpread ?? TopologySpread.acrossZones();
+    const nodeSelector = input.nodeSelector ?? {};
+
+    if (antiAffinity.mode === 'preferred') checkInteger(this, 'placement.antiAffinity (weight)', antiAffinity.weight, 1, 100);
+    if (antiAffinity.mode !== 'none') checkLabelKey(this, 'placement.antiAffinity (topologyKey)', antiAffinity.topologyKey);
+    if (spread.enabled) checkInteger(this, 'placement.topologySpread (maxSkew)', spread.maxSkew, 1);
+    for (const [key, value] of Object.entries(nodeSelector)) {
+      checkLabelKey(this, 'placement.nodeSelector', key);
+      checkLabelValue(this, `placement.nodeSelector["${key}"]`, value);
+    }
+    if (input.priorityClassName !== undefined) checkDnsSubdomain(this, 'placement.priorityClassName', input.priorityClassName);
+
+    // A node selector on the host name (or on the anti-affinity key itself) leaves one failure domain,
+    // where required anti-affinity lets only one pod run.
+    const pinnedKeys = Object.keys(nodeSelector);
+    const pinnedKey = [antiAffinity.topologyKey, HOSTNAME_TOPOLOGY_KEY].find((k) => pinnedKeys.includes(k));
+    checkRules(this, [
+      {
+        props: 'placement.antiAffinity, placement.nodeSelector',
+        violated: antiAffinity.mode === 'required' && pinnedKey !== undefined && this.replicas > 1,
+        message: `received PodAntiAffinity.required("${antiAffinity.topologyKey}") with nodeSelector ${pinnedKey}=${JSON.stringify(nodeSelector[pinnedKey ?? ''])}: the selector leaves a single "${antiAffinity.topologyKey}" domain, so only one of the ${this.replicas} pods could ever be scheduled. Use PodAntiAffinity.none() or preferred(), or remove that nodeSelector entry`,
+      },
+    ]);
+
+    const matchLabels = this.selectorLabels;
+    const affinity: k8s.Affinity | undefined = antiAffinity.mode === 'none' ? undefined : {
+      podAntiAffinity: antiAffinity.mode === 'required'
+        ? { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels }, topologyKey: antiAffinity.topologyKey }] }
+        : {
+          preferredDuringSchedulingIgnoredDuringExecution: [{
+            weight: antiAffinity.weight,
+            podAffinityTerm: { labelSelector: { matchLabels }, topologyKey: antiAffinity.topologyKey },
+          }],
+        },
+    };
+    return {
+      affinity,
+      topologySpreadConstraints: spread.enabled
+        ? [{
+          maxSkew: spread.maxSkew,
+          topologyKey: ZONE_TOPOLOGY_KEY,
+          whenUnsatisfiable: spread.required ? 'DoNotSchedule' : 'ScheduleAnyway',
+          labelSelector: { matchLabels },
+        }]
+        : undefined,
+      nodeSelector: pinnedKeys.length > 0 ? { ...nodeSelector } : undefined,
+      tolerations: input.tolerations && input.tolerations.length > 0 ? input.tolerations.map((t) => t._toKube()) : undefined,
+      priorityClassName: input.priorityClassName,
+    };
+  }
+}

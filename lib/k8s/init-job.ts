@@ -1,0 +1,98 @@
+import { Duration } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import type { CockroachCluster } from './cluster';
+import { renderClusterJob } from './private/job';
+import { checkInteger } from './private/validate';
+
+/** Options of the Job that runs `cockroach init` once the pods are up. */
+export interface InitJobOptions {
+  /**
+   * Create the init Job. Turn it off only when something else initializes the cluster.
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * How long a finished Job (and its pod and logs) is kept before Kubernetes deletes it.
+   * @default Duration.hours(1)
+   */
+  readonly ttlAfterFinished?: Duration;
+  /**
+   * How long the Job keeps trying before it fails (`activeDeadlineSeconds`). Pods need time to get
+   * their volumes and start, so keep it generous.
+   * @default Duration.minutes(10)
+   */
+  readonly timeout?: Duration;
+}
+
+/** Properties of {@link CockroachInitJob}. */
+export interface CockroachInitJobProps extends InitJobOptions {
+  /** The cluster to initialize. */
+  readonly cluster: CockroachCluster;
+}
+
+/** Seconds between two `cockroach init` attempts. */
+const RETRY_INTERVAL_SECONDS = 5;
+/** Upper bound of one attempt, so a hung connection cannot eat the whole deadline. */
+const ATTEMPT_TIMEOUT_SECONDS = 30;
+
+/**
+ * A Job that initializes a new cluster with `cockroach init` against pod 0.
+ *
+ * It succeeds on a fresh cluster ("Cluster successfully initialized") and on one that is already
+ * initialized, retries every few seconds while the pods start, and gives up after a bounded number of
+ * attempts. Its name carries a digest of its spec, so re-applying the same manifests is a no-op and a
+ * changed Job runs again.
+ */
+export class CockroachInitJob extends Construct {
+  /** The Job (escape hatch). */
+  public readonly job: k8s.KubeJob;
+  /** Number of `cockroach init` attempts before the Job fails. */
+  public readonly attempts: number;
+
+  constructor(scope: Construct, id: string, props: CockroachInitJobProps) {
+    super(scope, id);
+    const cluster = props.cluster;
+    const timeout = props.timeout ?? Duration.minutes(10);
+    const ttl = props.ttlAfterFinished ?? Duration.hours(1);
+    checkInteger(this, 'init.timeout (seconds)', timeout.toSeconds(), 60, 86400);
+    checkInteger(this, 'init.ttlAfterFinished (seconds)', ttl.toSeconds(), 0, 30 * 86400);
+
+    this.attempts = Math.max(1, Math.floor(timeout.toSeconds() / (RETRY_INTERVAL_SECONDS + 1)));
+    const flags = [...cluster.security._connectionFlags(), `--host=${cluster.podDnsName(0)}:${cluster.sqlPort}`];
+
+    this.job = renderClusterJob(this, 'Resource', {
+      baseName: `${cluster.name}-init`,
+      namespace: cluster.namespace,
+      labels: cluster._jobLabels('init'),
+      image: cluster.image,
+      script: initScript(flags, this.attempts),
+      serviceAccountName: cluster.serviceAccountName,
+      ttlAfterFinished: ttl,
+      deadline: timeout,
+      backoffLimit: 3,
+      resources: {
+        requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('128Mi') },
+        limits: { memory: k8s.Quantity.fromString('128Mi') },
+      },
+    });
+  }
+}
+
+function initScript(flags: string[], attempts: number): string {
+  return [
+    'set -u',
+    `for attempt in $(seq 1 ${attempts}); do`,
+    `  output=$(timeout ${ATTEMPT_TIMEOUT_SECONDS} /cockroach/cockroach init ${flags.join(' ')} 2>&1)`,
+    '  status=$?',
+    '  echo "attempt ${attempt}: ${output}"',
+    '  if [ "${status}" -eq 0 ]; then echo "cluster initialized"; exit 0; fi',
+    '  case "${output}" in',
+    '    *"cluster has already been initialized"*) echo "cluster already initialized: nothing to do"; exit 0 ;;',
+    '  esac',
+    `  sleep ${RETRY_INTERVAL_SECONDS}`,
+    'done',
+    `echo "cluster not initialized after ${attempts} attempts" >&2`,
+    'exit 1',
+  ].join('\n');
+}

@@ -1,0 +1,87 @@
+import { IConstruct } from 'constructs';
+import { CockroachConfigError } from '../errors';
+
+/** Renders a received value for an error message: strings quoted, objects as JSON. */
+export function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === undefined || value === null) {
+    return String(value);
+  }
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** Throws the library's error with the standard "received X; allowed Y" wording. */
+export function reject(scope: IConstruct, prop: string, value: unknown, allowed: string): never {
+  throw new CockroachConfigError(scope, prop, `received ${show(value)}; ${allowed}`);
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** A DNS-1123 label (RFC 1123): what Kubernetes requires of namespaces and Service names. */
+export function checkDnsLabel(scope: IConstruct, prop: string, value: string, maxLength = 63): void {
+  if (typeof value !== 'string' || !DNS_LABEL.test(value) || value.length > maxLength) {
+    reject(scope, prop, value,
+      `expected a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most ${maxLength} characters`);
+  }
+}
+
+/** A DNS-1123 subdomain: what Kubernetes requires of most object names. */
+export function checkDnsSubdomain(scope: IConstruct, prop: string, value: string): void {
+  if (typeof value !== 'string' || value.length > 253 || !DNS_SUBDOMAIN.test(value)) {
+    reject(scope, prop, value,
+      'expected a DNS-1123 subdomain: dot-separated lowercase labels of letters, digits and \'-\', at most 253 characters');
+  }
+}
+
+const LABEL_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/** A Kubernetes label (or annotation) key: optional DNS subdomain prefix, then a name of at most 63 characters. */
+export function checkLabelKey(scope: IConstruct, prop: string, key: string): void {
+  const slash = key.lastIndexOf('/');
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  const okPrefix = prefix === undefined || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix));
+  if (!okPrefix || name.length === 0 || name.length > 63 || !LABEL_NAME.test(name)) {
+    reject(scope, prop, key,
+      'expected a Kubernetes label key: an optional DNS subdomain prefix and \'/\', then at most 63 letters, digits, \'-\', \'_\' or \'.\'');
+  }
+}
+
+/** A Kubernetes label value: at most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric. */
+export function checkLabelValue(scope: IConstruct, prop: string, value: string): void {
+  if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value)) {
+    reject(scope, prop, value,
+      'expected a Kubernetes label value: at most 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit');
+  }
+}
+
+/** An integer within [min, max]. */
+export function checkInteger(scope: IConstruct, prop: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer from ${min} to ${max}`;
+    reject(scope, prop, value, `expected ${range}`);
+  }
+}
+
+/** One rule that involves several props: the condition that makes the input invalid, and what to say. */
+export interface CrossPropRule {
+  /** The props the rule reads, named in the error. */
+  readonly props: string;
+  /** True when the input breaks the rule. */
+  readonly violated: boolean;
+  /** What is wrong and how to fix it. */
+  readonly message: string;
+}
+
+/** Throws for the first violated rule of a table. */
+export function checkRules(scope: IConstruct, rules: readonly CrossPropRule[]): void {
+  for (const rule of rules) {
+    if (rule.violated) throw new CockroachConfigError(scope, rule.props, rule.message);
+  }
+}
