@@ -6,7 +6,7 @@ import { Locality } from './locality';
 import { MEMORY_BUDGET_FRACTION, MemoryAllocation } from './memory';
 import { HOSTNAME_TOPOLOGY_KEY, PlacementOptions, PodAntiAffinity, TopologySpread, ZONE_TOPOLOGY_KEY } from './placement';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './private/pod-security';
-import { bytesToQuantity, cpuToMillis, describeBytes, GIB, sizeToBytes } from './private/units';
+import { bytesToQuantity, cpuToMillis, describeBytes, durationSeconds, GIB, sizeToBytes } from './private/units';
 import {
   checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabelKey, checkLabelValue, checkRules, reject,
 } from './private/validate';
@@ -537,7 +537,7 @@ export class CockroachCluster extends Construct {
   }
 
   private resolveGracePeriod(input: Duration | undefined): number {
-    const seconds = (input ?? Duration.seconds(MIN_GRACE_SECONDS)).toSeconds();
+    const seconds = durationSeconds(input ?? Duration.seconds(MIN_GRACE_SECONDS));
     if (!Number.isInteger(seconds) || seconds < MIN_GRACE_SECONDS) {
       reject(this, 'terminationGracePeriod', `${seconds}s`,
         `expected a whole number of seconds ≥ ${MIN_GRACE_SECONDS}: a node needs that long to drain its leases and SQL connections`);

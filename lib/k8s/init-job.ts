@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { CockroachCluster } from './cluster';
 import { renderClusterJob } from './private/job';
+import { durationSeconds } from './private/units';
 import { checkInteger } from './private/validate';
 
 /** Options of the Job that runs `cockroach init` once the pods are up. */
@@ -55,8 +56,8 @@ export class CockroachInitJob extends Construct {
     const cluster = props.cluster;
     const timeout = props.timeout ?? Duration.minutes(10);
     const ttl = props.ttlAfterFinished ?? Duration.hours(1);
-    checkInteger(this, 'init.timeout (seconds)', timeout.toSeconds(), 60, 86400);
-    checkInteger(this, 'init.ttlAfterFinished (seconds)', ttl.toSeconds(), 0, 30 * 86400);
+    checkInteger(this, 'init.timeout (seconds)', durationSeconds(timeout), 60, 86400);
+    checkInteger(this, 'init.ttlAfterFinished (seconds)', durationSeconds(ttl), 0, 30 * 86400);
 
     this.attempts = Math.max(1, Math.floor(timeout.toSeconds() / (RETRY_INTERVAL_SECONDS + 1)));
     const flags = [...cluster.security._connectionFlags(), `--host=${cluster.podDnsName(0)}:${cluster.sqlPort}`];

@@ -1,4 +1,4 @@
-import { Size, SizeRoundingBehavior } from 'cdk8s';
+import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 
 export const MIB = 1024 * 1024;
@@ -32,4 +32,9 @@ export function cpuToMillis(cpu: Cpu): number {
   if (!match) return NaN;
   const value = Number(match[1]) * (match[2] === 'm' ? 1 : 1000);
   return Number.isFinite(value) ? value : NaN;
+}
+
+/** Seconds in a Duration, possibly fractional (cdk8s's toSeconds() throws on fractions; we want to report them). */
+export function durationSeconds(duration: Duration): number {
+  return duration.toMilliseconds() / 1000;
 }

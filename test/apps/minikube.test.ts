@@ -1,0 +1,60 @@
+import { Testing } from 'cdk8s';
+import { MinikubeChart } from '../../apps/minikube';
+import { only, podSpecs, synthApp, validateAgainstSchemas } from '../support/manifests';
+
+describe('the minikube app (the book\'s values)', () => {
+  const app = Testing.app();
+  const chart = new MinikubeChart(app);
+  const objects = synthApp(app);
+  const sts = only(objects, 'StatefulSet');
+  const pod = sts.spec.template.spec;
+  const container = pod.containers[0];
+
+  test('snapshot', () => {
+    expect(objects).toMatchSnapshot();
+  });
+
+  test('every object passes the Kubernetes schema', () => {
+    validateAgainstSchemas(objects);
+  });
+
+  test('a restricted namespace comes first, the cluster lives in it', () => {
+    expect(objects[0]).toMatchObject({
+      kind: 'Namespace',
+      metadata: { name: 'cockroachdb', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } },
+    });
+    expect(objects[0].metadata.namespace).toBeUndefined();
+    for (const o of objects.slice(1)) expect(o.metadata.namespace).toBe('cockroachdb');
+  });
+
+  test('3 replicas of 1 CPU and 1Gi, requests equal to limits', () => {
+    expect(sts.spec.replicas).toBe(3);
+    expect(container.resources).toEqual({ requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } });
+    expect(container.args).toContain('--cache=256MiB');
+    expect(container.args).toContain('--max-sql-memory=256MiB');
+  });
+
+  test('5Gi volumes on the standard StorageClass', () => {
+    expect(sts.spec.volumeClaimTemplates[0].spec).toMatchObject({
+      storageClassName: 'standard', resources: { requests: { storage: '5Gi' } },
+    });
+  });
+
+  test('insecure, no anti-affinity, pinned to the minikube node', () => {
+    expect(container.args).toContain('--insecure');
+    expect(pod.affinity).toBeUndefined();
+    expect(pod.nodeSelector).toEqual({ 'kubernetes.io/hostname': 'minikube' });
+    expect(chart.cluster.security.isSecure).toBe(false);
+  });
+
+  test('the init Job is on', () => {
+    const job = only(objects, 'Job');
+    expect(job.spec.template.spec.containers[0].command[2]).toContain('init --insecure --host=crdb-0.crdb.cockroachdb.svc.cluster.local:26257');
+    expect(podSpecs(objects).map((p) => p.owner)).toEqual(['StatefulSet/crdb', job.metadata.name && `Job/${job.metadata.name}`]);
+  });
+
+  test('the public Service the README port-forwards to', () => {
+    expect(only(objects, 'Service', 'crdb-public').spec.ports.map((p: any) => p.port)).toEqual([26257, 8080]);
+    expect(chart.cluster.publicHost).toBe('crdb-public.cockroachdb.svc.cluster.local');
+  });
+});

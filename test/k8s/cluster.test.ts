@@ -1,0 +1,344 @@
+import { Chart, Duration, Size, Testing } from 'cdk8s';
+import { Cpu, NodeTaintQuery, TaintEffect } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import {
+  ClusterSecurity, CockroachCluster, CockroachClusterProps, CockroachDbVersion, Locality, MemoryAllocation,
+  PodAntiAffinity, PvcRetention, TopologySpread,
+} from '../../lib';
+import { Manifest, newChart, only, podSpecs, synth, validateAgainstSchemas } from '../support/manifests';
+
+const insecure = { security: ClusterSecurity.insecure() };
+
+function build(props: Partial<CockroachClusterProps> = {}, namespace: string | null = 'db') {
+  const chart = newChart(namespace);
+  const cluster = new CockroachCluster(chart, 'crdb', { ...insecure, ...props });
+  const objects = synth(chart);
+  return { chart, cluster, objects, sts: only(objects, 'StatefulSet'), container: only(objects, 'StatefulSet').spec.template.spec.containers[0] };
+}
+
+describe('defaults', () => {
+  const { cluster, objects, sts, container } = build();
+
+  test('snapshot', () => {
+    expect(objects).toMatchSnapshot();
+  });
+
+  test('every object passes the Kubernetes schema', () => {
+    expect(() => validateAgainstSchemas(objects)).not.toThrow();
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'ServiceAccount/crdb', 'Service/crdb', 'Service/crdb-public', 'PodDisruptionBudget/crdb-budget',
+      'StatefulSet/crdb', expect.stringMatching(/^Job\/crdb-init-[0-9a-f]{10}$/),
+    ]);
+    for (const o of objects) expect(o.metadata.namespace).toBe('db');
+  });
+
+  test('StatefulSet: replicas, pod management, update strategy, retention, grace period', () => {
+    expect(sts.spec.replicas).toBe(3);
+    expect(sts.spec.serviceName).toBe('crdb');
+    expect(sts.spec.podManagementPolicy).toBe('Parallel');
+    expect(sts.spec.updateStrategy).toEqual({ type: 'RollingUpdate' });
+    expect(sts.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Retain' });
+    expect(sts.spec.template.spec.terminationGracePeriodSeconds).toBe(300);
+    expect(sts.spec.selector.matchLabels).toEqual(cluster.selectorLabels);
+  });
+
+  test('start command: join, advertise host, ports, memory, logs, insecure only because asked', () => {
+    expect(container.command).toEqual(['/cockroach/cockroach']);
+    expect(container.args).toEqual([
+      'start',
+      '--join=crdb-0.crdb.db.svc.cluster.local:26257,crdb-1.crdb.db.svc.cluster.local:26257,crdb-2.crdb.db.svc.cluster.local:26257',
+      '--advertise-host=$(POD_NAME).crdb.db.svc.cluster.local',
+      '--insecure',
+      '--http-port=8080',
+      '--port=26257',
+      '--store=path=/cockroach/cockroach-data',
+      '--cache=2048MiB',
+      '--max-sql-memory=2048MiB',
+      '--logtostderr=INFO',
+    ]);
+    // $(POD_NAME) is expanded by Kubernetes from this env var.
+    expect(container.env).toContainEqual({ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } });
+    expect(container.env).toContainEqual({ name: 'GOMAXPROCS', valueFrom: { resourceFieldRef: { resource: 'limits.cpu', divisor: '1' } } });
+    expect(container.env).toContainEqual({ name: 'GODEBUG', value: 'disablethp=1' });
+  });
+
+  test('resources: requests equal limits (Guaranteed QoS)', () => {
+    expect(container.resources).toEqual({ requests: { cpu: '2', memory: '8Gi' }, limits: { cpu: '2', memory: '8Gi' } });
+    expect(cluster.memoryLimitBytes).toBe(8 * 1024 ** 3);
+    expect(cluster.cacheMebibytes).toBe(2048);
+    expect(cluster.maxSqlMemoryMebibytes).toBe(2048);
+  });
+
+  test('probes: startup, liveness /health, readiness /health?ready=1 on the http port', () => {
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/health?ready=1', port: 'http', scheme: 'HTTP' });
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/health', port: 'http', scheme: 'HTTP' });
+    expect(container.startupProbe.httpGet).toEqual({ path: '/health', port: 'http', scheme: 'HTTP' });
+    // The startup probe gives a node 5 minutes to come up before liveness may kill it.
+    expect(container.startupProbe.periodSeconds * container.startupProbe.failureThreshold).toBe(300);
+  });
+
+  test('PVC template: datadir, ReadWriteOnce, 100Gi, default StorageClass, stable labels only', () => {
+    expect(sts.spec.volumeClaimTemplates).toEqual([{
+      metadata: { name: 'datadir', labels: cluster.selectorLabels },
+      spec: { accessModes: ['ReadWriteOnce'], volumeMode: 'Filesystem', resources: { requests: { storage: '100Gi' } } },
+    }]);
+    expect(container.volumeMounts).toEqual([{ name: 'datadir', mountPath: '/cockroach/cockroach-data' }]);
+  });
+
+  test('discovery Service: headless, publishes not-ready pods, Prometheus annotations', () => {
+    const svc = only(objects, 'Service', 'crdb');
+    expect(svc.spec.clusterIP).toBe('None');
+    expect(svc.spec.publishNotReadyAddresses).toBe(true);
+    expect(svc.metadata.annotations).toEqual({
+      'prometheus.io/scrape': 'true', 'prometheus.io/path': '_status/vars', 'prometheus.io/port': '8080',
+    });
+    expect(svc.spec.selector).toEqual(cluster.selectorLabels);
+  });
+
+  test('public Service: ClusterIP with SQL 26257 and DB Console 8080', () => {
+    const svc = only(objects, 'Service', 'crdb-public');
+    expect(svc.spec.type).toBe('ClusterIP');
+    expect(svc.spec.ports.map((p: any) => [p.name, p.port])).toEqual([['sql', 26257], ['http', 8080]]);
+    expect(svc.spec.selector).toEqual(cluster.selectorLabels);
+  });
+
+  test('PodDisruptionBudget: maxUnavailable 1 on the pods', () => {
+    const pdb = only(objects, 'PodDisruptionBudget');
+    expect(pdb.metadata.name).toBe('crdb-budget');
+    expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: cluster.selectorLabels } });
+  });
+
+  test('ServiceAccount: tokens not mounted', () => {
+    expect(only(objects, 'ServiceAccount').automountServiceAccountToken).toBe(false);
+    for (const { spec } of podSpecs(objects)) {
+      expect(spec.automountServiceAccountToken).toBe(false);
+      expect(spec.serviceAccountName).toBe('crdb');
+    }
+  });
+
+  test('placement: preferred anti-affinity per host, best-effort zone spread', () => {
+    const pod = sts.spec.template.spec;
+    expect(pod.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution).toEqual([{
+      weight: 100,
+      podAffinityTerm: { labelSelector: { matchLabels: cluster.selectorLabels }, topologyKey: 'kubernetes.io/hostname' },
+    }]);
+    expect(pod.topologySpreadConstraints).toEqual([{
+      maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway',
+      labelSelector: { matchLabels: cluster.selectorLabels },
+    }]);
+    expect(pod.nodeSelector).toBeUndefined();
+    expect(pod.tolerations).toBeUndefined();
+  });
+
+  test('image pinned to the latest tested release', () => {
+    expect(container.image).toBe('cockroachdb/cockroach:v26.2.1');
+    expect(container.image).toBe(`cockroachdb/cockroach:${CockroachDbVersion.LATEST.tag}`);
+    expect(container.imagePullPolicy).toBe('IfNotPresent');
+  });
+
+  test('attributes: per-pod DNS names, public host, ports', () => {
+    expect(cluster.podDnsNames).toEqual([
+      'crdb-0.crdb.db.svc.cluster.local', 'crdb-1.crdb.db.svc.cluster.local', 'crdb-2.crdb.db.svc.cluster.local',
+    ]);
+    expect(cluster.publicHost).toBe('crdb-public.db.svc.cluster.local');
+    expect(cluster.sqlPort).toBe(26257);
+    expect(cluster.httpPort).toBe(8080);
+    expect(cluster.serviceAccountName).toBe('crdb');
+    expect(cluster.statefulSet.name).toBe('crdb');
+    expect(cluster.publicService.name).toBe('crdb-public');
+    expect(cluster.discoveryService.name).toBe('crdb');
+    expect(cluster.podDisruptionBudget.name).toBe('crdb-budget');
+  });
+});
+
+describe('restricted Pod Security Standard on every pod, Jobs included', () => {
+  const { objects } = build();
+  const specs = podSpecs(objects);
+
+  test('there are pods from the StatefulSet and the init Job', () => {
+    expect(specs.map((s) => s.owner.split('/')[0]).sort()).toEqual(['Job', 'StatefulSet']);
+  });
+
+  test.each(specs.map((s) => [s.owner, s.spec]))('%s', (_owner, spec: any) => {
+    expect(spec.securityContext).toEqual(expect.objectContaining({
+      runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' },
+    }));
+    const containers = [...(spec.initContainers ?? []), ...spec.containers];
+    expect(containers.length).toBeGreaterThan(0);
+    for (const c of containers) {
+      expect(c.securityContext).toEqual(expect.objectContaining({
+        runAsNonRoot: true, allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true,
+        capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+      }));
+    }
+    // restricted forbids host namespaces and hostPath volumes
+    expect(spec.hostNetwork ?? false).toBe(false);
+    expect(spec.hostPID ?? false).toBe(false);
+    expect((spec.volumes ?? []).filter((v: any) => v.hostPath)).toEqual([]);
+  });
+});
+
+describe('props', () => {
+  test('resources: fractions become absolute sizes from the limit', () => {
+    const { container } = build({
+      resources: { cpu: { limit: Cpu.millis(1500) }, memory: { limit: Size.gibibytes(4) } },
+      cache: MemoryAllocation.fraction(0.3),
+      maxSqlMemory: MemoryAllocation.size(Size.mebibytes(1000)),
+    });
+    expect(container.args).toContain('--cache=1228MiB');
+    expect(container.args).toContain('--max-sql-memory=1000MiB');
+    expect(container.resources).toEqual({ requests: { cpu: '1500m', memory: '4Gi' }, limits: { cpu: '1500m', memory: '4Gi' } });
+  });
+
+  test('resources: requests may be lower than limits; no CPU limit means no GOMAXPROCS', () => {
+    const { container } = build({
+      resources: { cpu: { request: Cpu.units(1) }, memory: { request: Size.gibibytes(2), limit: Size.gibibytes(4) } },
+    });
+    expect(container.resources).toEqual({ requests: { cpu: '1', memory: '2Gi' }, limits: { memory: '4Gi' } });
+    expect(container.env.map((e: any) => e.name)).not.toContain('GOMAXPROCS');
+  });
+
+  test('memory rule holds at exactly 80 % of the limit', () => {
+    // 2 × 0.3 + 0.2 = 0.8
+    const { cluster } = build({
+      resources: { memory: { limit: Size.gibibytes(10) } },
+      cache: MemoryAllocation.fraction(0.2),
+      maxSqlMemory: MemoryAllocation.fraction(0.3),
+    });
+    expect(2 * cluster.maxSqlMemoryMebibytes + cluster.cacheMebibytes).toBeLessThanOrEqual(0.8 * 10 * 1024);
+  });
+
+  test('more replicas keep the same three join seeds and the same pod template', () => {
+    const three = build({ replicas: 3 });
+    const five = build({ replicas: 5 });
+    expect(five.sts.spec.replicas).toBe(5);
+    expect(five.container.args).toEqual(three.container.args);
+    // Only `replicas` differs: scaling out never rolls existing pods.
+    expect(five.sts.spec.template).toEqual(three.sts.spec.template);
+    expect(five.cluster.podDnsNames).toHaveLength(5);
+    expect(five.cluster.joinAddresses).toEqual(three.cluster.joinAddresses);
+  });
+
+  test('single-node development cluster', () => {
+    const { sts } = build({ replicas: 1 });
+    expect(sts.spec.replicas).toBe(1);
+  });
+
+  test('storage size, class and retention', () => {
+    const { sts } = build({
+      storage: { size: Size.gibibytes(20), storageClassName: 'premium-rwo', whenScaled: PvcRetention.DELETE },
+    });
+    expect(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('20Gi');
+    expect(sts.spec.volumeClaimTemplates[0].spec.storageClassName).toBe('premium-rwo');
+    expect(sts.spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Retain', whenScaled: 'Delete' });
+  });
+
+  test('grace period above 300 s', () => {
+    const { sts } = build({ terminationGracePeriod: Duration.minutes(10) });
+    expect(sts.spec.template.spec.terminationGracePeriodSeconds).toBe(600);
+  });
+
+  test('locality and cluster name flags', () => {
+    const { container } = build({ locality: Locality.of('region=europe-west1,zone=europe-west1-b'), clusterName: 'prod-eu' });
+    expect(container.args).toContain('--locality=region=europe-west1,zone=europe-west1-b');
+    expect(container.args).toContain('--cluster-name=prod-eu');
+    expect(container.args.indexOf('--cluster-name=prod-eu')).toBe(2);
+  });
+
+  test('cluster domain', () => {
+    const { cluster, container } = build({ clusterDomain: 'k8s.example' });
+    expect(cluster.publicHost).toBe('crdb-public.db.svc.k8s.example');
+    expect(container.args).toContain('--advertise-host=$(POD_NAME).crdb.db.svc.k8s.example');
+  });
+
+  test('version escape valve and image repository mirror', () => {
+    const { container } = build({ version: CockroachDbVersion.of('v25.4.3'), imageRepository: 'registry.example.com:5000/mirror/cockroach' });
+    expect(container.image).toBe('registry.example.com:5000/mirror/cockroach:v25.4.3');
+  });
+
+  test('ServiceAccount annotations (Workload Identity)', () => {
+    const { objects } = build({ serviceAccountAnnotations: { 'iam.gke.io/gcp-service-account': 'crdb@p.iam.gserviceaccount.com' } });
+    expect(only(objects, 'ServiceAccount').metadata.annotations).toEqual({ 'iam.gke.io/gcp-service-account': 'crdb@p.iam.gserviceaccount.com' });
+  });
+
+  test('required anti-affinity, required zone spread, node selector, tolerations, priority class', () => {
+    const { sts, cluster, objects } = build({
+      placement: {
+        antiAffinity: PodAntiAffinity.required(),
+        topologySpread: TopologySpread.acrossZones({ maxSkew: 2, required: true }),
+        nodeSelector: { 'cloud.google.com/gke-nodepool': 'crdb' },
+        tolerations: [NodeTaintQuery.is('dedicated', 'cockroachdb', { effect: TaintEffect.NO_SCHEDULE })],
+        priorityClassName: 'database-critical',
+      },
+    });
+    const pod = sts.spec.template.spec;
+    expect(pod.affinity.podAntiAffinity).toEqual({
+      requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: cluster.selectorLabels }, topologyKey: 'kubernetes.io/hostname' }],
+    });
+    expect(pod.topologySpreadConstraints[0]).toEqual(expect.objectContaining({ maxSkew: 2, whenUnsatisfiable: 'DoNotSchedule' }));
+    expect(pod.nodeSelector).toEqual({ 'cloud.google.com/gke-nodepool': 'crdb' });
+    expect(pod.tolerations).toEqual([{ key: 'dedicated', operator: 'Equal', value: 'cockroachdb', effect: 'NoSchedule' }]);
+    expect(pod.priorityClassName).toBe('database-critical');
+    validateAgainstSchemas(objects);
+  });
+
+  test('no anti-affinity and no spread render nothing', () => {
+    const { sts } = build({ placement: { antiAffinity: PodAntiAffinity.none(), topologySpread: TopologySpread.none() } });
+    expect(sts.spec.template.spec.affinity).toBeUndefined();
+    expect(sts.spec.template.spec.topologySpreadConstraints).toBeUndefined();
+  });
+
+  test('init Job can be turned off', () => {
+    const { objects, cluster } = build({ init: { enabled: false } });
+    expect(objects.filter((o) => o.kind === 'Job')).toEqual([]);
+    expect(cluster.initJob).toBeUndefined();
+  });
+});
+
+describe('names', () => {
+  test('come from the construct id and the chart namespace, never from the construct path', () => {
+    const flat = build().objects;
+    const chart = newChart();
+    const nested = new Construct(new Construct(chart, 'Platform'), 'Databases');
+    new CockroachCluster(nested, 'crdb', insecure);
+    const deep = synth(chart);
+    expect(deep.map((o) => o.metadata.name)).toEqual(flat.map((o) => o.metadata.name));
+    expect(deep).toEqual(flat);
+  });
+
+  test('explicit name overrides the id', () => {
+    const chart = newChart();
+    const cluster = new CockroachCluster(chart, 'Database', { ...insecure, name: 'orders' });
+    const objects = synth(chart);
+    expect(only(objects, 'StatefulSet').metadata.name).toBe('orders');
+    expect(only(objects, 'Service', 'orders-public')).toBeDefined();
+    expect(cluster.podDnsName(0)).toBe('orders-0.orders.db.svc.cluster.local');
+  });
+
+  test('a chart without a namespace places everything in "default", explicitly', () => {
+    const { objects, cluster } = build({}, null);
+    expect(cluster.namespace).toBe('default');
+    for (const o of objects) expect(o.metadata.namespace).toBe('default');
+    expect(cluster.publicHost).toBe('crdb-public.default.svc.cluster.local');
+  });
+
+  test('two clusters in one chart do not collide', () => {
+    const chart = newChart();
+    new CockroachCluster(chart, 'a', insecure);
+    new CockroachCluster(chart, 'b', insecure);
+    const names = synth(chart).map((o: Manifest) => `${o.kind}/${o.metadata.name}`);
+    expect(new Set(names).size).toBe(names.length);
+  });
+});
+
+describe('determinism', () => {
+  test('two synths of the same input are identical', () => {
+    const render = () => {
+      const app = Testing.app();
+      const chart = new Chart(app, 'c', { namespace: 'db' });
+      new CockroachCluster(chart, 'crdb', insecure);
+      return app.synthYaml();
+    };
+    expect(render()).toBe(render());
+  });
+});

@@ -1,0 +1,115 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Chart, Duration, Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+import {
+  ClusterSecurity, CockroachCluster, CockroachClusterProps, CockroachConfigError, CockroachDbVersion, Locality,
+  MemoryAllocation, PodAntiAffinity, PvcRetention, TopologySpread,
+} from '../../lib';
+import { newChart } from '../support/manifests';
+
+const secure = { security: ClusterSecurity.insecure() };
+const gib = (n: number) => ({ memory: { limit: Size.gibibytes(n) } });
+
+/** [what, props, the prop named in the error, the received value quoted in it] */
+const BAD_INPUTS: Array<[string, Partial<CockroachClusterProps>, string, string]> = [
+  ['replicas 0', { replicas: 0 }, 'replicas', 'received 0'],
+  ['replicas 2', { replicas: 2 }, 'replicas', 'received 2'],
+  ['replicas not an integer', { replicas: 3.5 }, 'replicas', 'received 3.5'],
+  ['replicas negative', { replicas: -3 }, 'replicas', 'received -3'],
+  ['memory rule: fractions', { cache: MemoryAllocation.fraction(0.5), maxSqlMemory: MemoryAllocation.fraction(0.25) },
+    'cache, maxSqlMemory, resources.memory.limit', '2 × 2048 MiB'],
+  ['memory rule: absolute sizes', { resources: gib(4), maxSqlMemory: MemoryAllocation.size(Size.gibibytes(2)) },
+    'cache, maxSqlMemory, resources.memory.limit', '3276.8 MiB'],
+  ['no memory limit (CPU only)', { resources: { cpu: { limit: Cpu.units(2) } } }, 'resources.memory.limit', 'received undefined'],
+  ['no memory limit (request only)', { resources: { memory: { request: Size.gibibytes(4) } } }, 'resources.memory.limit', 'received undefined'],
+  ['memory limit malformed', { resources: { memory: { limit: Size.gibibytes(NaN) } } }, 'resources.memory.limit', 'received "NaNGi"'],
+  ['memory request above limit', { resources: { memory: { request: Size.gibibytes(8), limit: Size.gibibytes(4) } } },
+    'resources.memory.request', 'received "8Gi"'],
+  ['CPU limit negative', { resources: { cpu: { limit: Cpu.units(-1) }, ...gib(8) } }, 'resources.cpu.limit', 'received "-1"'],
+  ['CPU request negative', { resources: { cpu: { request: Cpu.millis(-100) }, ...gib(8) } }, 'resources.cpu.request', 'received "-100m"'],
+  ['CPU request above limit', { resources: { cpu: { request: Cpu.units(4), limit: Cpu.units(2) }, ...gib(8) } },
+    'resources.cpu.request', 'received "4"'],
+  ['cache fraction negative', { cache: MemoryAllocation.fraction(-0.25) }, 'cache', 'received "-25%"'],
+  ['cache fraction zero', { cache: MemoryAllocation.fraction(0) }, 'cache', 'received "0%"'],
+  ['maxSqlMemory fraction above 1', { maxSqlMemory: MemoryAllocation.fraction(1.5) }, 'maxSqlMemory', 'received "150%"'],
+  ['maxSqlMemory size malformed', { maxSqlMemory: MemoryAllocation.size(Size.mebibytes(Infinity)) }, 'maxSqlMemory', 'received "InfinityMi"'],
+  ['cache size not whole bytes', { cache: MemoryAllocation.size(Size.kibibytes(0.0001)) }, 'cache', 'received "0.0001Ki"'],
+  ['storage below 1Gi', { storage: { size: Size.mebibytes(512) } }, 'storage.size', 'received "512Mi"'],
+  ['storage malformed', { storage: { size: Size.gibibytes(NaN) } }, 'storage.size', 'received "NaNGi"'],
+  ['storage class not a DNS name', { storage: { storageClassName: 'Premium_RWO' } }, 'storage.storageClassName', 'received "Premium_RWO"'],
+  ['PVC retention not in the enum', { storage: { whenDeleted: 'Keep' as PvcRetention } }, 'storage.whenDeleted', 'received "Keep"'],
+  ['name with uppercase and underscore', { name: 'My_DB' }, 'name', 'received "My_DB"'],
+  ['name ending with a hyphen', { name: 'crdb-' }, 'name', 'received "crdb-"'],
+  ['name too long', { name: 'a'.repeat(41) }, 'name', `received "${'a'.repeat(41)}"`],
+  ['grace period below 300 s', { terminationGracePeriod: Duration.seconds(299) }, 'terminationGracePeriod', 'received "299s"'],
+  ['grace period not whole seconds', { terminationGracePeriod: Duration.millis(300500) }, 'terminationGracePeriod', 'received "300.5s"'],
+  ['version "latest"', { version: CockroachDbVersion.of('latest') }, 'version', 'received "latest"'],
+  ['version without v', { version: CockroachDbVersion.of('26.2.1') }, 'version', 'received "26.2.1"'],
+  ['version partial', { version: CockroachDbVersion.of('v26.2') }, 'version', 'received "v26.2"'],
+  ['version with shell text', { version: CockroachDbVersion.of('v26.2.1;rm -rf /') }, 'version', 'received "v26.2.1;rm -rf /"'],
+  ['image repository with a tag', { imageRepository: 'cockroachdb/cockroach:latest' }, 'imageRepository', 'received "cockroachdb/cockroach:latest"'],
+  ['required anti-affinity with every pod pinned to one host', {
+    placement: { antiAffinity: PodAntiAffinity.required(), nodeSelector: { 'kubernetes.io/hostname': 'minikube' } },
+  }, 'placement.antiAffinity, placement.nodeSelector', 'kubernetes.io/hostname="minikube"'],
+  ['required zone anti-affinity with every pod pinned to one host', {
+    placement: { antiAffinity: PodAntiAffinity.required('topology.kubernetes.io/zone'), nodeSelector: { 'kubernetes.io/hostname': 'n1' } },
+  }, 'placement.antiAffinity, placement.nodeSelector', 'PodAntiAffinity.required("topology.kubernetes.io/zone")'],
+  ['anti-affinity weight 0', { placement: { antiAffinity: PodAntiAffinity.preferred(0) } }, 'placement.antiAffinity (weight)', 'received 0'],
+  ['anti-affinity weight 101', { placement: { antiAffinity: PodAntiAffinity.preferred(101) } }, 'placement.antiAffinity (weight)', 'received 101'],
+  ['topology spread skew 0', { placement: { topologySpread: TopologySpread.acrossZones({ maxSkew: 0 }) } }, 'placement.topologySpread (maxSkew)', 'received 0'],
+  ['node selector key malformed', { placement: { nodeSelector: { 'bad key': 'x' } } }, 'placement.nodeSelector', 'received "bad key"'],
+  ['node selector value malformed', { placement: { nodeSelector: { pool: 'a b' } } }, 'placement.nodeSelector["pool"]', 'received "a b"'],
+  ['priority class malformed', { placement: { priorityClassName: 'Critical!' } }, 'placement.priorityClassName', 'received "Critical!"'],
+  ['locality not key=value', { locality: Locality.of('europe-west1') }, 'locality', 'received "europe-west1"'],
+  ['cluster name with a space', { clusterName: 'my cluster' }, 'clusterName', 'received "my cluster"'],
+  ['cluster domain with uppercase', { clusterDomain: 'Cluster.Local' }, 'clusterDomain', 'received "Cluster.Local"'],
+  ['service account annotation key malformed', { serviceAccountAnnotations: { 'iam gke': 'x' } }, 'serviceAccountAnnotations', 'received "iam gke"'],
+  ['init timeout under a minute', { init: { timeout: Duration.seconds(10) } }, 'init.timeout (seconds)', 'received 10'],
+];
+
+describe('errors are thrown', () => {
+  test.each(BAD_INPUTS)('%s', (_what, props, prop, received) => {
+    const chart = newChart();
+    let error: unknown;
+    try {
+      new CockroachCluster(chart, 'crdb', { ...secure, ...props });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(CockroachConfigError);
+    const err = error as CockroachConfigError;
+    expect(err.prop).toBe(prop);
+    expect(err.constructPath).toMatch(/^test\/crdb/);
+    expect(err.message).toContain(`${prop}:`);
+    expect(err.message).toContain(received);
+    // …and says what is allowed or how to fix it.
+    expect(err.message).toMatch(/expected|must|choose|required|Use |Lower /);
+  });
+
+  test('security must be chosen explicitly', () => {
+    const chart = newChart();
+    expect(() => new CockroachCluster(chart, 'crdb', {} as CockroachClusterProps))
+      .toThrow(/security: received undefined; choose how connections are secured/);
+  });
+
+  test('a chart namespace that is not a DNS-1123 label', () => {
+    const chart = newChart('Prod_DB');
+    expect(() => new CockroachCluster(chart, 'crdb', secure)).toThrow(/namespace \(of the chart\): received "Prod_DB"/);
+  });
+
+  test('the memory message names the sizes, the limit and the fix', () => {
+    const chart = newChart();
+    expect(() => new CockroachCluster(chart, 'crdb', { ...secure, resources: gib(1), cache: MemoryAllocation.fraction(0.4) }))
+      .toThrow('(2 × maxSqlMemory) + cache must not exceed 80% of the memory limit: 2 × 256 MiB (maxSqlMemory 25%) + 409 MiB (cache 40%) = 921 MiB > 819.2 MiB (80% of resources.memory.limit 1 GiB). Lower cache or maxSqlMemory (e.g. 0.25 each), or raise resources.memory.limit');
+  });
+
+  test('nothing reaches the output folder when the input is bad', () => {
+    const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'crdb-bad-')), 'out');
+    const app = new App({ outdir });
+    const chart = new Chart(app, 'c', { namespace: 'db' });
+    expect(() => new CockroachCluster(chart, 'crdb', { ...secure, replicas: 2 })).toThrow(CockroachConfigError);
+    expect(fs.existsSync(outdir)).toBe(false);
+  });
+});

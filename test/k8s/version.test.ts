@@ -1,0 +1,19 @@
+import { CockroachDbVersion } from '../../lib';
+
+describe('CockroachDbVersion', () => {
+  test('LATEST is a pinned, exact release', () => {
+    expect(CockroachDbVersion.LATEST.tag).toBe('v26.2.1');
+    expect(CockroachDbVersion.LATEST.isWellFormed).toBe(true);
+    expect(CockroachDbVersion.LATEST.series).toBe('26.2');
+  });
+
+  test.each(['v25.4.3', 'v26.1.0-rc.1', 'v26.2.0-beta.2', 'v24.3.10'])('of(%s) is accepted', (tag) => {
+    expect(CockroachDbVersion.of(tag).isWellFormed).toBe(true);
+  });
+
+  test.each(['latest', 'v26', 'v26.2', '26.2.1', 'v26.2.1 ', 'v26.2.1;id', 'V26.2.1', 'v26.2.1-latest'])('of(%j) is malformed', (tag) => {
+    const v = CockroachDbVersion.of(tag);
+    expect(v.isWellFormed).toBe(false);
+    expect(v.series).toBeUndefined();
+  });
+});

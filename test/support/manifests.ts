@@ -1,0 +1,65 @@
+import { App, Chart, Testing } from 'cdk8s';
+import { Namespace } from 'kubernetes-models/v1/Namespace';
+import { Service } from 'kubernetes-models/v1/Service';
+import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
+import { Job } from 'kubernetes-models/batch/v1/Job';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+
+/** A synthesized Kubernetes object, as plain JSON. */
+export type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [k: string]: any }; [k: string]: any };
+
+type Model = new (data: any) => { validate(): void };
+
+/** The kubernetes-models class for each kind this library emits. An unknown kind fails the validation. */
+const MODELS: { [apiVersionKind: string]: Model } = {
+  'v1/Namespace': Namespace,
+  'v1/Service': Service,
+  'v1/ServiceAccount': ServiceAccount,
+  'apps/v1/StatefulSet': StatefulSet,
+  'batch/v1/Job': Job,
+  'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
+};
+
+/** Validates every object against the Kubernetes OpenAPI schema (kubernetes-models). Throws on the first error. */
+export function validateAgainstSchemas(objects: Manifest[]): void {
+  if (objects.length === 0) throw new Error('nothing to validate');
+  for (const obj of objects) {
+    const model = MODELS[`${obj.apiVersion}/${obj.kind}`];
+    if (!model) throw new Error(`no schema registered for ${obj.apiVersion} ${obj.kind}`);
+    try {
+      new model(obj).validate();
+    } catch (e) {
+      throw new Error(`${obj.kind}/${obj.metadata?.name} fails schema validation: ${(e as Error).message}`);
+    }
+  }
+}
+
+/** Synthesizes one chart into plain objects. */
+export function synth(chart: Chart): Manifest[] {
+  return Testing.synth(chart) as Manifest[];
+}
+
+/** Synthesizes every chart of an app, in order. */
+export function synthApp(app: App): Manifest[] {
+  return app.charts.flatMap((c) => synth(c));
+}
+
+/** The single object of a kind (and optionally name); throws when there is not exactly one. */
+export function only(objects: Manifest[], kind: string, name?: string): Manifest {
+  const found = objects.filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
+  if (found.length !== 1) throw new Error(`expected one ${kind}${name ? `/${name}` : ''}, found ${found.length}`);
+  return found[0];
+}
+
+/** Every pod spec in the objects (StatefulSets, Jobs, …), with where it came from. */
+export function podSpecs(objects: Manifest[]): Array<{ owner: string; spec: any }> {
+  return objects
+    .filter((o) => o.spec?.template?.spec)
+    .map((o) => ({ owner: `${o.kind}/${o.metadata.name}`, spec: o.spec.template.spec }));
+}
+
+/** A new chart in a fresh app; `null` for a chart without a namespace. */
+export function newChart(namespace: string | null = 'db'): Chart {
+  return new Chart(Testing.app(), 'test', { namespace: namespace ?? undefined, disableResourceNameHashes: true });
+}
