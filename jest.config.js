@@ -1,9 +1,12 @@
-/** Tests run through swc (no type-checking: `npm run typecheck` does that with tsc). */
+/**
+ * ts-jest in transpile-only mode (isolatedModules in tsconfig.test.json): fast, and type errors are caught by
+ * `npm run typecheck`, which `npm test` runs first.
+ */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
 };
