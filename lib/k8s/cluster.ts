@@ -1,26 +1,46 @@
-import { Chart, Duration, Size } from 'cdk8s';
-import { ContainerResources, Cpu, k8s } from 'cdk8s-plus-28';
+import { Chart, Duration, JsonPatch, Size } from 'cdk8s';
+import { AbstractPod, ContainerResources, Cpu, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { ClientCertificate, ClientCertificateOptions } from './client-certificate';
 import { CockroachInitJob, InitJobOptions } from './init-job';
 import { Locality } from './locality';
 import { MEMORY_BUDGET_FRACTION, MemoryAllocation } from './memory';
+import { ClusterNetworkPolicy, NetworkPolicyOptions } from './network-policy';
 import { HOSTNAME_TOPOLOGY_KEY, PlacementOptions, PodAntiAffinity, TopologySpread, ZONE_TOPOLOGY_KEY } from './placement';
+import { certReloaderContainer } from './private/cert-reloader';
+import { commandWithNodeLocality, LOCALITY_DIR, nodeLocalityParts } from './private/node-locality';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './private/pod-security';
 import { bytesToQuantity, cpuToMillis, describeBytes, durationSeconds, GIB, sizeToBytes } from './private/units';
 import {
   checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabelKey, checkLabelValue, checkRules, reject,
 } from './private/validate';
 import { ClusterSecurity } from './security';
+import { CockroachSqlClient } from './sql-client';
 import { DATA_MOUNT_PATH, DATA_VOLUME_NAME, PvcRetention, StorageOptions } from './storage';
+import { CERTS_DIR, ClusterCertificates } from './tls';
 import { CockroachDbVersion } from './version';
 
 /** Properties of {@link CockroachCluster}. */
 export interface CockroachClusterProps {
   /**
-   * How connections are secured. Explicit on purpose: `ClusterSecurity.insecure()` is for local
-   * development only.
+   * How connections are secured. Turning security off is explicit: `ClusterSecurity.insecure()`, for
+   * local development only.
+   * @default ClusterSecurity.certManager() - TLS and mTLS from a CA the construct creates with cert-manager
    */
-  readonly security: ClusterSecurity;
+  readonly security?: ClusterSecurity;
+
+  /**
+   * How often the certificate reloader checks for renewed certificates and signals CockroachDB (TLS only).
+   * @default Duration.minutes(1)
+   */
+  readonly certificateReloadInterval?: Duration;
+
+  /**
+   * A NetworkPolicy that lets only the cluster's own pods, its Jobs and allowed clients
+   * (`allowFrom(workload)`) reach the pods.
+   * @default - no NetworkPolicy
+   */
+  readonly networkPolicy?: NetworkPolicyOptions;
 
   /**
    * Base name of every object (StatefulSet `<name>`, Services `<name>` and `<name>-public`, PDB
@@ -90,7 +110,8 @@ export interface CockroachClusterProps {
   readonly placement?: PlacementOptions;
 
   /**
-   * A static `--locality` for every node.
+   * `--locality`: one static value (`Locality.of(…)`) or each pod's own region and zone read from its node
+   * (`Locality.fromNode()`).
    * @default - no locality
    */
   readonly locality?: Locality;
@@ -180,14 +201,19 @@ export class CockroachCluster extends Construct {
   public readonly serviceAccount: k8s.KubeServiceAccount;
   /** The Job that runs `cockroach init`, unless disabled. */
   public readonly initJob?: CockroachInitJob;
+  /** The cluster's certificates (TLS only). */
+  public readonly certificates?: ClusterCertificates;
+  /** The NetworkPolicy, when enabled. */
+  public readonly networkPolicy?: ClusterNetworkPolicy;
+  /** The ClusterRole that lets the locality init container read nodes (per-pod locality only). */
+  public readonly nodeReaderRole?: k8s.KubeClusterRole;
 
-  constructor(scope: Construct, id: string, props: CockroachClusterProps) {
+  private readonly clientCertificates = new Map<string, ClientCertificate>();
+  private sqlClient?: CockroachSqlClient;
+
+  constructor(scope: Construct, id: string, props: CockroachClusterProps = {}) {
     super(scope, id);
-    if (!props || !props.security) {
-      reject(this, 'security', props?.security,
-        'choose how connections are secured, e.g. `security: ClusterSecurity.insecure()` for local development');
-    }
-    this.security = props.security;
+    this.security = props.security ?? ClusterSecurity.certManager();
 
     this.name = props.name ?? id;
     checkDnsLabel(this, 'name', this.name, MAX_NAME_LENGTH);
@@ -223,13 +249,21 @@ export class CockroachCluster extends Construct {
     const placement = this.resolvePlacement(props.placement ?? {});
 
     if (props.locality && !props.locality.isWellFormed) {
-      reject(this, 'locality', props.locality.value, 'expected comma-separated key=value tiers, e.g. "region=europe-west1,zone=europe-west1-b"');
+      reject(this, 'locality', props.locality.toString(), props.locality.isPerPod
+        ? 'expected at least one tier, each with a distinct key of letters, digits, \'_\' or \'-\' and a valid node label'
+        : 'expected comma-separated key=value tiers, e.g. "region=europe-west1,zone=europe-west1-b"');
     }
+    const reloadSeconds = durationSeconds(props.certificateReloadInterval ?? Duration.minutes(1));
+    checkInteger(this, 'certificateReloadInterval (seconds)', reloadSeconds, 5, 3600);
     if (props.clusterName !== undefined && !CLUSTER_NAME.test(props.clusterName)) {
       reject(this, 'clusterName', props.clusterName, 'expected 1 to 256 letters, digits, \'-\', \'_\' or \'.\', starting with a letter and ending with a letter or digit');
     }
     for (const key of Object.keys(props.serviceAccountAnnotations ?? {})) {
       checkLabelKey(this, 'serviceAccountAnnotations', key);
+    }
+
+    if (this.security.isSecure) {
+      this.certificates = new ClusterCertificates(this, 'Certificates', { cluster: this, security: this.security });
     }
 
     this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
@@ -275,6 +309,9 @@ export class CockroachCluster extends Construct {
       },
     });
 
+    const pod = this.podParts(props.locality, reloadSeconds);
+    if (props.locality?.isPerPod) this.nodeReaderRole = this.grantNodeRead();
+
     this.statefulSet = new k8s.KubeStatefulSet(this, 'StatefulSet', {
       metadata: { name: this.name, namespace: this.namespace, labels: this.labels },
       spec: {
@@ -291,12 +328,15 @@ export class CockroachCluster extends Construct {
             automountServiceAccountToken: false,
             terminationGracePeriodSeconds: grace,
             securityContext: restrictedPodSecurityContext(),
+            // The certificate reloader must see the cockroach process to signal it.
+            shareProcessNamespace: this.security.isSecure ? true : undefined,
             ...placement,
+            initContainers: pod.initContainers,
             containers: [{
               name: 'cockroachdb',
               image: this.image,
               imagePullPolicy: 'IfNotPresent',
-              command: ['/cockroach/cockroach'],
+              command: pod.command,
               args: this.startArgs(props),
               env: this.startEnv(resources.hasCpuLimit),
               ports: [
@@ -308,8 +348,9 @@ export class CockroachCluster extends Construct {
               startupProbe: this.probe('/health', { periodSeconds: 10, failureThreshold: 30 }),
               livenessProbe: this.probe('/health', { periodSeconds: 10, failureThreshold: 3 }),
               readinessProbe: this.probe('/health?ready=1', { periodSeconds: 5, failureThreshold: 2 }),
-              volumeMounts: [{ name: DATA_VOLUME_NAME, mountPath: DATA_MOUNT_PATH }],
-            }],
+              volumeMounts: [{ name: DATA_VOLUME_NAME, mountPath: DATA_MOUNT_PATH }, ...pod.mounts],
+            }, ...pod.sidecars],
+            volumes: pod.volumes.length > 0 ? pod.volumes : undefined,
           },
         },
         volumeClaimTemplates: [{
@@ -328,6 +369,69 @@ export class CockroachCluster extends Construct {
     if (props.init?.enabled ?? true) {
       this.initJob = new CockroachInitJob(this, 'Init', { ...props.init, cluster: this });
     }
+    if (props.networkPolicy && (props.networkPolicy.enabled ?? true)) {
+      this.networkPolicy = new ClusterNetworkPolicy(this, 'NetworkPolicy', { ...props.networkPolicy, cluster: this });
+    }
+  }
+
+  /**
+   * Issues a client certificate for a SQL user (CN = the user), for password-less mutual TLS. The user
+   * itself is created in SQL separately. Rejects duplicates, invalid or reserved names, and insecure
+   * clusters.
+   */
+  public addClientCertificate(user: string, options: ClientCertificateOptions = {}): ClientCertificate {
+    const key = typeof user === 'string' ? user.replace(/_/g, '-') : String(user);
+    const existing = this.clientCertificates.get(key);
+    if (existing) {
+      reject(this, 'addClientCertificate(user)', user, existing.user === user
+        ? 'expected a user without a client certificate yet: each user gets one'
+        : `expected a user whose Secret name differs from "${existing.user}"'s: both map to "${existing.secretName}"`);
+    }
+    const certificate = new ClientCertificate(this, `ClientCertificate-${key}`, { ...options, cluster: this, user });
+    this.clientCertificates.set(key, certificate);
+    return certificate;
+  }
+
+  /**
+   * A pod with the `cockroach` CLI pointed at this cluster as `root`, for
+   * `kubectl exec -it <name>-sql-client -- cockroach sql`. Returns the same pod when called again.
+   */
+  public addSqlClient(): CockroachSqlClient {
+    this.sqlClient ??= new CockroachSqlClient(this, 'SqlClient', { cluster: this });
+    return this.sqlClient;
+  }
+
+  /**
+   * Lets a workload's pods reach the cluster through its NetworkPolicy, by labelling them as clients
+   * (`clientLabels`). A workload in another namespace is allowed from that namespace too. Harmless when
+   * the NetworkPolicy is off.
+   */
+  public allowFrom(workload: AbstractPod): void {
+    for (const [key, value] of Object.entries(this.clientLabels)) workload.podMetadata.addLabel(key, value);
+    const namespace = Chart.of(workload).namespace ?? 'default';
+    if (namespace !== this.namespace) this.networkPolicy?._allowNamespace(namespace);
+  }
+
+  /** The label that marks a pod as a client of this cluster for the NetworkPolicy. */
+  public get clientLabels(): { [key: string]: string } {
+    return { [`cockroachdb/client-${this.name}`]: 'true' };
+  }
+
+  /**
+   * What a pod needs to run `cockroach` client commands against this cluster as `root`: flags, env and
+   * the certificate volume when TLS is on.
+   * @internal
+   */
+  public _clientConnection(): { flags: string[]; env: k8s.EnvVar[]; volumes: k8s.Volume[]; volumeMounts: k8s.VolumeMount[] } {
+    if (!this.certificates) {
+      return { flags: ['--insecure'], env: [{ name: 'COCKROACH_INSECURE', value: 'true' }], volumes: [], volumeMounts: [] };
+    }
+    return {
+      flags: [`--certs-dir=${CERTS_DIR}`],
+      env: [{ name: 'COCKROACH_CERTS_DIR', value: CERTS_DIR }],
+      volumes: [this.certificates._clientVolume('certs', 'root', this.certificates.rootClientSecretName)],
+      volumeMounts: [{ name: 'certs', mountPath: CERTS_DIR, readOnly: true }],
+    };
   }
 
   /** Name of the headless Service (also the StatefulSet's `serviceName`). */
@@ -381,11 +485,21 @@ export class CockroachCluster extends Construct {
   }
 
   /**
-   * Labels of the pods of a Job that belongs to this cluster (never matched by the StatefulSet selector).
+   * Labels of an object of this cluster other than the database pods (never matched by the StatefulSet
+   * selector).
+   * @internal
+   */
+  public _componentLabels(component: string): { [key: string]: string } {
+    return { ...this.labels, 'app.kubernetes.io/component': component };
+  }
+
+  /**
+   * Labels of the pods of a Job or client pod of this cluster: a component, and the client label the
+   * NetworkPolicy admits.
    * @internal
    */
   public _jobLabels(component: string): { [key: string]: string } {
-    return { ...this.labels, 'app.kubernetes.io/component': component };
+    return { ...this._componentLabels(component), ...this.clientLabels };
   }
 
   private get podLabels(): { [key: string]: string } {
@@ -407,13 +521,13 @@ export class CockroachCluster extends Construct {
       `--join=${this.joinAddresses.join(',')}`,
       ...(props.clusterName ? [`--cluster-name=${props.clusterName}`] : []),
       `--advertise-host=$(POD_NAME).${this.discoveryServiceName}.${this.namespace}.svc.${this.clusterDomain}`,
-      ...this.security._connectionFlags(),
+      ...(this.certificates ? [`--certs-dir=${CERTS_DIR}`] : ['--insecure']),
       `--http-port=${HTTP_PORT}`,
       `--port=${SQL_PORT}`,
       `--store=path=${DATA_MOUNT_PATH}`,
       `--cache=${this.cacheMebibytes}MiB`,
       `--max-sql-memory=${this.maxSqlMemoryMebibytes}MiB`,
-      ...(props.locality ? [`--locality=${props.locality.value}`] : []),
+      ...(props.locality && !props.locality.isPerPod ? [`--locality=${props.locality.value}`] : []),
       '--logtostderr=INFO',
     ];
   }
@@ -440,6 +554,46 @@ export class CockroachCluster extends Construct {
       failureThreshold: timing.failureThreshold,
       timeoutSeconds: 5,
     };
+  }
+
+  /** The parts of the pod that depend on security and locality. */
+  private podParts(locality: Locality | undefined, reloadSeconds: number) {
+    const volumes: k8s.Volume[] = [];
+    const mounts: k8s.VolumeMount[] = [];
+    const sidecars: k8s.Container[] = [];
+    let initContainers: k8s.Container[] | undefined;
+    let command = ['/cockroach/cockroach'];
+    if (this.certificates) {
+      volumes.push(this.certificates._nodeVolume('certs'));
+      mounts.push({ name: 'certs', mountPath: CERTS_DIR, readOnly: true });
+      sidecars.push(certReloaderContainer(this.image, 'certs', CERTS_DIR, reloadSeconds));
+    }
+    if (locality?.isPerPod) {
+      const parts = nodeLocalityParts(this.image, locality.nodeTiers!);
+      initContainers = [parts.initContainer];
+      volumes.push(...parts.volumes);
+      mounts.push({ name: 'locality', mountPath: LOCALITY_DIR, readOnly: true });
+      command = commandWithNodeLocality();
+    }
+    return { volumes, mounts, sidecars, initContainers, command };
+  }
+
+  /** A ClusterRole allowing `get` on nodes, bound to the pods' ServiceAccount (per-pod locality). */
+  private grantNodeRead(): k8s.KubeClusterRole {
+    // Cluster-scoped names must be unique across namespaces.
+    const roleName = `${this.namespace}-${this.name}-node-reader`;
+    const role = new k8s.KubeClusterRole(this, 'NodeReaderRole', {
+      metadata: { name: roleName, labels: this.labels },
+      rules: [{ apiGroups: [''], resources: ['nodes'], verbs: ['get'] }],
+    });
+    const binding = new k8s.KubeClusterRoleBinding(this, 'NodeReaderBinding', {
+      metadata: { name: roleName, labels: this.labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: roleName },
+      subjects: [{ kind: 'ServiceAccount', name: this.serviceAccountName, namespace: this.namespace }],
+    });
+    // cdk8s gives every object the chart's namespace; these two are cluster-scoped.
+    for (const obj of [role, binding]) obj.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    return role;
   }
 
   private resolveResources(input: ContainerResources | undefined) {

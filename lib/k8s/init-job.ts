@@ -60,7 +60,8 @@ export class CockroachInitJob extends Construct {
     checkInteger(this, 'init.ttlAfterFinished (seconds)', durationSeconds(ttl), 0, 30 * 86400);
 
     this.attempts = Math.max(1, Math.floor(timeout.toSeconds() / (RETRY_INTERVAL_SECONDS + 1)));
-    const flags = [...cluster.security._connectionFlags(), `--host=${cluster.podDnsName(0)}:${cluster.sqlPort}`];
+    const connection = cluster._clientConnection();
+    const flags = [...connection.flags, `--host=${cluster.podDnsName(0)}:${cluster.sqlPort}`];
 
     this.job = renderClusterJob(this, 'Resource', {
       baseName: `${cluster.name}-init`,
@@ -76,6 +77,8 @@ export class CockroachInitJob extends Construct {
         requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('128Mi') },
         limits: { memory: k8s.Quantity.fromString('128Mi') },
       },
+      volumes: connection.volumes,
+      volumeMounts: connection.volumeMounts,
     });
   }
 }

@@ -88,12 +88,6 @@ describe('errors are thrown', () => {
     expect(err.message).toMatch(/expected|must|choose|required|Use |Lower /);
   });
 
-  test('security must be chosen explicitly', () => {
-    const chart = newChart();
-    expect(() => new CockroachCluster(chart, 'crdb', {} as CockroachClusterProps))
-      .toThrow(/security: received undefined; choose how connections are secured/);
-  });
-
   test('a chart namespace that is not a DNS-1123 label', () => {
     const chart = newChart('Prod_DB');
     expect(() => new CockroachCluster(chart, 'crdb', secure)).toThrow(/namespace \(of the chart\): received "Prod_DB"/);

@@ -51,9 +51,9 @@ export function renderClusterJob(scope: Construct, id: string, spec: ClusterJobS
           env: spec.env,
           resources: spec.resources,
           securityContext: restrictedContainerSecurityContext(),
-          volumeMounts: spec.volumeMounts,
+          volumeMounts: spec.volumeMounts?.length ? spec.volumeMounts : undefined,
         }],
-        volumes: spec.volumes,
+        volumes: spec.volumes?.length ? spec.volumes : undefined,
       },
     },
   };
