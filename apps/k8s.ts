@@ -5,12 +5,14 @@
  */
 import * as path from 'path';
 import { App } from 'cdk8s';
+import { GkeChart } from './gke';
 import { MinikubeChart } from './minikube';
 
 const outRoot = process.env.CDK8S_OUTDIR ?? 'dist';
 
 const profiles: Array<[string, (app: App) => void]> = [
   ['minikube', (app) => new MinikubeChart(app)],
+  ['gke', (app) => new GkeChart(app)],
 ];
 
 const apps = profiles.map(([profile, build]) => {

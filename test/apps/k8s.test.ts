@@ -32,7 +32,7 @@ beforeAll(() => {
   }
 });
 
-test('cdk8s synth writes the minikube manifests under <output>/minikube/, byte-identical twice', () => {
+test('cdk8s synth writes each profile under <output>/<profile>/, byte-identical twice', () => {
   const a = path.join(tmp(), 'dist');
   const b = path.join(tmp(), 'dist');
   const first = cdk8sSynth(a);
@@ -40,7 +40,10 @@ test('cdk8s synth writes the minikube manifests under <output>/minikube/, byte-i
   expect(first.status).toBe(0);
   expect(cdk8sSynth(b).status).toBe(0);
   const treeA = readTree(a);
-  expect(Object.keys(treeA).sort()).toEqual(['minikube/0000-namespace.k8s.yaml', 'minikube/0001-cockroachdb.k8s.yaml']);
+  expect(Object.keys(treeA).sort()).toEqual([
+    'gke/0000-namespace.k8s.yaml', 'gke/0001-cockroachdb.k8s.yaml',
+    'minikube/0000-namespace.k8s.yaml', 'minikube/0001-cockroachdb.k8s.yaml',
+  ]);
   expect(treeA['minikube/0001-cockroachdb.k8s.yaml']).toContain('kind: StatefulSet');
   expect(readTree(b)).toEqual(treeA);
 });

@@ -1,5 +1,5 @@
 import { k8s } from 'cdk8s-plus-28';
-import { restrictedContainerSecurityContext } from './pod-security';
+import { guaranteed, restrictedContainerSecurityContext } from './pod-security';
 
 /**
  * A sidecar that makes certificate renewals reach a running node without a restart.
@@ -48,10 +48,7 @@ export function certReloaderContainer(image: string, volumeName: string, certsDi
     image,
     imagePullPolicy: 'IfNotPresent',
     command: ['/bin/bash', '-c', certReloaderScript(certsDir, intervalSeconds)],
-    resources: {
-      requests: { cpu: k8s.Quantity.fromString('10m'), memory: k8s.Quantity.fromString('16Mi') },
-      limits: { memory: k8s.Quantity.fromString('32Mi') },
-    },
+    resources: guaranteed('20m', '32Mi'),
     securityContext: restrictedContainerSecurityContext(),
     volumeMounts: [{ name: volumeName, mountPath: certsDir, readOnly: true }],
   };

@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { NodeLabelTier } from '../locality';
-import { restrictedContainerSecurityContext } from './pod-security';
+import { guaranteed, restrictedContainerSecurityContext } from './pod-security';
 
 /** Where the init container leaves the locality for the main container. */
 export const LOCALITY_DIR = '/cockroach/locality';
@@ -42,10 +42,7 @@ export function nodeLocalityParts(image: string, tiers: NodeLabelTier[]): { init
       imagePullPolicy: 'IfNotPresent',
       command: ['/bin/bash', '-c', nodeLocalityScript(tiers)],
       env: [{ name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }],
-      resources: {
-        requests: { cpu: k8s.Quantity.fromString('10m'), memory: k8s.Quantity.fromString('32Mi') },
-        limits: { memory: k8s.Quantity.fromString('64Mi') },
-      },
+      resources: guaranteed('50m', '64Mi'),
       securityContext: restrictedContainerSecurityContext(),
       volumeMounts: [
         { name: 'locality', mountPath: LOCALITY_DIR },

@@ -32,3 +32,12 @@ export function restrictedContainerSecurityContext(): k8s.SecurityContext {
     seccompProfile: { type: 'RuntimeDefault' },
   };
 }
+
+/**
+ * Requests equal to limits for a helper container, so that it does not demote the pod from the
+ * Guaranteed QoS class that the database container asks for.
+ */
+export function guaranteed(cpu: string, memory: string): k8s.ResourceRequirements {
+  const amounts = { cpu: k8s.Quantity.fromString(cpu), memory: k8s.Quantity.fromString(memory) };
+  return { requests: { ...amounts }, limits: { ...amounts } };
+}

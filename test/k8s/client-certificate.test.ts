@@ -1,0 +1,118 @@
+import { Chart, Testing } from 'cdk8s';
+import { ContainerProps, Deployment } from 'cdk8s-plus-28';
+import { ClientCertificate, ClusterSecurity, CockroachCluster, CockroachConfigError } from '../../lib';
+import { newChart, only, synth, validateAgainstSchemas } from '../support/manifests';
+
+const appContainer: ContainerProps = { image: 'ghcr.io/example/shop:1.4.2', portNumber: 8000, securityContext: { user: 1000, group: 1000 } };
+
+describe('addClientCertificate', () => {
+  test('issues a certificate with CN = the user, mounts it into a workload, and gives a ready URL', () => {
+    const chart = newChart('shop');
+    const cluster = new CockroachCluster(chart, 'crdb');
+    const cert = cluster.addClientCertificate('app_user');
+    const deployment = new Deployment(chart, 'shop', { containers: [appContainer] });
+    const dir = cert.mount(deployment);
+    const objects = synth(chart);
+    validateAgainstSchemas(objects);
+
+    expect(cert.secretName).toBe('crdb-client-app-user');
+    expect(only(objects, 'Certificate', 'crdb-client-app-user').spec).toMatchObject({
+      commonName: 'app_user', secretName: 'crdb-client-app-user',
+      usages: ['digital signature', 'key encipherment', 'client auth'],
+      issuerRef: { name: 'crdb-ca-issuer', kind: 'Issuer' },
+    });
+
+    expect(dir).toBe('/etc/cockroach-certs');
+    const pod = only(objects, 'Deployment').spec.template.spec;
+    const volume = pod.volumes.find((v: any) => v.secret?.secretName === 'crdb-client-app-user');
+    expect(volume.secret).toEqual({
+      secretName: 'crdb-client-app-user', defaultMode: 0o440,
+      items: [{ key: 'ca.crt', path: 'ca.crt' }, { key: 'tls.crt', path: 'client.app_user.crt' }, { key: 'tls.key', path: 'client.app_user.key' }],
+    });
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: volume.name, mountPath: '/etc/cockroach-certs', readOnly: true });
+
+    expect(cert.connectionUrl('orders')).toBe(
+      'postgresql://app_user@crdb-public.shop.svc.cluster.local:26257/orders?sslmode=verify-full'
+      + '&sslrootcert=/etc/cockroach-certs/ca.crt&sslcert=/etc/cockroach-certs/client.app_user.crt&sslkey=/etc/cockroach-certs/client.app_user.key');
+    expect(cert.connectionUrl()).toContain('/defaultdb?');
+  });
+
+  test('a custom mount path is reflected in the URL', () => {
+    const chart = newChart();
+    const cluster = new CockroachCluster(chart, 'crdb');
+    const cert = cluster.addClientCertificate('reporting');
+    const deployment = new Deployment(chart, 'reports', { containers: [appContainer] });
+    const dir = cert.mount(deployment, { path: '/var/run/crdb' });
+    expect(cert.connectionUrl('analytics', dir)).toContain('sslcert=/var/run/crdb/client.reporting.crt');
+    expect(only(synth(chart), 'Deployment').spec.template.spec.containers[0].volumeMounts[0].mountPath).toBe('/var/run/crdb');
+  });
+
+  test('a pre-made Secret with an existing-Secrets cluster', () => {
+    const chart = newChart();
+    const cluster = new CockroachCluster(chart, 'crdb', { security: ClusterSecurity.existingSecrets({ nodeSecretName: 'n', rootClientSecretName: 'r' }) });
+    const cert = cluster.addClientCertificate('app', { secretName: 'app-tls' });
+    expect(cert.secretName).toBe('app-tls');
+    expect(cert.certificate).toBeUndefined();
+    expect(synth(chart).filter((o) => o.kind === 'Certificate')).toEqual([]);
+  });
+
+  test('the certificate lives in the cluster\'s namespace even when the workload is elsewhere', () => {
+    const app = Testing.app();
+    const db = new Chart(app, 'db', { namespace: 'db' });
+    const cluster = new CockroachCluster(db, 'crdb');
+    cluster.addClientCertificate('app');
+    expect(only(synth(db), 'Certificate', 'crdb-client-app').metadata.namespace).toBe('db');
+  });
+});
+
+/** [what, call, prop, fragment] */
+const BAD_USERS: Array<[string, (c: CockroachCluster) => unknown, string, string]> = [
+  ['a duplicate user', (c) => { c.addClientCertificate('app'); c.addClientCertificate('app'); }, 'addClientCertificate(user)', 'each user gets one'],
+  ['two users that map to one Secret', (c) => { c.addClientCertificate('app_user'); c.addClientCertificate('app-user'); }, 'addClientCertificate(user)', 'both map to "crdb-client-app-user"'],
+  ['root (its certificate exists)', (c) => c.addClientCertificate('root'), 'user', 'reserved'],
+  ['node (would impersonate nodes)', (c) => c.addClientCertificate('node'), 'user', 'impersonate'],
+  ['uppercase', (c) => c.addClientCertificate('App'), 'user', 'received "App"'],
+  ['a leading digit', (c) => c.addClientCertificate('1app'), 'user', 'received "1app"'],
+  ['a quote', (c) => c.addClientCertificate("app'--"), 'user', 'received "app\'--"'],
+  ['a semicolon', (c) => c.addClientCertificate('app;drop'), 'user', 'received "app;drop"'],
+  ['a newline', (c) => c.addClientCertificate('app\nx'), 'user', 'received "app\\nx"'],
+  ['a unicode look-alike', (c) => c.addClientCertificate('аpp'), 'user', 'received "аpp"'],
+  ['too long', (c) => c.addClientCertificate('a'.repeat(64)), 'user', 'received "aaaa'],
+  ['a bad database in the URL', (c) => c.addClientCertificate('app').connectionUrl('shop?sslmode=disable'), 'connectionUrl(database)', 'received "shop?sslmode=disable"'],
+];
+
+describe('client certificate errors are thrown', () => {
+  test.each(BAD_USERS)('%s', (_what, call, prop, fragment) => {
+    const cluster = new CockroachCluster(newChart(), 'crdb');
+    let error: unknown;
+    try {
+      call(cluster);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(CockroachConfigError);
+    expect((error as CockroachConfigError).prop).toBe(prop);
+    expect((error as CockroachConfigError).message).toContain(fragment);
+  });
+
+  test('a client certificate on an insecure cluster', () => {
+    const cluster = new CockroachCluster(newChart(), 'crdb', { security: ClusterSecurity.insecure() });
+    expect(() => cluster.addClientCertificate('app')).toThrow(/security: received "ClusterSecurity.insecure\(\)"; a client certificate for "app" needs a secure cluster/);
+  });
+
+  test('a generated certificate on an existing-Secrets cluster needs the Secret', () => {
+    const cluster = new CockroachCluster(newChart(), 'crdb', { security: ClusterSecurity.existingSecrets({ nodeSecretName: 'n', rootClientSecretName: 'r' }) });
+    expect(() => cluster.addClientCertificate('app')).toThrow(/secretName: received undefined; the cluster's certificates come from existing Secrets/);
+  });
+
+  test('mounting into a workload without containers', () => {
+    const chart = newChart();
+    const cert = new CockroachCluster(chart, 'crdb').addClientCertificate('app');
+    expect(() => cert.mount(new Deployment(chart, 'empty'))).toThrow(/mount\(workload\): received "test\/empty"/);
+    expect(() => cert.mount(new Deployment(chart, 'rel', { containers: [appContainer] }), { path: 'relative/dir' })).toThrow(/mount\(path\): received "relative\/dir"/);
+  });
+
+  test('the default mount directory is exposed', () => {
+    expect(ClientCertificate.DEFAULT_CERTS_DIR).toBe('/etc/cockroach-certs');
+  });
+});

@@ -1,0 +1,234 @@
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Duration } from 'cdk8s';
+import {
+  CertManagerOptions, ClusterSecurity, CockroachCluster, CockroachClusterProps, CockroachConfigError, IssuerRef,
+} from '../../lib';
+import { certReloaderScript } from '../../lib/k8s/private/cert-reloader';
+import { Manifest, newChart, only, podSpecs, synth, validateAgainstSchemas } from '../support/manifests';
+
+function build(props: CockroachClusterProps = {}, namespace = 'db') {
+  const chart = newChart(namespace);
+  const cluster = new CockroachCluster(chart, 'crdb', props);
+  const objects = synth(chart);
+  const sts = only(objects, 'StatefulSet');
+  return { cluster, objects, sts, pod: sts.spec.template.spec, container: sts.spec.template.spec.containers[0] };
+}
+
+const certificate = (objects: Manifest[], name: string) => only(objects, 'Certificate', name).spec;
+
+describe('TLS is the default: self-contained cert-manager mode', () => {
+  const { cluster, objects, pod, container } = build();
+
+  test('snapshot', () => {
+    expect(objects).toMatchSnapshot();
+  });
+
+  test('every object, cert-manager ones included, passes its schema', () => {
+    validateAgainstSchemas(objects);
+  });
+
+  test('bootstrap Issuer → CA Certificate (ECDSA P-256, key kept) → CA Issuer → node and root certificates', () => {
+    expect(only(objects, 'Issuer', 'crdb-selfsigned').spec).toEqual({ selfSigned: {} });
+    const ca = certificate(objects, 'crdb-ca');
+    expect(ca).toMatchObject({
+      isCA: true, secretName: 'crdb-ca', duration: '43800h', renewBefore: '8760h',
+      privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Never' },
+      issuerRef: { name: 'crdb-selfsigned', kind: 'Issuer', group: 'cert-manager.io' },
+    });
+    expect(only(objects, 'Issuer', 'crdb-ca-issuer').spec).toEqual({ ca: { secretName: 'crdb-ca' } });
+    const node = certificate(objects, 'crdb-node');
+    expect(node).toMatchObject({
+      commonName: 'node', secretName: 'crdb-node', duration: '8760h', renewBefore: '720h',
+      usages: ['digital signature', 'key encipherment', 'server auth', 'client auth'],
+      issuerRef: { name: 'crdb-ca-issuer', kind: 'Issuer' }, privateKey: { rotationPolicy: 'Always' },
+    });
+    const root = certificate(objects, 'crdb-client-root');
+    expect(root).toMatchObject({ commonName: 'root', secretName: 'crdb-client-root', duration: '720h', usages: expect.arrayContaining(['client auth']) });
+    expect(root.usages).not.toContain('server auth');
+  });
+
+  test('node SANs are computed from the actual Service names', () => {
+    const node = certificate(objects, 'crdb-node');
+    const pub = cluster.publicServiceName;
+    const disc = cluster.discoveryServiceName;
+    expect(node.dnsNames).toEqual([
+      'localhost', pub, `${pub}.db`, `${pub}.db.svc.cluster.local`, `*.${disc}`, `*.${disc}.db`, `*.${disc}.db.svc.cluster.local`,
+    ]);
+    expect(node.ipAddresses).toEqual(['127.0.0.1']);
+    // Every name a client or peer uses is covered.
+    expect(node.dnsNames).toContain(cluster.publicHost);
+    const podName = cluster.podDnsName(2);
+    expect(node.dnsNames).toContain(`*${podName.slice(podName.indexOf('.'))}`);
+  });
+
+  test('node pods get the files CockroachDB expects, read-only, mode 0440', () => {
+    const certs = pod.volumes.find((v: any) => v.name === 'certs');
+    expect(certs.projected.defaultMode).toBe(0o440);
+    const files = certs.projected.sources.flatMap((s: any) => s.secret.items.map((i: any) => `${s.secret.name}:${i.key}→${i.path}`));
+    expect(files).toEqual([
+      'crdb-node:ca.crt→ca.crt', 'crdb-node:tls.crt→node.crt', 'crdb-node:tls.key→node.key',
+      'crdb-client-root:tls.crt→client.root.crt', 'crdb-client-root:tls.key→client.root.key',
+    ]);
+    expect(container.volumeMounts).toContainEqual({ name: 'certs', mountPath: '/cockroach/cockroach-certs', readOnly: true });
+    // 0440 is group-readable, which CockroachDB accepts for keys owned by root with the process's group
+    // (the pod's fsGroup): that is how kubelet writes Secret files.
+    expect(pod.securityContext.fsGroup).toBe(pod.securityContext.runAsGroup);
+  });
+
+  test('--certs-dir instead of --insecure, HTTPS probes', () => {
+    expect(container.args).toContain('--certs-dir=/cockroach/cockroach-certs');
+    expect(container.args).not.toContain('--insecure');
+    for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) expect(container[probe].httpGet.scheme).toBe('HTTPS');
+  });
+
+  test('renewals reach running nodes: a reloader sidecar in a shared process namespace', () => {
+    expect(pod.shareProcessNamespace).toBe(true);
+    const reloader = pod.containers.find((c: any) => c.name === 'cert-reloader');
+    expect(reloader.volumeMounts).toEqual([{ name: 'certs', mountPath: '/cockroach/cockroach-certs', readOnly: true }]);
+    expect(reloader.command[2]).toContain('kill -HUP');
+    expect(reloader.command[2]).toContain('interval=60');
+  });
+
+  test('pods stay in the Guaranteed QoS class: helpers have requests equal to limits', () => {
+    for (const c of [...(pod.initContainers ?? []), ...pod.containers]) expect(c.resources.requests).toEqual(c.resources.limits);
+  });
+
+  test('the init Job connects as root with the root client certificate', () => {
+    const job = only(objects, 'Job');
+    const spec = job.spec.template.spec;
+    expect(spec.containers[0].command[2]).toContain('init --certs-dir=/cockroach/cockroach-certs --host=crdb-0.crdb.db.svc.cluster.local:26257');
+    expect(spec.volumes[0].projected.sources[0].secret).toEqual({
+      name: 'crdb-client-root',
+      items: [{ key: 'ca.crt', path: 'ca.crt' }, { key: 'tls.crt', path: 'client.root.crt' }, { key: 'tls.key', path: 'client.root.key' }],
+    });
+    expect(spec.containers[0].volumeMounts).toEqual([{ name: 'certs', mountPath: '/cockroach/cockroach-certs', readOnly: true }]);
+  });
+
+  test('no secret material in the manifests: only Secret names', () => {
+    expect(JSON.stringify(objects)).not.toMatch(/BEGIN (RSA |EC )?(PRIVATE KEY|CERTIFICATE)/);
+    expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
+  });
+});
+
+describe('cert-manager options', () => {
+  test('durations, renewal and additional SANs; cluster domain in the SANs', () => {
+    const { objects } = build({
+      clusterDomain: 'k8s.example',
+      security: ClusterSecurity.certManager({
+        ca: { duration: Duration.days(3650), renewBefore: Duration.days(730) },
+        node: { duration: Duration.days(90), renewBefore: Duration.days(30) },
+        client: { duration: Duration.hours(48), renewBefore: Duration.hours(12) },
+        additionalSans: ['crdb.example.com', '*.crdb.example.com', '10.0.0.5', 'fd00::5'],
+      }),
+    });
+    expect(certificate(objects, 'crdb-ca')).toMatchObject({ duration: '87600h', renewBefore: '17520h' });
+    expect(certificate(objects, 'crdb-node')).toMatchObject({ duration: '2160h', renewBefore: '720h' });
+    expect(certificate(objects, 'crdb-client-root')).toMatchObject({ duration: '48h', renewBefore: '12h' });
+    const node = certificate(objects, 'crdb-node');
+    expect(node.dnsNames).toEqual(expect.arrayContaining(['crdb-public.db.svc.k8s.example', '*.crdb.db.svc.k8s.example', 'crdb.example.com', '*.crdb.example.com']));
+    expect(node.ipAddresses).toEqual(['127.0.0.1', '10.0.0.5', 'fd00::5']);
+    validateAgainstSchemas(objects);
+  });
+
+  test('an existing ClusterIssuer: no CA of our own, node and client certificates from it', () => {
+    const { objects } = build({ security: ClusterSecurity.certManagerIssuer(IssuerRef.clusterIssuer('corp-ca')) });
+    expect(objects.filter((o) => o.kind === 'Issuer')).toEqual([]);
+    expect(objects.filter((o) => o.kind === 'Certificate').map((o) => o.metadata.name)).toEqual(['crdb-node', 'crdb-client-root']);
+    expect(certificate(objects, 'crdb-node').issuerRef).toEqual({ name: 'corp-ca', kind: 'ClusterIssuer', group: 'cert-manager.io' });
+    validateAgainstSchemas(objects);
+  });
+
+  test('an external issuer kind', () => {
+    const { objects } = build({ security: ClusterSecurity.certManagerIssuer(IssuerRef.of('pca', 'AWSPCAClusterIssuer', 'awspca.cert-manager.io')) });
+    expect(certificate(objects, 'crdb-node').issuerRef).toEqual({ name: 'pca', kind: 'AWSPCAClusterIssuer', group: 'awspca.cert-manager.io' });
+  });
+
+  test('existing Secrets: nothing for cert-manager, the Secrets mounted', () => {
+    const { objects, pod } = build({ security: ClusterSecurity.existingSecrets({ nodeSecretName: 'my-node-tls', rootClientSecretName: 'my-root-tls' }) });
+    expect(objects.filter((o) => o.apiVersion.startsWith('cert-manager.io'))).toEqual([]);
+    const certs = pod.volumes.find((v: any) => v.name === 'certs');
+    expect(certs.projected.sources.map((s: any) => s.secret.name)).toEqual(['my-node-tls', 'my-root-tls']);
+    validateAgainstSchemas(objects);
+  });
+
+  test('an insecure cluster has no certificates, no reloader, no shared process namespace', () => {
+    const { objects, pod, cluster } = build({ security: ClusterSecurity.insecure() });
+    expect(objects.filter((o) => o.apiVersion.startsWith('cert-manager.io'))).toEqual([]);
+    expect(pod.containers.map((c: any) => c.name)).toEqual(['cockroachdb']);
+    expect(pod.shareProcessNamespace).toBeUndefined();
+    expect(cluster.certificates).toBeUndefined();
+  });
+});
+
+const BAD_TLS: Array<[string, CertManagerOptions | ClusterSecurity, string, string]> = [
+  ['CA shorter than the node certificate', { ca: { duration: Duration.days(300), renewBefore: Duration.days(30) } },
+    'security.ca.duration, security.node.duration, security.client.duration', 'the CA must be valid longer than every certificate it signs'],
+  ['CA as long as a leaf', { ca: { duration: Duration.hours(8760), renewBefore: Duration.hours(720) } },
+    'security.ca.duration, security.node.duration, security.client.duration', 'helm-charts#397'],
+  ['CA renewed too late for its leaves', { ca: { duration: Duration.days(3650), renewBefore: Duration.days(30) } },
+    'security.ca.renewBefore, security.node.duration, security.client.duration', 'received ca.renewBefore 720h'],
+  ['renewBefore longer than the duration', { node: { duration: Duration.days(30), renewBefore: Duration.days(40) } },
+    'security.node.renewBefore', 'received "960h"'],
+  ['duration under an hour', { client: { duration: Duration.minutes(30), renewBefore: Duration.minutes(10) } },
+    'security.client.duration', 'received "1800s"'],
+  ['an additional SAN with a space', { additionalSans: ['bad name'] }, 'additionalSans[0]', 'received "bad name"'],
+  ['an additional SAN with a URL', { additionalSans: ['ok.example.com', 'https://x'] }, 'additionalSans[1]', 'received "https://x"'],
+  ['unknown cert-manager issuer kind', ClusterSecurity.certManagerIssuer(IssuerRef.of('ca', 'Isuer')), 'security.issuer (kind)', 'received "Isuer"'],
+  ['issuer kind in lowercase', ClusterSecurity.certManagerIssuer(IssuerRef.of('ca', 'clusterissuer', 'example.com')), 'security.issuer (kind)', 'received "clusterissuer"'],
+  ['issuer name malformed', ClusterSecurity.certManagerIssuer(IssuerRef.clusterIssuer('Corp CA')), 'security.issuer (name)', 'received "Corp CA"'],
+  ['existing Secret name malformed', ClusterSecurity.existingSecrets({ nodeSecretName: 'node_tls', rootClientSecretName: 'root' }),
+    'security.nodeSecretName', 'received "node_tls"'],
+];
+
+describe('TLS errors are thrown', () => {
+  test.each(BAD_TLS)('%s', (_what, input, prop, fragment) => {
+    const security = input instanceof ClusterSecurity ? input : ClusterSecurity.certManager(input);
+    let error: unknown;
+    try {
+      build({ security });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(CockroachConfigError);
+    expect((error as CockroachConfigError).prop).toBe(prop);
+    expect((error as CockroachConfigError).message).toContain(fragment);
+  });
+
+  test('certificate reload interval bounds', () => {
+    expect(() => build({ certificateReloadInterval: Duration.seconds(1) })).toThrow(/certificateReloadInterval \(seconds\): received 1/);
+  });
+});
+
+describe('the certificate reloader (run with bash against a real process)', () => {
+  test('sends SIGHUP to the cockroach process when a certificate changes, and only then', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crdb-certs-'));
+    fs.writeFileSync(path.join(dir, 'ca.crt'), 'CA-1');
+    fs.writeFileSync(path.join(dir, 'node.crt'), 'NODE-1');
+    const hups = path.join(dir, 'hups');
+    fs.writeFileSync(hups, '');
+    // A stand-in for `cockroach start`: same argv[0] and first argument, counts the SIGHUPs it gets.
+    const fake = spawn('bash', ['-c', `exec -a /cockroach/cockroach bash -c 'trap "echo hup >> ${hups}" HUP; while true; do sleep 0.05; done' start --join=x`]);
+    const script = certReloaderScript(dir, 1).replace('sleep "$interval" & wait $!', 'sleep 0.2 & wait $!');
+    const reloader = spawn('bash', ['-c', script]);
+    let log = '';
+    reloader.stdout.on('data', (d) => { log += d; });
+    const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const hupCount = () => fs.readFileSync(hups, 'utf8').split('\n').filter(Boolean).length;
+    try {
+      await wait(800);
+      expect(hupCount()).toBe(0); // nothing changed: no signal
+      fs.writeFileSync(path.join(dir, 'node.crt'), 'NODE-2'); // cert-manager renewed the node certificate
+      for (let i = 0; i < 40 && hupCount() === 0; i++) await wait(100);
+      expect(hupCount()).toBe(1);
+      expect(log).toMatch(/certificates changed: sent SIGHUP to cockroach \(pid \d+\)/);
+      await wait(800);
+      expect(hupCount()).toBe(1); // one renewal, one signal
+    } finally {
+      reloader.kill('SIGTERM');
+      fake.kill('SIGKILL');
+    }
+  });
+});
