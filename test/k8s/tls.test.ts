@@ -7,7 +7,7 @@ import {
   CertManagerOptions, ClusterSecurity, CockroachCluster, CockroachClusterProps, CockroachConfigError, IssuerRef,
 } from '../../lib';
 import { certReloaderScript } from '../../lib/k8s/private/cert-reloader';
-import { Manifest, newChart, only, podSpecs, synth, validateAgainstSchemas } from '../support/manifests';
+import { Manifest, newChart, only, synth, validateAgainstSchemas } from '../support/manifests';
 
 function build(props: CockroachClusterProps = {}, namespace = 'db') {
   const chart = newChart(namespace);
