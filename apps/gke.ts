@@ -1,15 +1,14 @@
 import { App, Chart, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { ClientCertificate, CockroachCluster, Locality, PodAntiAffinity, TopologySpread } from '../lib';
+import { DEPLOYMENT } from './deployment';
 import { RestrictedNamespaceChart } from './namespace';
-
-/** Namespace of the GKE profile. */
-export const GKE_NAMESPACE = 'cockroachdb';
 
 /**
  * The book's production path on GKE: TLS and mTLS through cert-manager, three nodes on three hosts spread
  * across zones with each pod's own locality, premium SSDs, production-sized pods, a NetworkPolicy, a
- * client certificate for the application user and a SQL client pod.
+ * client certificate for the application user and a SQL client pod. Its ServiceAccount is bound to the
+ * backup service account through Workload Identity.
  */
 export class GkeChart extends Chart {
   public readonly cluster: CockroachCluster;
@@ -17,10 +16,14 @@ export class GkeChart extends Chart {
   public readonly appCertificate: ClientCertificate;
 
   constructor(app: App, id = 'cockroachdb') {
-    super(app, id, { namespace: GKE_NAMESPACE, disableResourceNameHashes: true });
-    this.addDependency(new RestrictedNamespaceChart(app, 'namespace', GKE_NAMESPACE));
+    // Namespace, cluster name and the Workload Identity annotation come from the shared description, so
+    // they match the IAM binding that the cdktf app creates.
+    super(app, id, { namespace: DEPLOYMENT.namespace, disableResourceNameHashes: true });
+    this.addDependency(new RestrictedNamespaceChart(app, 'namespace', DEPLOYMENT.namespace));
 
     this.cluster = new CockroachCluster(this, 'crdb', {
+      name: DEPLOYMENT.cockroachClusterName,
+      serviceAccountAnnotations: DEPLOYMENT.workloadIdentityAnnotations,
       // security: TLS with cert-manager is the default.
       replicas: 3,
       resources: {

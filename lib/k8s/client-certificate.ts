@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { AbstractPod, Container, Secret, Volume } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { CockroachCluster } from './cluster';
-import { checkDnsSubdomain, reject } from './private/validate';
+import { checkDnsSubdomain, reject } from '../shared/validate';
 import { CERT_FILE_MODE } from './tls';
 
 /** Options of {@link CockroachCluster.addClientCertificate}. */

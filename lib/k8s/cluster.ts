@@ -13,7 +13,7 @@ import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from
 import { bytesToQuantity, cpuToMillis, describeBytes, durationSeconds, GIB, sizeToBytes } from './private/units';
 import {
   checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabelKey, checkLabelValue, checkRules, reject,
-} from './private/validate';
+} from '../shared/validate';
 import { ClusterSecurity } from './security';
 import { CockroachSqlClient } from './sql-client';
 import { DATA_MOUNT_PATH, DATA_VOLUME_NAME, PvcRetention, StorageOptions } from './storage';

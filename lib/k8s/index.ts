@@ -1,4 +1,4 @@
-export * from './errors';
+export * from '../shared';
 export * from './version';
 export * from './security';
 export * from './tls';

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import type { CockroachCluster } from './cluster';
 import { renderClusterJob } from './private/job';
 import { durationSeconds } from './private/units';
-import { checkInteger } from './private/validate';
+import { checkInteger } from '../shared/validate';
 
 /** Options of the Job that runs `cockroach init` once the pods are up. */
 export interface InitJobOptions {

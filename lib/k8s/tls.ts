@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import type { CockroachCluster } from './cluster';
 import { goDuration, renderCertificate, renderIssuer } from './private/cert-manager';
 import { durationSeconds } from './private/units';
-import { checkDnsSubdomain, checkRules, reject } from './private/validate';
+import { checkDnsSubdomain, checkRules, reject } from '../shared/validate';
 import { CertificateLifetime, ClusterSecurity, SecurityMode } from './security';
 
 /** Where certificates are mounted in every CockroachDB container (node pods, Jobs, client pods). */

@@ -1,5 +1,4 @@
-import { IConstruct } from 'constructs';
-import { CockroachConfigError } from '../errors';
+import { CockroachConfigError, ErrorScope } from './errors';
 
 /** Renders a received value for an error message: strings quoted, objects as JSON. */
 export function show(value: unknown): string {
@@ -15,7 +14,7 @@ export function show(value: unknown): string {
 }
 
 /** Throws the library's error with the standard "received X; allowed Y" wording. */
-export function reject(scope: IConstruct, prop: string, value: unknown, allowed: string): never {
+export function reject(scope: ErrorScope, prop: string, value: unknown, allowed: string): never {
   throw new CockroachConfigError(scope, prop, `received ${show(value)}; ${allowed}`);
 }
 
@@ -23,7 +22,7 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** A DNS-1123 label (RFC 1123): what Kubernetes requires of namespaces and Service names. */
-export function checkDnsLabel(scope: IConstruct, prop: string, value: string, maxLength = 63): void {
+export function checkDnsLabel(scope: ErrorScope, prop: string, value: string, maxLength = 63): void {
   if (typeof value !== 'string' || !DNS_LABEL.test(value) || value.length > maxLength) {
     reject(scope, prop, value,
       `expected a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most ${maxLength} characters`);
@@ -31,7 +30,7 @@ export function checkDnsLabel(scope: IConstruct, prop: string, value: string, ma
 }
 
 /** A DNS-1123 subdomain: what Kubernetes requires of most object names. */
-export function checkDnsSubdomain(scope: IConstruct, prop: string, value: string): void {
+export function checkDnsSubdomain(scope: ErrorScope, prop: string, value: string): void {
   if (typeof value !== 'string' || value.length > 253 || !DNS_SUBDOMAIN.test(value)) {
     reject(scope, prop, value,
       'expected a DNS-1123 subdomain: dot-separated lowercase labels of letters, digits and \'-\', at most 253 characters');
@@ -42,7 +41,7 @@ const LABEL_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 /** A Kubernetes label (or annotation) key: optional DNS subdomain prefix, then a name of at most 63 characters. */
-export function checkLabelKey(scope: IConstruct, prop: string, key: string): void {
+export function checkLabelKey(scope: ErrorScope, prop: string, key: string): void {
   const slash = key.lastIndexOf('/');
   const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
   const name = slash >= 0 ? key.slice(slash + 1) : key;
@@ -54,7 +53,7 @@ export function checkLabelKey(scope: IConstruct, prop: string, key: string): voi
 }
 
 /** A Kubernetes label value: at most 63 letters, digits, '-', '_' or '.', starting and ending alphanumeric. */
-export function checkLabelValue(scope: IConstruct, prop: string, value: string): void {
+export function checkLabelValue(scope: ErrorScope, prop: string, value: string): void {
   if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value)) {
     reject(scope, prop, value,
       'expected a Kubernetes label value: at most 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit');
@@ -62,7 +61,7 @@ export function checkLabelValue(scope: IConstruct, prop: string, value: string):
 }
 
 /** An integer within [min, max]. */
-export function checkInteger(scope: IConstruct, prop: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): void {
+export function checkInteger(scope: ErrorScope, prop: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): void {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     const range = max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer from ${min} to ${max}`;
     reject(scope, prop, value, `expected ${range}`);
@@ -80,7 +79,7 @@ export interface CrossPropRule {
 }
 
 /** Throws for the first violated rule of a table. */
-export function checkRules(scope: IConstruct, rules: readonly CrossPropRule[]): void {
+export function checkRules(scope: ErrorScope, rules: readonly CrossPropRule[]): void {
   for (const rule of rules) {
     if (rule.violated) throw new CockroachConfigError(scope, rule.props, rule.message);
   }

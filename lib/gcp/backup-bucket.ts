@@ -1,0 +1,118 @@
+import { StorageBucket, StorageBucketLifecycleRule } from '@cdktf/provider-google/lib/storage-bucket';
+import { Construct } from 'constructs';
+import { DeploymentDescription } from '../shared/description';
+import { checkInteger, reject } from '../shared/validate';
+import { checkGcpLabels } from './labels';
+import { terraformId } from './terraform-id';
+
+/** Cloud Storage classes a lifecycle rule can move backups to. */
+export enum BackupStorageClass {
+  NEARLINE = 'NEARLINE',
+  COLDLINE = 'COLDLINE',
+  ARCHIVE = 'ARCHIVE',
+}
+
+/** Move objects to a colder storage class once they reach an age. */
+export interface StorageClassTransition {
+  /** Age in days. */
+  readonly ageDays: number;
+  /** The storage class to move to. */
+  readonly storageClass: BackupStorageClass;
+}
+
+/** Properties of {@link BackupBucket}. */
+export interface BackupBucketProps {
+  /** The deployment: bucket name, project and region come from it. */
+  readonly description: DeploymentDescription;
+  /**
+   * Location: a region, or a multi-region such as `EU` for backups that survive a regional outage.
+   * @default - the description's region
+   */
+  readonly location?: string;
+  /**
+   * Days a replaced or deleted object version is kept before it is deleted (versioning is always on).
+   * @default 30
+   */
+  readonly noncurrentVersionRetentionDays?: number;
+  /**
+   * Storage class transitions by age, e.g. NEARLINE after 30 days.
+   * @default - none
+   */
+  readonly storageClassTransitions?: StorageClassTransition[];
+  /**
+   * A retention policy: objects cannot be deleted or replaced before this many days (not locked).
+   * @default - none
+   */
+  readonly retentionDays?: number;
+  /**
+   * Let `terraform destroy` delete a bucket that still holds backups.
+   * @default false
+   */
+  readonly forceDestroy?: boolean;
+  /**
+   * Labels of the bucket.
+   * @default - none
+   */
+  readonly labels?: { readonly [key: string]: string };
+}
+
+const LOCATION = /^([a-z]+(-[a-z]+)+[0-9]+|[A-Z]{2,4}[0-9]?|[a-z]{2,4}[0-9]?)$/;
+const CLASS_ORDER = [BackupStorageClass.NEARLINE, BackupStorageClass.COLDLINE, BackupStorageClass.ARCHIVE];
+
+/**
+ * The GCS bucket for CockroachDB backups: uniform bucket-level access, public access prevention enforced,
+ * versioning with noncurrent versions expired, optional storage class transitions and retention policy,
+ * and `force_destroy` off.
+ */
+export class BackupBucket extends Construct {
+  /** The bucket (escape hatch). */
+  public readonly bucket: StorageBucket;
+  /** Its name. */
+  public readonly bucketName: string;
+  /** `gs://<bucket>` */
+  public readonly bucketUrl: string;
+
+  constructor(scope: Construct, id: string, props: BackupBucketProps) {
+    super(scope, id);
+    const d = props.description;
+    const location = props.location ?? d.region;
+    if (!LOCATION.test(location)) reject(this, 'location', location, 'expected a region such as "europe-west1" or a multi-region such as "EU"');
+    const noncurrentDays = props.noncurrentVersionRetentionDays ?? 30;
+    checkInteger(this, 'noncurrentVersionRetentionDays', noncurrentDays, 1, 36500);
+    if (props.retentionDays !== undefined) checkInteger(this, 'retentionDays', props.retentionDays, 1, 36500);
+    const transitions = props.storageClassTransitions ?? [];
+    transitions.forEach((t, i) => {
+      checkInteger(this, `storageClassTransitions[${i}].ageDays`, t.ageDays, 1, 36500);
+      if (!CLASS_ORDER.includes(t.storageClass)) {
+        reject(this, `storageClassTransitions[${i}].storageClass`, t.storageClass, 'expected BackupStorageClass.NEARLINE, COLDLINE or ARCHIVE');
+      }
+      const prev = transitions[i - 1];
+      if (prev && (t.ageDays <= prev.ageDays || CLASS_ORDER.indexOf(t.storageClass) <= CLASS_ORDER.indexOf(prev.storageClass))) {
+        reject(this, `storageClassTransitions[${i}]`, t, 'expected transitions in increasing age, each to a colder class than the previous one');
+      }
+    });
+    checkGcpLabels(this, 'labels', props.labels ?? {});
+
+    const lifecycleRule: StorageBucketLifecycleRule[] = [
+      { action: { type: 'Delete' }, condition: { daysSinceNoncurrentTime: noncurrentDays, withState: 'ARCHIVED' } },
+      ...transitions.map((t) => ({ action: { type: 'SetStorageClass', storageClass: t.storageClass }, condition: { age: t.ageDays, withState: 'LIVE' } })),
+    ];
+
+    this.bucketName = d.bucketName;
+    this.bucketUrl = d.bucketUrl;
+    this.bucket = new StorageBucket(this, 'Bucket', {
+      name: d.bucketName,
+      project: d.projectId,
+      location,
+      storageClass: 'STANDARD',
+      uniformBucketLevelAccess: true,
+      publicAccessPrevention: 'enforced',
+      versioning: { enabled: true },
+      lifecycleRule,
+      retentionPolicy: props.retentionDays ? { retentionPeriod: props.retentionDays * 86400, isLocked: false } : undefined,
+      forceDestroy: props.forceDestroy ?? false,
+      labels: { ...(props.labels ?? {}) },
+    });
+    this.bucket.overrideLogicalId(terraformId('backup_bucket', d.bucketName));
+  }
+}

@@ -1,0 +1,160 @@
+import { CockroachConfigError } from './errors';
+import { checkDnsLabel, reject } from './validate';
+
+/** What both halves of a deployment must agree on: the Google Cloud side and the Kubernetes side. */
+export interface DeploymentDescriptionProps {
+  /** Google Cloud project id, e.g. `acme-prod-db`. */
+  readonly projectId: string;
+  /** Google Cloud region of the GKE cluster and the bucket, e.g. `europe-west1`. */
+  readonly region: string;
+  /**
+   * Zones of the region the nodes run in.
+   * @default - the region's default zones (three), chosen by GKE
+   */
+  readonly zones?: string[];
+  /**
+   * Name of the GKE cluster.
+   * @default 'cockroachdb'
+   */
+  readonly gkeClusterName?: string;
+  /**
+   * Kubernetes namespace of the CockroachDB cluster.
+   * @default 'cockroachdb'
+   */
+  readonly namespace?: string;
+  /**
+   * Name of the CockroachDB cluster (the `CockroachCluster` construct's `name`): its StatefulSet,
+   * Services and Kubernetes ServiceAccount are named after it.
+   * @default 'crdb'
+   */
+  readonly cockroachClusterName?: string;
+  /** Name of the GCS bucket for backups (globally unique). */
+  readonly bucketName: string;
+  /**
+   * Folder of the backups inside the bucket.
+   * @default 'cluster'
+   */
+  readonly backupPath?: string;
+  /**
+   * Account id of the Google service account that backs up and restores (the part before `@`).
+   * @default 'crdb-backup'
+   */
+  readonly backupServiceAccountId?: string;
+}
+
+const SCOPE = 'DeploymentDescription';
+const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+const REGION = /^[a-z]+(-[a-z]+)+[0-9]+$/;
+const SERVICE_ACCOUNT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+const GKE_CLUSTER_NAME = /^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/;
+const BUCKET = /^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$/;
+const PATH_SEGMENT = /^[A-Za-z0-9_.-]+$/;
+
+/**
+ * The single description of a deployment, shared by the cdktf app (Google Cloud) and the cdk8s apps
+ * (Kubernetes). Every name both halves need is typed once here, validated once, and everything derived
+ * from it (bucket URL, service account email, Workload Identity member, ServiceAccount annotation) is
+ * derived here, so the IAM binding and the Kubernetes ServiceAccount agree by construction.
+ *
+ * It imports neither cdk8s nor cdktf.
+ */
+export class DeploymentDescription {
+  /** Validates the props and returns the description. Throws `CockroachConfigError` on bad input. */
+  public static of(props: DeploymentDescriptionProps): DeploymentDescription {
+    return new DeploymentDescription(props);
+  }
+
+  public readonly projectId: string;
+  public readonly region: string;
+  /** Zones of the nodes; empty when GKE chooses. */
+  public readonly zones: string[];
+  public readonly gkeClusterName: string;
+  public readonly namespace: string;
+  public readonly cockroachClusterName: string;
+  public readonly bucketName: string;
+  public readonly backupPath: string;
+  public readonly backupServiceAccountId: string;
+
+  private constructor(props: DeploymentDescriptionProps) {
+    this.projectId = props.projectId;
+    if (typeof props.projectId !== 'string' || !PROJECT_ID.test(props.projectId)) {
+      reject(SCOPE, 'projectId', props.projectId, 'expected a Google Cloud project id: 6 to 30 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen');
+    }
+    this.region = props.region;
+    if (typeof props.region !== 'string' || !REGION.test(props.region)) {
+      reject(SCOPE, 'region', props.region, 'expected a Google Cloud region such as "europe-west1" or "us-central1" (not a zone)');
+    }
+    this.zones = [...(props.zones ?? [])];
+    this.zones.forEach((zone, i) => {
+      if (typeof zone !== 'string' || !new RegExp(`^${props.region}-[a-z]$`).test(zone)) {
+        reject(SCOPE, `zones[${i}]`, zone, `expected a zone of region ${props.region}, e.g. "${props.region}-b"`);
+      }
+    });
+    if (new Set(this.zones).size !== this.zones.length) {
+      reject(SCOPE, 'zones', this.zones, 'expected each zone once');
+    }
+    this.gkeClusterName = props.gkeClusterName ?? 'cockroachdb';
+    if (!GKE_CLUSTER_NAME.test(this.gkeClusterName)) {
+      reject(SCOPE, 'gkeClusterName', this.gkeClusterName, 'expected a GKE cluster name: 1 to 40 lowercase letters, digits or hyphens, starting with a letter and ending with a letter or digit');
+    }
+    this.namespace = props.namespace ?? 'cockroachdb';
+    checkDnsLabel(SCOPE, 'namespace', this.namespace);
+    this.cockroachClusterName = props.cockroachClusterName ?? 'crdb';
+    checkDnsLabel(SCOPE, 'cockroachClusterName', this.cockroachClusterName, 40);
+    this.bucketName = props.bucketName;
+    DeploymentDescription.checkBucketName(props.bucketName);
+    this.backupPath = props.backupPath ?? 'cluster';
+    const segments = this.backupPath.split('/');
+    if (segments.some((s) => !PATH_SEGMENT.test(s) || s === '.' || s === '..')) {
+      reject(SCOPE, 'backupPath', this.backupPath, 'expected a relative folder such as "cluster" or "prod/cluster": segments of letters, digits, \'_\', \'.\' or \'-\', no leading or trailing \'/\', no ".."');
+    }
+    this.backupServiceAccountId = props.backupServiceAccountId ?? 'crdb-backup';
+    if (!SERVICE_ACCOUNT_ID.test(this.backupServiceAccountId)) {
+      reject(SCOPE, 'backupServiceAccountId', this.backupServiceAccountId, 'expected a service account id: 6 to 30 lowercase letters, digits or hyphens, starting with a letter and ending with a letter or digit');
+    }
+  }
+
+  /** `gs://<bucket>` */
+  public get bucketUrl(): string {
+    return `gs://${this.bucketName}`;
+  }
+
+  /** Where backups go, for CockroachDB with ambient credentials: `gs://<bucket>/<path>?AUTH=implicit`. */
+  public get backupUri(): string {
+    return `gs://${this.bucketName}/${this.backupPath}?AUTH=implicit`;
+  }
+
+  /** Email of the backup service account. */
+  public get backupServiceAccountEmail(): string {
+    return `${this.backupServiceAccountId}@${this.projectId}.iam.gserviceaccount.com`;
+  }
+
+  /** The Kubernetes ServiceAccount of the CockroachDB pods (the construct names it after the cluster). */
+  public get kubernetesServiceAccount(): string {
+    return this.cockroachClusterName;
+  }
+
+  /** The GKE Workload Identity pool of the project: `<project>.svc.id.goog`. */
+  public get workloadIdentityPool(): string {
+    return `${this.projectId}.svc.id.goog`;
+  }
+
+  /** The IAM member of the pods' ServiceAccount: `serviceAccount:<project>.svc.id.goog[<namespace>/<ksa>]`. */
+  public get workloadIdentityMember(): string {
+    return `serviceAccount:${this.workloadIdentityPool}[${this.namespace}/${this.kubernetesServiceAccount}]`;
+  }
+
+  /** Annotations of the Kubernetes ServiceAccount that make its pods act as the backup service account. */
+  public get workloadIdentityAnnotations(): { [key: string]: string } {
+    return { 'iam.gke.io/gcp-service-account': this.backupServiceAccountEmail };
+  }
+
+  /** Throws unless the name follows Cloud Storage's bucket naming rules (names without dots). */
+  private static checkBucketName(name: string): void {
+    const allowed = 'expected a bucket name of 3 to 63 lowercase letters, digits, \'-\' or \'_\', starting and ending with a letter or digit, not starting with "goog" and not containing "google" (names with dots need domain verification and are not supported)';
+    if (typeof name !== 'string' || !BUCKET.test(name)) reject(SCOPE, 'bucketName', name, allowed);
+    if (name.startsWith('goog') || /g[o0]{2}g[l1]e/.test(name)) {
+      throw new CockroachConfigError(SCOPE, 'bucketName', `received ${JSON.stringify(name)}; Cloud Storage reserves names that start with "goog" or contain "google" or look-alikes`);
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
+import { BackupBucket, BackupBucketProps, BackupStorageClass, CockroachConfigError } from '../../lib/gcp';
+import { description, synthScope } from './support';
+
+const bucket = (props: Partial<BackupBucketProps> = {}) => synthScope((scope) => {
+  new BackupBucket(scope, 'Backups', { description: description(), ...props });
+});
+
+describe('BackupBucket secure defaults', () => {
+  const { json, resources } = bucket();
+
+  test('uniform access, public access prevention enforced, versioning, force_destroy off, in the region', () => {
+    expect(json).toHaveResourceWithProperties(StorageBucket, {
+      name: 'acme-crdb-backups', project: 'acme-prod-db', location: 'europe-west1',
+      uniform_bucket_level_access: true, public_access_prevention: 'enforced',
+      versioning: { enabled: true }, force_destroy: false,
+    });
+  });
+
+  test('noncurrent versions are deleted after 30 days; no retention policy by default', () => {
+    const [b] = resources('google_storage_bucket');
+    expect(b.lifecycle_rule).toEqual([{ action: { type: 'Delete' }, condition: { days_since_noncurrent_time: 30, with_state: 'ARCHIVED' } }]);
+    expect(b.retention_policy).toBeUndefined();
+  });
+
+  test('stable Terraform address', () => {
+    expect(Object.keys(JSON.parse(json).resource.google_storage_bucket)).toEqual(['backup_bucket_acme_crdb_backups']);
+  });
+});
+
+describe('BackupBucket options', () => {
+  test('storage class transitions, retention policy, multi-region, labels', () => {
+    const { resources } = bucket({
+      location: 'EU', noncurrentVersionRetentionDays: 7, retentionDays: 14, labels: { env: 'prod' },
+      storageClassTransitions: [{ ageDays: 30, storageClass: BackupStorageClass.NEARLINE }, { ageDays: 90, storageClass: BackupStorageClass.COLDLINE }],
+    });
+    const [b] = resources('google_storage_bucket');
+    expect(b.location).toBe('EU');
+    expect(b.lifecycle_rule).toEqual([
+      { action: { type: 'Delete' }, condition: { days_since_noncurrent_time: 7, with_state: 'ARCHIVED' } },
+      { action: { type: 'SetStorageClass', storage_class: 'NEARLINE' }, condition: { age: 30, with_state: 'LIVE' } },
+      { action: { type: 'SetStorageClass', storage_class: 'COLDLINE' }, condition: { age: 90, with_state: 'LIVE' } },
+    ]);
+    expect(b.retention_policy).toEqual({ retention_period: 14 * 86400, is_locked: false });
+    expect(b.labels).toEqual({ env: 'prod' });
+  });
+});
+
+const BAD: Array<[string, Partial<BackupBucketProps>, string]> = [
+  ['noncurrent retention of 0 days', { noncurrentVersionRetentionDays: 0 }, 'noncurrentVersionRetentionDays'],
+  ['retention of half a day', { retentionDays: 0.5 }, 'retentionDays'],
+  ['a location with a space', { location: 'europe west1' }, 'location'],
+  ['transitions out of order', { storageClassTransitions: [{ ageDays: 90, storageClass: BackupStorageClass.COLDLINE }, { ageDays: 30, storageClass: BackupStorageClass.NEARLINE }] }, 'storageClassTransitions[1]'],
+  ['an unknown storage class', { storageClassTransitions: [{ ageDays: 30, storageClass: 'GLACIER' as BackupStorageClass }] }, 'storageClassTransitions[0].storageClass'],
+  ['a label value with uppercase', { labels: { env: 'Prod' } }, 'labels["env"]'],
+];
+
+describe('BackupBucket errors are thrown', () => {
+  test.each(BAD)('%s', (_what, props, prop) => {
+    let error: unknown;
+    try {
+      bucket(props);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(CockroachConfigError);
+    expect((error as CockroachConfigError).prop).toBe(prop);
+    expect((error as CockroachConfigError).message).toMatch(/received .+; expected/);
+  });
+});
