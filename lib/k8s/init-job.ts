@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { CockroachCluster } from './cluster';
-import { renderClusterJob } from './private/job';
+import { DigestNamedJob, renderClusterJob } from './private/job';
 import { durationSeconds } from './private/units';
 import { checkInteger } from '../shared/validate';
 
@@ -47,7 +47,7 @@ const ATTEMPT_TIMEOUT_SECONDS = 30;
  */
 export class CockroachInitJob extends Construct {
   /** The Job (escape hatch). */
-  public readonly job: k8s.KubeJob;
+  public readonly job: DigestNamedJob;
   /** Number of `cockroach init` attempts before the Job fails. */
   public readonly attempts: number;
 

@@ -6,12 +6,12 @@ import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from
 
 /** Everything a one-shot Job against the cluster needs. */
 export interface ClusterJobSpec {
-  /** Prefix of the Job's name; the name is `<baseName>-<hash of the spec>`. */
+  /** Prefix of the Job's name; the name is `<baseName>-<digest of the spec>`. */
   readonly baseName: string;
   readonly namespace: string;
   readonly labels: { readonly [key: string]: string };
   readonly image: string;
-  /** A bash script; it is the whole container command. */
+  /** A bash script: the whole container command. May be lazy (resolved at synth). */
   readonly script: string;
   readonly serviceAccountName: string;
   readonly ttlAfterFinished: Duration;
@@ -25,44 +25,57 @@ export interface ClusterJobSpec {
 }
 
 /**
- * A Job whose name carries a digest of its spec.
+ * A Job whose name carries a digest of its resolved spec, computed at synth time (so statements added
+ * after construction count).
  *
  * Jobs are immutable once created, so a fixed name would make `kubectl apply` fail as soon as anything
  * changes. With the digest, re-applying unchanged manifests is a no-op, a changed spec creates a new Job
  * that runs again, and `ttlSecondsAfterFinished` removes finished Jobs.
  */
-export function renderClusterJob(scope: Construct, id: string, spec: ClusterJobSpec): k8s.KubeJob {
-  const jobSpec: k8s.JobSpec = {
-    backoffLimit: spec.backoffLimit,
-    activeDeadlineSeconds: spec.deadline.toSeconds(),
-    ttlSecondsAfterFinished: spec.ttlAfterFinished.toSeconds(),
-    template: {
-      metadata: { labels: { ...spec.labels } },
-      spec: {
-        restartPolicy: 'Never',
-        serviceAccountName: spec.serviceAccountName,
-        automountServiceAccountToken: false,
-        securityContext: restrictedPodSecurityContext(),
-        containers: [{
-          name: 'run',
-          image: spec.image,
-          imagePullPolicy: 'IfNotPresent',
-          command: ['/bin/bash', '-c', spec.script],
-          env: spec.env,
-          resources: spec.resources,
-          securityContext: restrictedContainerSecurityContext(),
-          volumeMounts: spec.volumeMounts?.length ? spec.volumeMounts : undefined,
-        }],
-        volumes: spec.volumes?.length ? spec.volumes : undefined,
+export class DigestNamedJob extends k8s.KubeJob {
+  constructor(scope: Construct, id: string, private readonly baseName: string, props: k8s.KubeJobProps) {
+    super(scope, id, props);
+  }
+
+  /** The Job's final name, `<baseName>-<digest>`. */
+  public get jobName(): string {
+    return this.toJson().metadata.name;
+  }
+
+  public toJson(): any {
+    const json = super.toJson();
+    json.metadata.name = `${this.baseName}-${shortHash(json.spec)}`;
+    return json;
+  }
+}
+
+export function renderClusterJob(scope: Construct, id: string, spec: ClusterJobSpec): DigestNamedJob {
+  return new DigestNamedJob(scope, id, spec.baseName, {
+    metadata: { name: spec.baseName, namespace: spec.namespace, labels: { ...spec.labels } },
+    spec: {
+      backoffLimit: spec.backoffLimit,
+      activeDeadlineSeconds: spec.deadline.toSeconds(),
+      ttlSecondsAfterFinished: spec.ttlAfterFinished.toSeconds(),
+      template: {
+        metadata: { labels: { ...spec.labels } },
+        spec: {
+          restartPolicy: 'Never',
+          serviceAccountName: spec.serviceAccountName,
+          automountServiceAccountToken: false,
+          securityContext: restrictedPodSecurityContext(),
+          containers: [{
+            name: 'run',
+            image: spec.image,
+            imagePullPolicy: 'IfNotPresent',
+            command: ['/bin/bash', '-c', spec.script],
+            env: spec.env?.length ? spec.env : undefined,
+            resources: spec.resources,
+            securityContext: restrictedContainerSecurityContext(),
+            volumeMounts: spec.volumeMounts?.length ? spec.volumeMounts : undefined,
+          }],
+          volumes: spec.volumes?.length ? spec.volumes : undefined,
+        },
       },
     },
-  };
-  return new k8s.KubeJob(scope, id, {
-    metadata: {
-      name: `${spec.baseName}-${shortHash(jobSpec)}`,
-      namespace: spec.namespace,
-      labels: { ...spec.labels },
-    },
-    spec: jobSpec,
   });
 }
