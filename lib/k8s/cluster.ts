@@ -1,7 +1,9 @@
 import { Chart, Duration, JsonPatch, Size } from 'cdk8s';
 import { AbstractPod, ContainerResources, Cpu, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { BackupDestination, BackupScheduleOptions, RestoreTarget } from './backup';
 import { ClientCertificate, ClientCertificateOptions } from './client-certificate';
+import { GcsCredentials } from './gcs-credentials';
 import { CockroachInitJob, InitJobOptions } from './init-job';
 import { Locality } from './locality';
 import { MEMORY_BUDGET_FRACTION, MemoryAllocation } from './memory';
@@ -16,6 +18,10 @@ import {
 } from '../shared/validate';
 import { ClusterSecurity } from './security';
 import { CockroachSqlClient } from './sql-client';
+import {
+  BackupInspectionJob, BackupSchedule, ClusterSetting, LicenseOptions, SqlDatabase, SqlJobOptions, SqlProvisioner, SqlRole,
+  SqlUserOptions,
+} from './sql-provisioner';
 import { DATA_MOUNT_PATH, DATA_VOLUME_NAME, PvcRetention, StorageOptions } from './storage';
 import { CERTS_DIR, ClusterCertificates } from './tls';
 import { CockroachDbVersion } from './version';
@@ -137,6 +143,20 @@ export interface CockroachClusterProps {
   readonly serviceAccountAnnotations?: { readonly [key: string]: string };
 
   /**
+   * How the nodes reach Google Cloud Storage for `AUTH=implicit` backups and restores: Workload Identity
+   * (`GcsCredentials.fromDeployment(…)`) or a key file from a Secret (`GcsCredentials.keyFromSecret(…)`).
+   * @default - none
+   */
+  readonly gcsCredentials?: GcsCredentials;
+
+  /**
+   * The SQL Job that applies databases, users, grants, settings, the license, backup schedules and
+   * restores (created when the first of them is declared).
+   * @default - 30-minute deadline (6 hours with a restore), kept one hour
+   */
+  readonly sqlJob?: SqlJobOptions;
+
+  /**
    * The Job that runs `cockroach init`.
    * @default - enabled, kept one hour after it finishes, ten-minute deadline
    */
@@ -210,6 +230,9 @@ export class CockroachCluster extends Construct {
 
   private readonly clientCertificates = new Map<string, ClientCertificate>();
   private sqlClient?: CockroachSqlClient;
+  private sql?: SqlProvisioner;
+  private readonly sqlJobOptions: SqlJobOptions;
+  private backupInspections = 0;
 
   constructor(scope: Construct, id: string, props: CockroachClusterProps = {}) {
     super(scope, id);
@@ -261,6 +284,9 @@ export class CockroachCluster extends Construct {
     for (const key of Object.keys(props.serviceAccountAnnotations ?? {})) {
       checkLabelKey(this, 'serviceAccountAnnotations', key);
     }
+    props.gcsCredentials?._validate(this);
+    this.sqlJobOptions = props.sqlJob ?? {};
+    const serviceAccountAnnotations = { ...(props.serviceAccountAnnotations ?? {}), ...(props.gcsCredentials?._annotations() ?? {}) };
 
     if (this.security.isSecure) {
       this.certificates = new ClusterCertificates(this, 'Certificates', { cluster: this, security: this.security });
@@ -271,7 +297,7 @@ export class CockroachCluster extends Construct {
         name: this.serviceAccountName,
         namespace: this.namespace,
         labels: this.labels,
-        annotations: props.serviceAccountAnnotations ? { ...props.serviceAccountAnnotations } : undefined,
+        annotations: Object.keys(serviceAccountAnnotations).length > 0 ? serviceAccountAnnotations : undefined,
       },
       automountServiceAccountToken: false,
     });
@@ -309,7 +335,7 @@ export class CockroachCluster extends Construct {
       },
     });
 
-    const pod = this.podParts(props.locality, reloadSeconds);
+    const pod = this.podParts(props.locality, reloadSeconds, props.gcsCredentials);
     if (props.locality?.isPerPod) this.nodeReaderRole = this.grantNodeRead();
 
     this.statefulSet = new k8s.KubeStatefulSet(this, 'StatefulSet', {
@@ -338,7 +364,7 @@ export class CockroachCluster extends Construct {
               imagePullPolicy: 'IfNotPresent',
               command: pod.command,
               args: this.startArgs(props),
-              env: this.startEnv(resources.hasCpuLimit),
+              env: [...this.startEnv(resources.hasCpuLimit), ...pod.env],
               ports: [
                 { name: 'sql', containerPort: SQL_PORT, protocol: 'TCP' },
                 { name: 'http', containerPort: HTTP_PORT, protocol: 'TCP' },
@@ -390,6 +416,66 @@ export class CockroachCluster extends Construct {
     const certificate = new ClientCertificate(this, `ClientCertificate-${key}`, { ...options, cluster: this, user });
     this.clientCertificates.set(key, certificate);
     return certificate;
+  }
+
+  /** The SQL Job, created by the first SQL declaration (escape hatch). */
+  public get sqlProvisioner(): SqlProvisioner {
+    this.sql ??= new SqlProvisioner(this, 'Sql', { ...this.sqlJobOptions, cluster: this });
+    return this.sql;
+  }
+
+  /** Declares a database (`CREATE DATABASE IF NOT EXISTS`). Grants go through the returned object. */
+  public addDatabase(name: string): SqlDatabase {
+    return this.sqlProvisioner._addDatabase(name);
+  }
+
+  /**
+   * Declares a SQL user, with a password from a Secret or for certificate authentication only
+   * (`clientCertificate: true` also issues its client certificate). Returns the user, a grantee.
+   */
+  public addUser(name: string, options: SqlUserOptions = {}): SqlRole {
+    const user = this.sqlProvisioner._addUser(name, options);
+    if (options.clientCertificate) this.addClientCertificate(name);
+    return user;
+  }
+
+  /** Declares a role (`CREATE ROLE IF NOT EXISTS`); `grantTo(user)` adds members. */
+  public addRole(name: string): SqlRole {
+    return this.sqlProvisioner._addRole(name);
+  }
+
+  /** Sets a cluster setting (`SET CLUSTER SETTING`). */
+  public setClusterSetting(setting: ClusterSetting): void {
+    this.sqlProvisioner._setClusterSetting(setting);
+  }
+
+  /** Applies the enterprise license: organization in clear, key from a Secret at run time. */
+  public setLicense(options: LicenseOptions): void {
+    this.sqlProvisioner._setLicense(options);
+  }
+
+  /**
+   * Declares a backup schedule (`CREATE SCHEDULE … FOR BACKUP`). Its label carries a digest of its
+   * definition, and older versions are dropped, so a change (e.g. of recurrence) takes effect.
+   */
+  public addBackupSchedule(name: string, options: BackupScheduleOptions): BackupSchedule {
+    return this.sqlProvisioner._addBackupSchedule(name, options);
+  }
+
+  /**
+   * Opt-in restore, run once before everything else the SQL Job applies: the whole cluster (into an
+   * empty cluster), a database or a table, from the latest backup in the destination. A restore that
+   * succeeded is recorded and never repeated; a target that already exists stops the Job with an error.
+   * Returns the restore's id.
+   */
+  public restoreFrom(destination: BackupDestination, target: RestoreTarget = RestoreTarget.cluster()): string {
+    return this.sqlProvisioner._restoreFrom(destination, target);
+  }
+
+  /** A Job that prints `SHOW BACKUPS IN '<destination>'` to its log. */
+  public addBackupInspection(destination: BackupDestination): BackupInspectionJob {
+    this.backupInspections += 1;
+    return new BackupInspectionJob(this, `BackupInspection${this.backupInspections}`, { cluster: this, destination });
   }
 
   /**
@@ -557,9 +643,10 @@ export class CockroachCluster extends Construct {
   }
 
   /** The parts of the pod that depend on security and locality. */
-  private podParts(locality: Locality | undefined, reloadSeconds: number) {
-    const volumes: k8s.Volume[] = [];
-    const mounts: k8s.VolumeMount[] = [];
+  private podParts(locality: Locality | undefined, reloadSeconds: number, gcs: GcsCredentials | undefined) {
+    const gcsParts = gcs?._podParts() ?? { volumes: [], mounts: [], env: [] };
+    const volumes: k8s.Volume[] = [...gcsParts.volumes];
+    const mounts: k8s.VolumeMount[] = [...gcsParts.mounts];
     const sidecars: k8s.Container[] = [];
     let initContainers: k8s.Container[] | undefined;
     let command = ['/cockroach/cockroach'];
@@ -575,7 +662,7 @@ export class CockroachCluster extends Construct {
       mounts.push({ name: 'locality', mountPath: LOCALITY_DIR, readOnly: true });
       command = commandWithNodeLocality();
     }
-    return { volumes, mounts, sidecars, initContainers, command };
+    return { volumes, mounts, sidecars, initContainers, command, env: gcsParts.env };
   }
 
   /** A ClusterRole allowing `get` on nodes, bound to the pods' ServiceAccount (per-pod locality). */

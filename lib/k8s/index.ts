@@ -11,3 +11,7 @@ export * from './network-policy';
 export * from './init-job';
 export * from './sql-client';
 export * from './cluster';
+export * from './sql';
+export * from './backup';
+export * from './gcs-credentials';
+export * from './sql-provisioner';

@@ -71,7 +71,7 @@ export class CockroachInitJob extends Construct {
       script: initScript(flags, this.attempts),
       serviceAccountName: cluster.serviceAccountName,
       ttlAfterFinished: ttl,
-      deadline: timeout,
+      deadlineSeconds: timeout.toSeconds(),
       backoffLimit: 3,
       resources: {
         requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('128Mi') },

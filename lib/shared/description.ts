@@ -1,5 +1,4 @@
-import { CockroachConfigError } from './errors';
-import { checkDnsLabel, reject } from './validate';
+import { checkDnsLabel, checkGcsBucketName, checkObjectPath, reject } from './validate';
 
 /** What both halves of a deployment must agree on: the Google Cloud side and the Kubernetes side. */
 export interface DeploymentDescriptionProps {
@@ -47,8 +46,6 @@ const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 const REGION = /^[a-z]+(-[a-z]+)+[0-9]+$/;
 const SERVICE_ACCOUNT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 const GKE_CLUSTER_NAME = /^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/;
-const BUCKET = /^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$/;
-const PATH_SEGMENT = /^[A-Za-z0-9_.-]+$/;
 
 /**
  * The single description of a deployment, shared by the cdktf app (Google Cloud) and the cdk8s apps
@@ -102,12 +99,9 @@ export class DeploymentDescription {
     this.cockroachClusterName = props.cockroachClusterName ?? 'crdb';
     checkDnsLabel(SCOPE, 'cockroachClusterName', this.cockroachClusterName, 40);
     this.bucketName = props.bucketName;
-    DeploymentDescription.checkBucketName(props.bucketName);
+    checkGcsBucketName(SCOPE, 'bucketName', props.bucketName);
     this.backupPath = props.backupPath ?? 'cluster';
-    const segments = this.backupPath.split('/');
-    if (segments.some((s) => !PATH_SEGMENT.test(s) || s === '.' || s === '..')) {
-      reject(SCOPE, 'backupPath', this.backupPath, 'expected a relative folder such as "cluster" or "prod/cluster": segments of letters, digits, \'_\', \'.\' or \'-\', no leading or trailing \'/\', no ".."');
-    }
+    checkObjectPath(SCOPE, 'backupPath', this.backupPath);
     this.backupServiceAccountId = props.backupServiceAccountId ?? 'crdb-backup';
     if (!SERVICE_ACCOUNT_ID.test(this.backupServiceAccountId)) {
       reject(SCOPE, 'backupServiceAccountId', this.backupServiceAccountId, 'expected a service account id: 6 to 30 lowercase letters, digits or hyphens, starting with a letter and ending with a letter or digit');
@@ -147,14 +141,5 @@ export class DeploymentDescription {
   /** Annotations of the Kubernetes ServiceAccount that make its pods act as the backup service account. */
   public get workloadIdentityAnnotations(): { [key: string]: string } {
     return { 'iam.gke.io/gcp-service-account': this.backupServiceAccountEmail };
-  }
-
-  /** Throws unless the name follows Cloud Storage's bucket naming rules (names without dots). */
-  private static checkBucketName(name: string): void {
-    const allowed = 'expected a bucket name of 3 to 63 lowercase letters, digits, \'-\' or \'_\', starting and ending with a letter or digit, not starting with "goog" and not containing "google" (names with dots need domain verification and are not supported)';
-    if (typeof name !== 'string' || !BUCKET.test(name)) reject(SCOPE, 'bucketName', name, allowed);
-    if (name.startsWith('goog') || /g[o0]{2}g[l1]e/.test(name)) {
-      throw new CockroachConfigError(SCOPE, 'bucketName', `received ${JSON.stringify(name)}; Cloud Storage reserves names that start with "goog" or contain "google" or look-alikes`);
-    }
   }
 }

@@ -84,3 +84,24 @@ export function checkRules(scope: ErrorScope, rules: readonly CrossPropRule[]): 
     if (rule.violated) throw new CockroachConfigError(scope, rule.props, rule.message);
   }
 }
+
+const GCS_BUCKET = /^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$/;
+const OBJECT_PATH_SEGMENT = /^[A-Za-z0-9_.-]+$/;
+
+/** Cloud Storage bucket naming rules (names without dots). */
+export function checkGcsBucketName(scope: ErrorScope, prop: string, name: string): void {
+  if (typeof name !== 'string' || !GCS_BUCKET.test(name)) {
+    reject(scope, prop, name, 'expected a bucket name of 3 to 63 lowercase letters, digits, \'-\' or \'_\', starting and ending with a letter or digit, not starting with "goog" and not containing "google" (names with dots need domain verification and are not supported)');
+  }
+  if (name.startsWith('goog') || /g[o0]{2}g[l1]e/.test(name)) {
+    throw new CockroachConfigError(scope, prop, `received ${JSON.stringify(name)}; Cloud Storage reserves names that start with "goog" or contain "google" or look-alikes`);
+  }
+}
+
+/** A relative folder inside a bucket, e.g. `cluster` or `prod/cluster`. */
+export function checkObjectPath(scope: ErrorScope, prop: string, path: string): void {
+  const segments = typeof path === 'string' ? path.split('/') : [''];
+  if (segments.some((s) => !OBJECT_PATH_SEGMENT.test(s) || s === '.' || s === '..')) {
+    reject(scope, prop, path, 'expected a relative folder such as "cluster" or "prod/cluster": segments of letters, digits, \'_\', \'.\' or \'-\', no leading or trailing \'/\', no ".."');
+  }
+}

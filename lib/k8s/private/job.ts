@@ -15,7 +15,8 @@ export interface ClusterJobSpec {
   readonly script: string;
   readonly serviceAccountName: string;
   readonly ttlAfterFinished: Duration;
-  readonly deadline: Duration;
+  /** `activeDeadlineSeconds`; may be lazy. */
+  readonly deadlineSeconds: number;
   /** Pod retries on top of the script's own retries. */
   readonly backoffLimit: number;
   readonly resources: k8s.ResourceRequirements;
@@ -54,7 +55,7 @@ export function renderClusterJob(scope: Construct, id: string, spec: ClusterJobS
     metadata: { name: spec.baseName, namespace: spec.namespace, labels: { ...spec.labels } },
     spec: {
       backoffLimit: spec.backoffLimit,
-      activeDeadlineSeconds: spec.deadline.toSeconds(),
+      activeDeadlineSeconds: spec.deadlineSeconds,
       ttlSecondsAfterFinished: spec.ttlAfterFinished.toSeconds(),
       template: {
         metadata: { labels: { ...spec.labels } },
@@ -68,7 +69,7 @@ export function renderClusterJob(scope: Construct, id: string, spec: ClusterJobS
             image: spec.image,
             imagePullPolicy: 'IfNotPresent',
             command: ['/bin/bash', '-c', spec.script],
-            env: spec.env?.length ? spec.env : undefined,
+            env: Array.isArray(spec.env) && spec.env.length === 0 ? undefined : spec.env,
             resources: spec.resources,
             securityContext: restrictedContainerSecurityContext(),
             volumeMounts: spec.volumeMounts?.length ? spec.volumeMounts : undefined,

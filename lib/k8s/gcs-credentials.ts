@@ -1,0 +1,73 @@
+import { k8s } from 'cdk8s-plus-28';
+import { DeploymentDescription } from '../shared/description';
+import { ErrorScope } from '../shared/errors';
+import { checkDnsSubdomain, reject } from '../shared/validate';
+
+/** Where the key file is mounted in the CockroachDB pods. */
+export const GCS_KEY_DIR = '/var/run/secrets/gcs';
+const GSA_EMAIL = /^[a-z][a-z0-9-]{4,28}[a-z0-9]@[a-z][a-z0-9-]{4,28}[a-z0-9]\.iam\.gserviceaccount\.com$/;
+
+/**
+ * How the CockroachDB nodes authenticate to Google Cloud Storage for `AUTH=implicit` backups and
+ * restores (BACKUP and RESTORE run on the nodes, not in the client).
+ */
+export class GcsCredentials {
+  /**
+   * GKE Workload Identity: the pods' ServiceAccount is annotated with the Google service account; no key
+   * exists anywhere. The IAM binding is on the Google Cloud side (`BackupWorkloadIdentity`).
+   */
+  public static workloadIdentity(serviceAccountEmail: string): GcsCredentials {
+    return new GcsCredentials(serviceAccountEmail, undefined, undefined);
+  }
+
+  /** Workload Identity with the backup service account of the shared deployment description. */
+  public static fromDeployment(description: DeploymentDescription): GcsCredentials {
+    return GcsCredentials.workloadIdentity(description.backupServiceAccountEmail);
+  }
+
+  /**
+   * A service account key in a Secret (minikube and other clusters without Workload Identity), mounted
+   * read-only into the pods with `GOOGLE_APPLICATION_CREDENTIALS` pointing at it, as in the book. The
+   * key's content never appears in the manifests.
+   * @param secretName the Secret, e.g. created with `kubectl create secret generic gcs-key --from-file=key.json=…`
+   * @param key the key inside the Secret. @default 'key.json'
+   */
+  public static keyFromSecret(secretName: string, key = 'key.json'): GcsCredentials {
+    return new GcsCredentials(undefined, secretName, key);
+  }
+
+  private constructor(
+    /** The Google service account (Workload Identity). */
+    public readonly serviceAccountEmail: string | undefined,
+    /** The key Secret (key file). */
+    public readonly secretName: string | undefined,
+    /** The key inside the Secret. */
+    public readonly secretKey: string | undefined,
+  ) {}
+
+  /** @internal */
+  public _validate(scope: ErrorScope): void {
+    if (this.serviceAccountEmail !== undefined && !GSA_EMAIL.test(this.serviceAccountEmail)) {
+      reject(scope, 'gcsCredentials (service account)', this.serviceAccountEmail, 'expected a Google service account email such as "crdb-backup@my-project.iam.gserviceaccount.com"');
+    }
+    if (this.secretName !== undefined) {
+      checkDnsSubdomain(scope, 'gcsCredentials (secret)', this.secretName);
+      if (!/^[-._a-zA-Z0-9]+$/.test(this.secretKey!)) reject(scope, 'gcsCredentials (key)', this.secretKey, 'expected a Secret key of letters, digits, \'-\', \'_\' or \'.\'');
+    }
+  }
+
+  /** ServiceAccount annotations. @internal */
+  public _annotations(): { [key: string]: string } {
+    return this.serviceAccountEmail ? { 'iam.gke.io/gcp-service-account': this.serviceAccountEmail } : {};
+  }
+
+  /** Pod parts for the key file. @internal */
+  public _podParts(): { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[]; env: k8s.EnvVar[] } {
+    if (!this.secretName) return { volumes: [], mounts: [], env: [] };
+    return {
+      volumes: [{ name: 'gcs-key', secret: { secretName: this.secretName, defaultMode: 0o440, items: [{ key: this.secretKey!, path: 'key.json' }] } }],
+      mounts: [{ name: 'gcs-key', mountPath: GCS_KEY_DIR, readOnly: true }],
+      env: [{ name: 'GOOGLE_APPLICATION_CREDENTIALS', value: `${GCS_KEY_DIR}/key.json` }],
+    };
+  }
+}

@@ -1,0 +1,462 @@
+import { Duration, Lazy, Size } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { CockroachConfigError } from '../shared/errors';
+import { reject } from '../shared/validate';
+import { BackupDestination, BackupScheduleOptions, FullBackup, PreviousRunPolicy, RestoreTarget, ScheduleFailurePolicy } from './backup';
+import type { CockroachCluster } from './cluster';
+import { shortHash } from './private/hash';
+import { DigestNamedJob, renderClusterJob } from './private/job';
+import { escapeKubernetesExpansion, renderSqlScript, ScriptRestore } from './private/sql-script';
+import { durationSeconds } from './private/units';
+import {
+  CLUSTER_SETTING_PATTERN, createBackupScheduleSql, createDatabaseSql, createRoleSql, createUserSql, cronProblem,
+  DatabasePrivilege, dropOutdatedSchedulesSql, grantOnAllTablesSql, grantOnDatabaseSql, grantOnTableSql, grantRoleSql,
+  licenseSql, literal, renderForDisplay, restoreSql, setClusterSettingSql, showBackupsSql, SQL_NAME_PATTERN,
+  SQL_ROLE_PATTERN, SqlSecret, SqlStatement, TablePrivilege,
+} from './sql';
+
+/** A cluster setting: typed factories for common ones, `of()` for any other. */
+export class ClusterSetting {
+  /** Whether the cluster sends diagnostics to Cockroach Labs (`diagnostics.reporting.enabled`). */
+  public static diagnosticsReporting(enabled: boolean): ClusterSetting {
+    return new ClusterSetting('diagnostics.reporting.enabled', enabled);
+  }
+
+  /** Rangefeeds, needed by changefeeds (`kv.rangefeed.enabled`). */
+  public static rangefeed(enabled: boolean): ClusterSetting {
+    return new ClusterSetting('kv.rangefeed.enabled', enabled);
+  }
+
+  /** How long finished jobs are kept (`jobs.retention_time`). */
+  public static jobsRetention(duration: Duration): ClusterSetting {
+    return new ClusterSetting('jobs.retention_time', `${durationSeconds(duration)}s`);
+  }
+
+  /** How long a node may be unreachable before its replicas are moved (`server.time_until_store_dead`). */
+  public static timeUntilStoreDead(duration: Duration): ClusterSetting {
+    return new ClusterSetting('server.time_until_store_dead', `${durationSeconds(duration)}s`);
+  }
+
+  /** Rebalancing and recovery snapshot rate (`kv.snapshot_rebalance.max_rate`). */
+  public static snapshotRebalanceRate(perSecond: Size): ClusterSetting {
+    return new ClusterSetting('kv.snapshot_rebalance.max_rate', `${perSecond.toMebibytes()} MiB`);
+  }
+
+  /** Any setting by name. `cluster.organization` and `enterprise.license` go through `setLicense()`. */
+  public static of(name: string, value: string | number | boolean): ClusterSetting {
+    return new ClusterSetting(name, value);
+  }
+
+  private constructor(
+    /** The setting's name. */
+    public readonly name: string,
+    /** Its value. */
+    public readonly value: string | number | boolean,
+  ) {}
+}
+
+/** The enterprise license (the book's free Enterprise license for small companies included). */
+export interface LicenseOptions {
+  /** The organization the license was issued to (`cluster.organization`). */
+  readonly organization: string;
+  /** The license key, in a Secret (`enterprise.license`). */
+  readonly key: SqlSecret;
+}
+
+/** Options of {@link CockroachCluster.addUser}. */
+export interface SqlUserOptions {
+  /**
+   * A password, from a Secret. Re-applied on every run, so a changed Secret takes effect.
+   * @default - no password: the user authenticates with a client certificate
+   */
+  readonly password?: SqlSecret;
+  /**
+   * Also issue a client certificate for the user (secure clusters), for password-less mTLS.
+   * @default false
+   */
+  readonly clientCertificate?: boolean;
+}
+
+/** Options of the SQL Job. */
+export interface SqlJobOptions {
+  /**
+   * How long the Job may run (`activeDeadlineSeconds`).
+   * @default - 30 minutes, 6 hours when a restore is declared
+   */
+  readonly timeout?: Duration;
+  /**
+   * How long a finished Job is kept.
+   * @default Duration.hours(1)
+   */
+  readonly ttlAfterFinished?: Duration;
+}
+
+/** A role or user that privileges can be granted to. */
+export interface ISqlGrantee {
+  /** The role's name. */
+  readonly name: string;
+}
+
+/** A database declared with `addDatabase()`. */
+export class SqlDatabase implements ISqlGrantee {
+  /** @internal */
+  constructor(private readonly provisioner: SqlProvisioner, public readonly name: string) {}
+
+  /** `GRANT <privileges> ON DATABASE <db> TO <grantee>` */
+  public grant(grantee: ISqlGrantee | string, ...privileges: DatabasePrivilege[]): void {
+    const to = this.provisioner._grantee(grantee, 'grant(grantee)');
+    this.provisioner._checkPrivileges('grant(privileges)', privileges, Object.values(DatabasePrivilege));
+    this.provisioner._add('grants', grantOnDatabaseSql(this.name, privileges, to));
+  }
+
+  /** `GRANT <privileges> ON ALL TABLES IN SCHEMA <db>.<schema> TO <grantee>` (tables that exist when the Job runs). */
+  public grantOnAllTables(grantee: ISqlGrantee | string, privileges: TablePrivilege[], schema = 'public'): void {
+    const to = this.provisioner._grantee(grantee, 'grantOnAllTables(grantee)');
+    this.provisioner._name('grantOnAllTables(schema)', schema);
+    this.provisioner._checkPrivileges('grantOnAllTables(privileges)', privileges, Object.values(TablePrivilege));
+    this.provisioner._add('grants', grantOnAllTablesSql(this.name, schema, privileges, to));
+  }
+
+  /** `GRANT <privileges> ON TABLE <db>.<schema>.<table> TO <grantee>` (the table must exist when the Job runs). */
+  public grantOnTable(table: string, grantee: ISqlGrantee | string, privileges: TablePrivilege[], schema = 'public'): void {
+    const to = this.provisioner._grantee(grantee, 'grantOnTable(grantee)');
+    this.provisioner._name('grantOnTable(table)', table);
+    this.provisioner._name('grantOnTable(schema)', schema);
+    this.provisioner._checkPrivileges('grantOnTable(privileges)', privileges, Object.values(TablePrivilege));
+    this.provisioner._add('grants', grantOnTableSql(this.name, schema, table, privileges, to));
+  }
+}
+
+/** A role declared with `addRole()`, or a user declared with `addUser()`. */
+export class SqlRole implements ISqlGrantee {
+  /** @internal */
+  constructor(private readonly provisioner: SqlProvisioner, public readonly name: string) {}
+
+  /** Makes `member` a member of this role (`GRANT <role> TO <member>`). */
+  public grantTo(member: ISqlGrantee | string): void {
+    const to = this.provisioner._grantee(member, 'grantTo(member)');
+    this.provisioner._add('memberships', grantRoleSql(this.name, to));
+  }
+}
+
+/** A backup schedule declared with `addBackupSchedule()`. */
+export class BackupSchedule {
+  /** @internal */
+  constructor(
+    /** The name given to `addBackupSchedule`. */
+    public readonly name: string,
+    /** The schedule's label in CockroachDB: `<name>_<digest of its definition>`. */
+    public readonly label: string,
+    /** The CREATE SCHEDULE statement, secrets shown as placeholders. */
+    public readonly statement: string,
+  ) {}
+}
+
+type Bucket = 'settings' | 'roles' | 'databases' | 'users' | 'memberships' | 'grants' | 'schedules';
+const ORDER: Bucket[] = ['settings', 'roles', 'databases', 'users', 'memberships', 'grants', 'schedules'];
+const RESERVED_SETTINGS = ['cluster.organization', 'enterprise.license'];
+const RESERVED_NAMES = ['root', 'admin', 'public', 'node', 'none', 'system', 'crdb_k8s_ops'];
+
+/** Properties of {@link SqlProvisioner}. */
+export interface SqlProvisionerProps extends SqlJobOptions {
+  /** The cluster. */
+  readonly cluster: CockroachCluster;
+}
+
+/**
+ * The SQL Job of a cluster: everything declared with `addDatabase`, `addUser`, `addRole`, grants,
+ * `setClusterSetting`, `setLicense`, `addBackupSchedule` and `restoreFrom`, applied idempotently by one
+ * Job whose name is a digest of its content. Unchanged manifests re-applied are a no-op; a change runs
+ * a new Job. Secret values are read from Secrets at run time by the Job's script.
+ */
+export class SqlProvisioner extends Construct {
+  /** The Job (escape hatch). */
+  public readonly job: DigestNamedJob;
+  private readonly cluster: CockroachCluster;
+  private readonly statements = new Map<Bucket, SqlStatement[]>(ORDER.map((b) => [b, []]));
+  private readonly restores: ScriptRestore[] = [];
+  private readonly names = new Set<string>();
+  private readonly scheduleNames = new Set<string>();
+  private readonly settings = new Set<string>();
+  private clusterRestore = false;
+  private hasLicense = false;
+
+  constructor(scope: Construct, id: string, props: SqlProvisionerProps) {
+    super(scope, id);
+    const cluster = props.cluster;
+    this.cluster = cluster;
+    const ttl = props.ttlAfterFinished ?? Duration.hours(1);
+    if (props.timeout) this.checkSeconds('sqlJob.timeout (seconds)', props.timeout, 60, 7 * 86400);
+    this.checkSeconds('sqlJob.ttlAfterFinished (seconds)', ttl, 0, 30 * 86400);
+    const connection = cluster._clientConnection();
+    const render = () => renderSqlScript({ restores: this.restores, statements: ORDER.flatMap((b) => this.statements.get(b)!) });
+
+    this.job = renderClusterJob(this, 'Resource', {
+      baseName: `${cluster.name}-sql`,
+      namespace: cluster.namespace,
+      labels: cluster._jobLabels('sql'),
+      image: cluster.image,
+      script: Lazy.any({ produce: () => escapeKubernetesExpansion(render().script) }) as unknown as string,
+      env: Lazy.any({
+        produce: () => [
+          { name: 'COCKROACH_HOST', value: `${cluster.publicHost}:${cluster.sqlPort}` },
+          ...connection.env,
+          ...render().env,
+        ],
+      }) as unknown as k8s.EnvVar[],
+      serviceAccountName: cluster.serviceAccountName,
+      ttlAfterFinished: ttl,
+      deadlineSeconds: Lazy.any({
+        produce: () => (props.timeout ?? (this.restores.length > 0 ? Duration.hours(6) : Duration.minutes(30))).toSeconds(),
+      }) as unknown as number,
+      backoffLimit: 6,
+      resources: {
+        requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('256Mi') },
+        limits: { memory: k8s.Quantity.fromString('256Mi') },
+      },
+      volumes: connection.volumes,
+      volumeMounts: connection.volumeMounts,
+    });
+  }
+
+  /** Every statement the Job applies, in order, secrets as placeholders. */
+  public get statementsForDisplay(): string[] {
+    return [
+      ...this.restores.map((r) => renderForDisplay(r.statement)),
+      ...ORDER.flatMap((b) => this.statements.get(b)!.map(renderForDisplay)),
+    ];
+  }
+
+  /** @internal */
+  public _addDatabase(name: string): SqlDatabase {
+    this._name('addDatabase(name)', name);
+    this.claim('addDatabase(name)', `database ${name}`, name);
+    this._add('databases', createDatabaseSql(name));
+    return new SqlDatabase(this, name);
+  }
+
+  /** @internal */
+  public _addRole(name: string): SqlRole {
+    this._name('addRole(name)', name);
+    this.claim('addRole(name)', `role ${name}`, `role:${name}`);
+    this._add('roles', createRoleSql(name));
+    return new SqlRole(this, name);
+  }
+
+  /** @internal */
+  public _addUser(name: string, options: SqlUserOptions): SqlRole {
+    if (typeof name !== 'string' || !SQL_ROLE_PATTERN.test(name)) {
+      reject(this.cluster, 'addUser(name)', name, 'expected a SQL user name of 1 to 63 lowercase ASCII letters, digits, \'_\' or \'-\', starting with a letter or \'_\'');
+    }
+    this.checkReserved('addUser(name)', name);
+    this.claim('addUser(name)', `user ${name}`, `role:${name}`);
+    if (options.password) this.checkSecret('addUser(password)', options.password);
+    for (const s of createUserSql(name, options.password)) this._add('users', s);
+    return new SqlRole(this, name);
+  }
+
+  /** @internal */
+  public _setClusterSetting(setting: ClusterSetting): void {
+    const prop = 'setClusterSetting(setting)';
+    if (typeof setting.name !== 'string' || !CLUSTER_SETTING_PATTERN.test(setting.name)) {
+      reject(this.cluster, prop, setting.name, 'expected a cluster setting name such as "kv.rangefeed.enabled"');
+    }
+    if (RESERVED_SETTINGS.includes(setting.name)) {
+      reject(this.cluster, prop, setting.name, 'expected another setting: the license and organization go through setLicense(), which keeps the key in a Secret');
+    }
+    const v = setting.value;
+    if (!(typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && !/[\u0000-\u001f]/.test(v)))) {
+      reject(this.cluster, `${prop} (value)`, v, 'expected a boolean, a finite number or a string without control characters');
+    }
+    if (this.settings.has(setting.name)) reject(this.cluster, prop, setting.name, 'expected each setting once');
+    this.settings.add(setting.name);
+    this._add('settings', setClusterSettingSql(setting.name, v));
+  }
+
+  /** @internal */
+  public _setLicense(options: LicenseOptions): void {
+    if (this.hasLicense) reject(this.cluster, 'setLicense()', options.organization, 'expected one license per cluster');
+    if (typeof options.organization !== 'string' || options.organization.trim() === '' || /[\u0000-\u001f]/.test(options.organization) || options.organization.length > 200) {
+      reject(this.cluster, 'setLicense(organization)', options.organization, 'expected the organization name the license was issued to (1 to 200 characters, no control characters)');
+    }
+    this.checkSecret('setLicense(key)', options.key);
+    this.hasLicense = true;
+    for (const s of licenseSql(options.organization, options.key)) this._add('settings', s);
+  }
+
+  /** @internal */
+  public _addBackupSchedule(name: string, options: BackupScheduleOptions): BackupSchedule {
+    const prop = 'addBackupSchedule';
+    this._name(`${prop}(name)`, name);
+    if (name.length > 50) reject(this.cluster, `${prop}(name)`, name, 'expected at most 50 characters (a digest is appended)');
+    if (this.scheduleNames.has(name)) reject(this.cluster, `${prop}(name)`, name, 'expected a name not used by another schedule of this cluster');
+    if (!(options?.destination instanceof BackupDestination)) {
+      reject(this.cluster, `${prop}(destination)`, options?.destination, 'expected a BackupDestination, e.g. BackupDestination.fromDeployment(DEPLOYMENT)');
+    }
+    options.destination._validate(this.cluster, `${prop}(destination)`);
+    if (options.destination.credentials) this.checkSecret(`${prop}(destination credentials)`, options.destination.credentials);
+    const databases = options.databases ?? [];
+    databases.forEach((d, i) => this._name(`${prop}(databases[${i}])`, d));
+    const recurrence = options.recurrence ?? '@hourly';
+    const full = options.fullBackup ?? FullBackup.every('@daily');
+    for (const [p, cron] of [['recurrence', recurrence], ['fullBackup', full.cron]] as const) {
+      if (cron === undefined) continue;
+      const problem = cronProblem(cron);
+      if (problem) reject(this.cluster, `${prop}(${p})`, cron, `${problem} (e.g. "@hourly" or "0 */6 * * *")`);
+    }
+    const onFailure = options.onExecutionFailure ?? ScheduleFailurePolicy.RESCHEDULE;
+    const onRunning = options.onPreviousRunning ?? PreviousRunPolicy.WAIT;
+    if (!Object.values(ScheduleFailurePolicy).includes(onFailure)) reject(this.cluster, `${prop}(onExecutionFailure)`, onFailure, 'expected a ScheduleFailurePolicy');
+    if (!Object.values(PreviousRunPolicy).includes(onRunning)) reject(this.cluster, `${prop}(onPreviousRunning)`, onRunning, 'expected a PreviousRunPolicy');
+
+    const spec = {
+      databases,
+      uri: options.destination._uriParts(),
+      revisionHistory: options.revisionHistory ?? true,
+      recurrence,
+      fullBackup: full.cron ?? 'ALWAYS',
+      runNow: options.runNow ?? true,
+      onExecutionFailure: onFailure,
+      onPreviousRunning: onRunning,
+    };
+    // The label carries a digest of the definition: a changed schedule is a new label, and the older
+    // versions are dropped, so the change takes effect instead of IF NOT EXISTS keeping the old one.
+    const label = `${name}_${shortHash(renderForDisplay(createBackupScheduleSql({ ...spec, label: name })), 8)}`;
+    const create = createBackupScheduleSql({ ...spec, label });
+    this.scheduleNames.add(name);
+    this._add('schedules', dropOutdatedSchedulesSql(name, label));
+    this._add('schedules', create);
+    return new BackupSchedule(name, label, renderForDisplay(create));
+  }
+
+  /** @internal */
+  public _restoreFrom(destination: BackupDestination, target: RestoreTarget): string {
+    const prop = 'restoreFrom';
+    if (!(destination instanceof BackupDestination)) reject(this.cluster, `${prop}(destination)`, destination, 'expected a BackupDestination');
+    destination._validate(this.cluster, `${prop}(destination)`);
+    if (destination.credentials) this.checkSecret(`${prop}(destination credentials)`, destination.credentials);
+    if (target.kind === 'cluster' && (this.clusterRestore || this.restores.length > 0)) {
+      reject(this.cluster, `${prop}(target)`, 'RestoreTarget.cluster()', 'expected a full-cluster restore alone: it needs an empty cluster, so it cannot follow or repeat another restore');
+    }
+    if (this.clusterRestore) reject(this.cluster, `${prop}(target)`, target.kind, 'expected nothing more after a full-cluster restore (it restores everything)');
+    if (target.database !== undefined) this._name(`${prop}(database)`, target.database);
+    if (target.table !== undefined) this._name(`${prop}(table)`, target.table);
+    if (target.schema !== undefined) this._name(`${prop}(schema)`, target.schema);
+    if (target.renameTo !== undefined) this._name(`${prop}(${target.kind === 'database' ? 'newName' : 'intoDatabase'})`, target.renameTo);
+
+    const stmt = restoreSql(target, destination._uriParts());
+    const id = shortHash(renderForDisplay(stmt), 16);
+    if (this.restores.some((r) => r.id === id)) reject(this.cluster, `${prop}(target)`, renderForDisplay(stmt), 'expected each restore once');
+    let freeQuery: string;
+    let notFree: string;
+    if (target.kind === 'cluster') {
+      freeQuery = "SELECT count(*) FROM [SHOW DATABASES] WHERE database_name NOT IN ('defaultdb', 'postgres', 'system');";
+      notFree = 'the cluster already holds user databases: a full-cluster restore needs an empty cluster';
+    } else if (target.kind === 'database') {
+      const db = target.renameTo ?? target.database!;
+      freeQuery = `SELECT count(*) FROM [SHOW DATABASES] WHERE database_name = ${literal(db)};`;
+      notFree = `database ${db} already exists: drop it, or restore under another name (newName)`;
+    } else {
+      const db = target.renameTo ?? target.database!;
+      freeQuery = `SELECT count(*) FROM crdb_internal.tables WHERE database_name = ${literal(db)} AND schema_name = ${literal(target.schema!)} AND name = ${literal(target.table!)} AND state = 'PUBLIC';`;
+      notFree = `table ${db}.${target.schema}.${target.table} already exists: drop it first, or restore into another database (intoDatabase)`;
+    }
+    this.clusterRestore = target.kind === 'cluster';
+    this.restores.push({ id, statement: stmt, location: destination.location, freeQuery, notFreeMessage: notFree });
+    return id;
+  }
+
+  /** Validates a database, schema, table or role name. @internal */
+  public _name(prop: string, name: string): void {
+    if (typeof name !== 'string' || !SQL_NAME_PATTERN.test(name)) {
+      reject(this.cluster, prop, name, 'expected a SQL name of 1 to 63 lowercase ASCII letters, digits or \'_\', starting with a letter or \'_\' (quotes, spaces, semicolons, comment markers and look-alike characters are refused)');
+    }
+    this.checkReserved(prop, name);
+  }
+
+  /** Validates a grantee and returns its name. @internal */
+  public _grantee(grantee: ISqlGrantee | string, prop: string): string {
+    const name = typeof grantee === 'string' ? grantee : grantee?.name;
+    if (typeof name !== 'string' || !SQL_ROLE_PATTERN.test(name)) {
+      reject(this.cluster, prop, name, 'expected a user or role name of lowercase ASCII letters, digits, \'_\' or \'-\'');
+    }
+    if (['root', 'node', 'none'].includes(name)) reject(this.cluster, prop, name, 'expected an application user or role');
+    return name;
+  }
+
+  /** @internal */
+  public _checkPrivileges(prop: string, privileges: string[], allowed: string[]): void {
+    if (privileges.length === 0) reject(this.cluster, prop, privileges, `expected at least one of ${allowed.join(', ')}`);
+    for (const p of privileges) if (!allowed.includes(p)) reject(this.cluster, prop, p, `expected one of ${allowed.join(', ')}`);
+    if (new Set(privileges).size !== privileges.length) reject(this.cluster, prop, privileges, 'expected each privilege once');
+  }
+
+  /** @internal */
+  public _add(bucket: Bucket, stmt: SqlStatement): void {
+    this.statements.get(bucket)!.push(stmt);
+  }
+
+  private checkReserved(prop: string, name: string): void {
+    if (RESERVED_NAMES.includes(name)) reject(this.cluster, prop, name, `expected a name of your own: ${RESERVED_NAMES.join(', ')} are reserved`);
+  }
+
+  private claim(prop: string, what: string, key: string): void {
+    if (this.names.has(key)) {
+      throw new CockroachConfigError(this.cluster, prop, `received ${JSON.stringify(key.replace(/^role:/, ''))} again; expected each ${what.split(' ')[0]} once (users and roles share one namespace)`);
+    }
+    this.names.add(key);
+  }
+
+  private checkSecret(prop: string, secret: SqlSecret): void {
+    if (!(secret instanceof SqlSecret)) reject(this.cluster, prop, secret, 'expected SqlSecret.fromSecret(secretName, key): secret values never go into the manifests');
+    if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(secret.secretName)) reject(this.cluster, `${prop} (secret)`, secret.secretName, 'expected a Secret name (DNS subdomain)');
+    if (!/^[-._a-zA-Z0-9]+$/.test(secret.key)) reject(this.cluster, `${prop} (key)`, secret.key, 'expected a Secret key of letters, digits, \'-\', \'_\' or \'.\'');
+  }
+
+  private checkSeconds(prop: string, d: Duration, min: number, max: number): void {
+    const s = durationSeconds(d);
+    if (!Number.isInteger(s) || s < min || s > max) reject(this.cluster, prop, s, `expected whole seconds from ${min} to ${max}`);
+  }
+}
+
+/** Properties of {@link BackupInspectionJob}. */
+export interface BackupInspectionJobProps {
+  readonly cluster: CockroachCluster;
+  readonly destination: BackupDestination;
+}
+
+/**
+ * A Job that prints `SHOW BACKUPS IN '<destination>'` to its log:
+ * `kubectl logs -l app.kubernetes.io/component=show-backups --tail=-1`.
+ */
+export class BackupInspectionJob extends Construct {
+  /** The Job (escape hatch). */
+  public readonly job: DigestNamedJob;
+
+  constructor(scope: Construct, id: string, props: BackupInspectionJobProps) {
+    super(scope, id);
+    const { cluster, destination } = props;
+    destination._validate(cluster, 'addBackupInspection(destination)');
+    const connection = cluster._clientConnection();
+    const rendered = renderSqlScript({ shows: [showBackupsSql(destination._uriParts())] });
+    this.job = renderClusterJob(this, 'Resource', {
+      baseName: `${cluster.name}-show-backups`,
+      namespace: cluster.namespace,
+      labels: cluster._jobLabels('show-backups'),
+      image: cluster.image,
+      script: escapeKubernetesExpansion(rendered.script),
+      env: [{ name: 'COCKROACH_HOST', value: `${cluster.publicHost}:${cluster.sqlPort}` }, ...connection.env, ...rendered.env],
+      serviceAccountName: cluster.serviceAccountName,
+      ttlAfterFinished: Duration.hours(24),
+      deadlineSeconds: 900,
+      backoffLimit: 2,
+      resources: {
+        requests: { cpu: k8s.Quantity.fromString('50m'), memory: k8s.Quantity.fromString('256Mi') },
+        limits: { memory: k8s.Quantity.fromString('256Mi') },
+      },
+      volumes: connection.volumes,
+      volumeMounts: connection.volumeMounts,
+    });
+  }
+}
