@@ -15,3 +15,14 @@ export const DEPLOYMENT = DeploymentDescription.of({
   backupPath: 'cluster',
   backupServiceAccountId: 'crdb-backup',
 });
+
+/** The organization the enterprise license was issued to (the GKE app applies the license). */
+export const LICENSE_ORGANIZATION = 'Acme Books';
+
+/** Secrets the apps read at run time; create them before applying (see the README). */
+export const SECRETS = {
+  /** The backup service account's key for the minikube chapter, key `key.json`. */
+  gcsKey: 'gcs-key',
+  /** The enterprise license key, key `license`. */
+  license: 'crdb-license',
+};

@@ -1,7 +1,20 @@
 import { App, Chart, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { ClientCertificate, CockroachCluster, Locality, PodAntiAffinity, TopologySpread } from '../lib';
-import { DEPLOYMENT } from './deployment';
+import {
+  BackupDestination, ClientCertificate, CockroachCluster, DatabasePrivilege, GcsCredentials, Locality, PodAntiAffinity,
+  SqlSecret, TopologySpread,
+} from '../lib';
+import { DEPLOYMENT, LICENSE_ORGANIZATION, SECRETS } from './deployment';
+
+/** Options of the GKE app. */
+export interface GkeOptions {
+  /**
+   * The book's disaster-recovery drill: restore the whole cluster from the latest backup in the bucket
+   * (taken from minikube) before anything else, into this new, empty cluster (`GKE_RESTORE=1 npm run synth`).
+   * @default false
+   */
+  readonly restore?: boolean;
+}
 import { RestrictedNamespaceChart } from './namespace';
 
 /**
@@ -15,7 +28,7 @@ export class GkeChart extends Chart {
   /** The application user's client certificate (CN `app`). */
   public readonly appCertificate: ClientCertificate;
 
-  constructor(app: App, id = 'cockroachdb') {
+  constructor(app: App, options: GkeOptions = {}, id = 'cockroachdb') {
     // Namespace, cluster name and the Workload Identity annotation come from the shared description, so
     // they match the IAM binding that the cdktf app creates.
     super(app, id, { namespace: DEPLOYMENT.namespace, disableResourceNameHashes: true });
@@ -23,7 +36,8 @@ export class GkeChart extends Chart {
 
     this.cluster = new CockroachCluster(this, 'crdb', {
       name: DEPLOYMENT.cockroachClusterName,
-      serviceAccountAnnotations: DEPLOYMENT.workloadIdentityAnnotations,
+      // Backups and restores reach the bucket through Workload Identity: no key anywhere.
+      gcsCredentials: GcsCredentials.fromDeployment(DEPLOYMENT),
       // security: TLS with cert-manager is the default.
       replicas: 3,
       resources: {
@@ -38,7 +52,17 @@ export class GkeChart extends Chart {
       locality: Locality.fromNode(),
       networkPolicy: {},
     });
-    this.appCertificate = this.cluster.addClientCertificate('app');
+    const backups = BackupDestination.fromDeployment(DEPLOYMENT);
+    if (options.restore) this.cluster.restoreFrom(backups);
+
+    this.cluster.setLicense({ organization: LICENSE_ORGANIZATION, key: SqlSecret.fromSecret(SECRETS.license, 'license') });
+    const shop = this.cluster.addDatabase('shop');
+    // The application user authenticates with its client certificate only: no password exists.
+    const appUser = this.cluster.addUser('app', { clientCertificate: true });
+    shop.grant(appUser, DatabasePrivilege.ALL);
+    this.appCertificate = appUser.clientCertificate!;
+    this.cluster.addBackupSchedule('backup_cluster', { destination: backups });
+    this.cluster.addBackupInspection(backups);
     this.cluster.addSqlClient();
   }
 }

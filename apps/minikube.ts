@@ -1,7 +1,19 @@
 import { App, Chart, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { ClusterSecurity, CockroachCluster, PodAntiAffinity, TopologySpread } from '../lib';
+import { BackupDestination, ClusterSecurity, CockroachCluster, GcsCredentials, PodAntiAffinity, TopologySpread } from '../lib';
+import { DEPLOYMENT, SECRETS } from './deployment';
 import { RestrictedNamespaceChart } from './namespace';
+
+/** Options of the minikube app. */
+export interface MinikubeOptions {
+  /**
+   * The book's backup chapter: mount the `gcs-key` Secret into the pods and schedule backups of the
+   * whole cluster to the bucket of apps/deployment.ts. Off unless asked for, because the Secret must
+   * exist first (`MINIKUBE_BACKUPS=1 npm run synth`).
+   * @default false
+   */
+  readonly backups?: boolean;
+}
 
 /** Namespace of the minikube profile. */
 export const MINIKUBE_NAMESPACE = 'cockroachdb';
@@ -13,7 +25,7 @@ export const MINIKUBE_NAMESPACE = 'cockroachdb';
 export class MinikubeChart extends Chart {
   public readonly cluster: CockroachCluster;
 
-  constructor(app: App, id = 'cockroachdb') {
+  constructor(app: App, options: MinikubeOptions = {}, id = 'cockroachdb') {
     super(app, id, { namespace: MINIKUBE_NAMESPACE, disableResourceNameHashes: true });
     this.addDependency(new RestrictedNamespaceChart(app, 'namespace', MINIKUBE_NAMESPACE));
 
@@ -30,6 +42,11 @@ export class MinikubeChart extends Chart {
         topologySpread: TopologySpread.none(),
         nodeSelector: { 'kubernetes.io/hostname': 'minikube' },
       },
+      gcsCredentials: options.backups ? GcsCredentials.keyFromSecret(SECRETS.gcsKey) : undefined,
     });
+    if (options.backups) {
+      // The book's schedule: hourly incremental, daily full, revision history, first backup now.
+      this.cluster.addBackupSchedule('backup_cluster', { destination: BackupDestination.fromDeployment(DEPLOYMENT) });
+    }
   }
 }

@@ -20,7 +20,7 @@ import { ClusterSecurity } from './security';
 import { CockroachSqlClient } from './sql-client';
 import {
   BackupInspectionJob, BackupSchedule, ClusterSetting, LicenseOptions, SqlDatabase, SqlJobOptions, SqlProvisioner, SqlRole,
-  SqlUserOptions,
+  SqlUser, SqlUserOptions,
 } from './sql-provisioner';
 import { DATA_MOUNT_PATH, DATA_VOLUME_NAME, PvcRetention, StorageOptions } from './storage';
 import { CERTS_DIR, ClusterCertificates } from './tls';
@@ -433,9 +433,9 @@ export class CockroachCluster extends Construct {
    * Declares a SQL user, with a password from a Secret or for certificate authentication only
    * (`clientCertificate: true` also issues its client certificate). Returns the user, a grantee.
    */
-  public addUser(name: string, options: SqlUserOptions = {}): SqlRole {
+  public addUser(name: string, options: SqlUserOptions = {}): SqlUser {
     const user = this.sqlProvisioner._addUser(name, options);
-    if (options.clientCertificate) this.addClientCertificate(name);
+    if (options.clientCertificate) user.clientCertificate = this.addClientCertificate(name);
     return user;
   }
 

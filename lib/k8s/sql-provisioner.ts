@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { CockroachConfigError } from '../shared/errors';
 import { reject } from '../shared/validate';
 import { BackupDestination, BackupScheduleOptions, FullBackup, PreviousRunPolicy, RestoreTarget, ScheduleFailurePolicy } from './backup';
+import type { ClientCertificate } from './client-certificate';
 import type { CockroachCluster } from './cluster';
 import { shortHash } from './private/hash';
 import { DigestNamedJob, renderClusterJob } from './private/job';
@@ -12,7 +13,7 @@ import { durationSeconds } from './private/units';
 import {
   CLUSTER_SETTING_PATTERN, createBackupScheduleSql, createDatabaseSql, createRoleSql, createUserSql, cronProblem,
   DatabasePrivilege, dropOutdatedSchedulesSql, grantOnAllTablesSql, grantOnDatabaseSql, grantOnTableSql, grantRoleSql,
-  licenseSql, literal, renderForDisplay, restoreSql, setClusterSettingSql, showBackupsSql, SQL_NAME_PATTERN,
+  licenseSql, literal, renderForDisplay, restoreSql, resumeScheduleSql, setClusterSettingSql, showBackupsSql, SQL_NAME_PATTERN,
   SQL_ROLE_PATTERN, SqlSecret, SqlStatement, TablePrivilege,
 } from './sql';
 
@@ -140,6 +141,12 @@ export class SqlRole implements ISqlGrantee {
   }
 }
 
+/** A user declared with `addUser()`: a role that can log in. */
+export class SqlUser extends SqlRole {
+  /** The user's client certificate, when `clientCertificate: true` was given. */
+  public clientCertificate?: ClientCertificate;
+}
+
 /** A backup schedule declared with `addBackupSchedule()`. */
 export class BackupSchedule {
   /** @internal */
@@ -231,6 +238,7 @@ export class SqlProvisioner extends Construct {
   /** @internal */
   public _addDatabase(name: string): SqlDatabase {
     this._name('addDatabase(name)', name);
+    this.checkReserved('addDatabase(name)', name);
     this.claim('addDatabase(name)', `database ${name}`, name);
     this._add('databases', createDatabaseSql(name));
     return new SqlDatabase(this, name);
@@ -239,13 +247,14 @@ export class SqlProvisioner extends Construct {
   /** @internal */
   public _addRole(name: string): SqlRole {
     this._name('addRole(name)', name);
+    this.checkReserved('addRole(name)', name);
     this.claim('addRole(name)', `role ${name}`, `role:${name}`);
     this._add('roles', createRoleSql(name));
     return new SqlRole(this, name);
   }
 
   /** @internal */
-  public _addUser(name: string, options: SqlUserOptions): SqlRole {
+  public _addUser(name: string, options: SqlUserOptions): SqlUser {
     if (typeof name !== 'string' || !SQL_ROLE_PATTERN.test(name)) {
       reject(this.cluster, 'addUser(name)', name, 'expected a SQL user name of 1 to 63 lowercase ASCII letters, digits, \'_\' or \'-\', starting with a letter or \'_\'');
     }
@@ -253,7 +262,7 @@ export class SqlProvisioner extends Construct {
     this.claim('addUser(name)', `user ${name}`, `role:${name}`);
     if (options.password) this.checkSecret('addUser(password)', options.password);
     for (const s of createUserSql(name, options.password)) this._add('users', s);
-    return new SqlRole(this, name);
+    return new SqlUser(this, name);
   }
 
   /** @internal */
@@ -327,6 +336,7 @@ export class SqlProvisioner extends Construct {
     this.scheduleNames.add(name);
     this._add('schedules', dropOutdatedSchedulesSql(name, label));
     this._add('schedules', create);
+    this._add('schedules', resumeScheduleSql(label));
     return new BackupSchedule(name, label, renderForDisplay(create));
   }
 
@@ -372,7 +382,6 @@ export class SqlProvisioner extends Construct {
     if (typeof name !== 'string' || !SQL_NAME_PATTERN.test(name)) {
       reject(this.cluster, prop, name, 'expected a SQL name of 1 to 63 lowercase ASCII letters, digits or \'_\', starting with a letter or \'_\' (quotes, spaces, semicolons, comment markers and look-alike characters are refused)');
     }
-    this.checkReserved(prop, name);
   }
 
   /** Validates a grantee and returns its name. @internal */

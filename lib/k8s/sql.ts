@@ -241,6 +241,15 @@ export function dropOutdatedSchedulesSql(baseName: string, currentLabel: string)
     `DROP SCHEDULES WITH s AS (SHOW SCHEDULES) SELECT id FROM s WHERE label ~ ${literal(`^${baseName}_[0-9a-f]{8}$`)} AND label != ${literal(currentLabel)};`);
 }
 
+/**
+ * Resumes the schedule if it is paused: a full-cluster restore brings schedules back paused, and the
+ * declared state is a running schedule.
+ */
+export function resumeScheduleSql(label: string): SqlStatement {
+  return statement(`resume backup schedule ${label} if paused`,
+    `RESUME SCHEDULES WITH s AS (SHOW SCHEDULES) SELECT id FROM s WHERE label = ${literal(label)} AND schedule_status = 'PAUSED';`);
+}
+
 /** RESTORE … FROM LATEST IN '<uri>' WITH detached (the Job polls the restore job). */
 export function restoreSql(target: { kind: string; database?: string; schema?: string; table?: string; renameTo?: string }, uri: SqlPart[]): SqlStatement {
   let what = '';

@@ -1,5 +1,7 @@
 import { Testing } from 'cdk8s';
+import { DEPLOYMENT } from '../../apps/deployment';
 import { GkeChart } from '../../apps/gke';
+import { runWithFakeCockroach } from '../support/scripts';
 import { only, podSpecs, synthApp, validateAgainstSchemas } from '../support/manifests';
 
 describe('the GKE app', () => {
@@ -56,5 +58,48 @@ describe('the GKE app', () => {
         expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
       }
     }
+  });
+
+  test('Workload Identity for backups: the ServiceAccount is annotated, no key is mounted', () => {
+    expect(only(objects, 'ServiceAccount').metadata.annotations).toEqual(DEPLOYMENT.workloadIdentityAnnotations);
+    expect(JSON.stringify(pod)).not.toContain('GOOGLE_APPLICATION_CREDENTIALS');
+  });
+
+  test('the SQL Job: license from its Secret, the shop database, the certificate-only app user, the book\'s schedule', () => {
+    expect(chart.cluster.sqlProvisioner.statementsForDisplay).toEqual([
+      "SET CLUSTER SETTING cluster.organization = 'Acme Books';",
+      'SET CLUSTER SETTING enterprise.license = <secret:crdb-license/license>;',
+      'CREATE DATABASE IF NOT EXISTS "shop";',
+      'CREATE USER IF NOT EXISTS "app";',
+      'GRANT ALL ON DATABASE "shop" TO "app";',
+      expect.stringMatching(/^DROP SCHEDULES .* label ~ '\^backup_cluster_\[0-9a-f\]\{8\}\$'/),
+      expect.stringMatching(/^CREATE SCHEDULE IF NOT EXISTS 'backup_cluster_[0-9a-f]{8}' FOR BACKUP INTO 'gs:\/\/crdb-book-demo-backups\/cluster\?AUTH=implicit' WITH revision_history RECURRING '@hourly' FULL BACKUP '@daily' WITH SCHEDULE OPTIONS first_run = 'now'/),
+      expect.stringMatching(/^RESUME SCHEDULES /),
+    ]);
+    const sqlJob = objects.find((o) => o.kind === 'Job' && o.metadata.name.startsWith('crdb-sql-'))!;
+    expect(sqlJob.spec.template.spec.containers[0].env).toContainEqual({ name: 'CRDB_SECRET_0', valueFrom: { secretKeyRef: { name: 'crdb-license', key: 'license' } } });
+    expect(objects.filter((o) => o.kind === 'Job').map((o) => o.metadata.name.replace(/-[0-9a-f]{10}$/, '')).sort())
+      .toEqual(['crdb-init', 'crdb-show-backups', 'crdb-sql']);
+  });
+
+  test('the restore option: the whole cluster from the bucket, first, once', () => {
+    const withRestore = Testing.app();
+    const c = new GkeChart(withRestore, { restore: true });
+    expect(c.cluster.sqlProvisioner.statementsForDisplay[0]).toBe("RESTORE FROM LATEST IN 'gs://crdb-book-demo-backups/cluster?AUTH=implicit' WITH detached;");
+    const job = synthApp(withRestore).find((o) => o.kind === 'Job' && o.metadata.name.startsWith('crdb-sql-'))!;
+    expect(job.spec.activeDeadlineSeconds).toBe(6 * 3600);
+    const r = runWithFakeCockroach(job.spec.template.spec.containers[0].command[2], [
+      { match: /^SELECT 1;/, output: '?column?\n1\n' },
+      { match: /database_name = 'crdb_k8s_ops'/, output: 'count\n0\n' },
+      { match: /FROM \[SHOW JOBS\]/, output: 'job_id\n' },
+      { match: /database_name NOT IN/, output: 'count\n0\n' },
+      { match: /^RESTORE/, output: 'job_id\n99\n' },
+      { match: /SHOW JOB 99/, output: 'status\nsucceeded\n' },
+    ], { CRDB_SECRET_0: 'crl-0-license' });
+    expect(r.status).toBe(0);
+    const restoreAt = r.sql.findIndex((q) => q.startsWith('RESTORE'));
+    const firstProvisioning = r.sql.findIndex((q) => q.startsWith('SET CLUSTER SETTING'));
+    expect(restoreAt).toBeGreaterThan(0);
+    expect(firstProvisioning).toBeGreaterThan(restoreAt);
   });
 });

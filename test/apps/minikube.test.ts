@@ -57,4 +57,30 @@ describe('the minikube app (the book\'s values)', () => {
     expect(only(objects, 'Service', 'crdb-public').spec.ports.map((p: any) => p.port)).toEqual([26257, 8080]);
     expect(chart.cluster.publicHost).toBe('crdb-public.cockroachdb.svc.cluster.local');
   });
+
+  test('no backups unless asked: no key mount, no SQL Job', () => {
+    expect(JSON.stringify(objects)).not.toContain('gcs-key');
+    expect(objects.filter((o) => o.kind === 'Job').length).toBe(1);
+  });
+});
+
+describe('the minikube app with the book\'s backups (MINIKUBE_BACKUPS=1)', () => {
+  const app = Testing.app();
+  const chart = new MinikubeChart(app, { backups: true });
+  const objects = synthApp(app);
+  const pod = only(objects, 'StatefulSet').spec.template.spec;
+
+  test('the key Secret is mounted and GOOGLE_APPLICATION_CREDENTIALS points at it; no key material', () => {
+    validateAgainstSchemas(objects);
+    expect(pod.volumes).toContainEqual({ name: 'gcs-key', secret: { secretName: 'gcs-key', defaultMode: 0o440, items: [{ key: 'key.json', path: 'key.json' }] } });
+    expect(pod.containers[0].env).toContainEqual({ name: 'GOOGLE_APPLICATION_CREDENTIALS', value: '/var/run/secrets/gcs/key.json' });
+    expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
+  });
+
+  test('the book\'s schedule, to the shared bucket, over the insecure connection', () => {
+    expect(chart.cluster.sqlProvisioner.statementsForDisplay[1]).toMatch(
+      /^CREATE SCHEDULE IF NOT EXISTS 'backup_cluster_[0-9a-f]{8}' FOR BACKUP INTO 'gs:\/\/crdb-book-demo-backups\/cluster\?AUTH=implicit' WITH revision_history RECURRING '@hourly' FULL BACKUP '@daily' WITH SCHEDULE OPTIONS first_run = 'now'/);
+    const job = objects.find((o) => o.kind === 'Job' && o.metadata.name.startsWith('crdb-sql-'))!;
+    expect(job.spec.template.spec.containers[0].env).toContainEqual({ name: 'COCKROACH_INSECURE', value: 'true' });
+  });
 });

@@ -1,0 +1,46 @@
+import { CockroachCluster, CockroachConfigError, DeploymentDescription, GcsCredentials } from '../../lib';
+import { newChart, only, synth, validateAgainstSchemas } from '../support/manifests';
+
+const build = (gcsCredentials: GcsCredentials) => {
+  const chart = newChart();
+  new CockroachCluster(chart, 'crdb', { gcsCredentials });
+  const objects = synth(chart);
+  return { objects, pod: only(objects, 'StatefulSet').spec.template.spec };
+};
+
+describe('GcsCredentials', () => {
+  test('Workload Identity: the ServiceAccount annotation, nothing mounted', () => {
+    const d = DeploymentDescription.of({ projectId: 'acme-prod-db', region: 'europe-west1', bucketName: 'acme-crdb-backups' });
+    const { objects, pod } = build(GcsCredentials.fromDeployment(d));
+    expect(only(objects, 'ServiceAccount').metadata.annotations).toEqual({ 'iam.gke.io/gcp-service-account': 'crdb-backup@acme-prod-db.iam.gserviceaccount.com' });
+    expect(pod.volumes.map((v: any) => v.name)).not.toContain('gcs-key');
+    expect(pod.containers[0].env.map((e: any) => e.name)).not.toContain('GOOGLE_APPLICATION_CREDENTIALS');
+  });
+
+  test('a key from a Secret (the book\'s minikube chapter): mounted read-only, GOOGLE_APPLICATION_CREDENTIALS set, no key material', () => {
+    const { objects, pod } = build(GcsCredentials.keyFromSecret('gcs-key'));
+    validateAgainstSchemas(objects);
+    expect(pod.volumes).toContainEqual({ name: 'gcs-key', secret: { secretName: 'gcs-key', defaultMode: 0o440, items: [{ key: 'key.json', path: 'key.json' }] } });
+    const c = pod.containers[0];
+    expect(c.volumeMounts).toContainEqual({ name: 'gcs-key', mountPath: '/var/run/secrets/gcs', readOnly: true });
+    expect(c.env).toContainEqual({ name: 'GOOGLE_APPLICATION_CREDENTIALS', value: '/var/run/secrets/gcs/key.json' });
+    expect(JSON.stringify(objects)).not.toMatch(/private_key|BEGIN PRIVATE KEY/);
+    expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
+  });
+
+  test.each([
+    [GcsCredentials.workloadIdentity('not-an-email'), 'gcsCredentials (service account)'],
+    [GcsCredentials.workloadIdentity('crdb-backup@acme.gserviceaccount.com'), 'gcsCredentials (service account)'],
+    [GcsCredentials.keyFromSecret('GCS Key'), 'gcsCredentials (secret)'],
+    [GcsCredentials.keyFromSecret('gcs-key', 'key json'), 'gcsCredentials (key)'],
+  ])('%o is rejected', (credentials, prop) => {
+    let error: unknown;
+    try {
+      build(credentials);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(CockroachConfigError);
+    expect((error as CockroachConfigError).prop).toBe(prop);
+  });
+});

@@ -1,0 +1,390 @@
+import { Duration, Size } from 'cdk8s';
+import {
+  BackupDestination, ClusterSecurity, ClusterSetting, CockroachCluster, CockroachClusterProps, CockroachConfigError,
+  DatabasePrivilege, FullBackup, PreviousRunPolicy, RestoreTarget, ScheduleFailurePolicy, SqlSecret, TablePrivilege,
+} from '../../lib';
+import { Manifest, newChart, only, synth, validateAgainstSchemas } from '../support/manifests';
+import { FakeRule, runWithFakeCockroach } from '../support/scripts';
+
+const dest = BackupDestination.gcs('acme-backups', 'cluster');
+
+function cluster(props: Partial<CockroachClusterProps> = {}) {
+  const chart = newChart();
+  const c = new CockroachCluster(chart, 'crdb', { init: { enabled: false }, ...props });
+  const sqlJob = (): Manifest => only(synth(chart), 'Job');
+  return { chart, c, sqlJob };
+}
+
+const script = (job: Manifest): string => job.spec.template.spec.containers[0].command[2];
+const READY: FakeRule = { match: /^SELECT 1;/, output: '?column?\n1\n' };
+
+describe('the exact SQL of each feature (CockroachDB grammar)', () => {
+  test('databases, users, roles, memberships and grants', () => {
+    const { c } = cluster();
+    const shop = c.addDatabase('shop');
+    const app = c.addUser('app');
+    c.addUser('reporter', { password: SqlSecret.fromSecret('reporter-pw', 'password') });
+    const readers = c.addRole('readers');
+    readers.grantTo('reporter');
+    shop.grant(app, DatabasePrivilege.CONNECT, DatabasePrivilege.CREATE);
+    shop.grant(readers, DatabasePrivilege.CONNECT);
+    shop.grantOnAllTables(readers, [TablePrivilege.SELECT]);
+    shop.grantOnTable('orders', app, [TablePrivilege.SELECT, TablePrivilege.INSERT, TablePrivilege.UPDATE]);
+    expect(c.sqlProvisioner.statementsForDisplay).toEqual([
+      'CREATE ROLE IF NOT EXISTS "readers";',
+      'CREATE DATABASE IF NOT EXISTS "shop";',
+      'CREATE USER IF NOT EXISTS "app";',
+      'CREATE USER IF NOT EXISTS "reporter";',
+      'ALTER USER "reporter" WITH PASSWORD <secret:reporter-pw/password>;',
+      'GRANT "readers" TO "reporter";',
+      'GRANT CONNECT, CREATE ON DATABASE "shop" TO "app";',
+      'GRANT CONNECT ON DATABASE "shop" TO "readers";',
+      'GRANT SELECT ON ALL TABLES IN SCHEMA "shop"."public" TO "readers";',
+      'GRANT SELECT, INSERT, UPDATE ON TABLE "shop"."public"."orders" TO "app";',
+    ]);
+  });
+
+  test('cluster settings (typed and raw) and the license', () => {
+    const { c } = cluster();
+    c.setClusterSetting(ClusterSetting.diagnosticsReporting(false));
+    c.setClusterSetting(ClusterSetting.rangefeed(true));
+    c.setClusterSetting(ClusterSetting.jobsRetention(Duration.days(7)));
+    c.setClusterSetting(ClusterSetting.timeUntilStoreDead(Duration.minutes(10)));
+    c.setClusterSetting(ClusterSetting.snapshotRebalanceRate(Size.mebibytes(64)));
+    c.setClusterSetting(ClusterSetting.of('sql.stats.automatic_collection.fraction_stale_rows', 0.3));
+    c.setLicense({ organization: 'Acme', key: SqlSecret.fromSecret('crdb-license', 'license') });
+    expect(c.sqlProvisioner.statementsForDisplay).toEqual([
+      'SET CLUSTER SETTING diagnostics.reporting.enabled = false;',
+      'SET CLUSTER SETTING kv.rangefeed.enabled = true;',
+      "SET CLUSTER SETTING jobs.retention_time = '604800s';",
+      "SET CLUSTER SETTING server.time_until_store_dead = '600s';",
+      "SET CLUSTER SETTING kv.snapshot_rebalance.max_rate = '64 MiB';",
+      'SET CLUSTER SETTING sql.stats.automatic_collection.fraction_stale_rows = 0.3;',
+      "SET CLUSTER SETTING cluster.organization = 'Acme';",
+      'SET CLUSTER SETTING enterprise.license = <secret:crdb-license/license>;',
+    ]);
+  });
+
+  test('the book\'s backup schedule: whole cluster, hourly incremental, daily full, revision history, first run now', () => {
+    const { c } = cluster();
+    const schedule = c.addBackupSchedule('backup_cluster', { destination: dest });
+    expect(schedule.label).toMatch(/^backup_cluster_[0-9a-f]{8}$/);
+    expect(c.sqlProvisioner.statementsForDisplay).toEqual([
+      `DROP SCHEDULES WITH s AS (SHOW SCHEDULES) SELECT id FROM s WHERE label ~ '^backup_cluster_[0-9a-f]{8}$' AND label != '${schedule.label}';`,
+      `CREATE SCHEDULE IF NOT EXISTS '${schedule.label}' FOR BACKUP INTO 'gs://acme-backups/cluster?AUTH=implicit' WITH revision_history RECURRING '@hourly' FULL BACKUP '@daily' WITH SCHEDULE OPTIONS first_run = 'now', on_execution_failure = 'reschedule', on_previous_running = 'wait';`,
+      `RESUME SCHEDULES WITH s AS (SHOW SCHEDULES) SELECT id FROM s WHERE label = '${schedule.label}' AND schedule_status = 'PAUSED';`,
+    ]);
+    expect(schedule.statement).toBe(c.sqlProvisioner.statementsForDisplay[1]);
+  });
+
+  test('chosen databases, FULL BACKUP ALWAYS, a cron, no revision history, options, AUTH=specified from a Secret', () => {
+    const { c } = cluster();
+    const s = c.addBackupSchedule('shop_backup', {
+      destination: BackupDestination.gcsWithKey('acme-backups', 'shop', SqlSecret.fromSecret('gcs-key', 'key.json')),
+      databases: ['shop', 'billing'], recurrence: '0 */6 * * *', fullBackup: FullBackup.always(), revisionHistory: false, runNow: false,
+      onExecutionFailure: ScheduleFailurePolicy.PAUSE, onPreviousRunning: PreviousRunPolicy.SKIP,
+    });
+    expect(s.statement).toBe(`CREATE SCHEDULE IF NOT EXISTS '${s.label}' FOR BACKUP DATABASE "shop", "billing" INTO 'gs://acme-backups/shop?AUTH=specified&CREDENTIALS=<credentials:gcs-key/key.json>' RECURRING '0 */6 * * *' FULL BACKUP ALWAYS WITH SCHEDULE OPTIONS on_execution_failure = 'pause', on_previous_running = 'skip';`);
+  });
+
+  test('restores: cluster, database under a new name, table into another database', () => {
+    const a = cluster();
+    a.c.restoreFrom(dest);
+    expect(a.c.sqlProvisioner.statementsForDisplay).toEqual(["RESTORE FROM LATEST IN 'gs://acme-backups/cluster?AUTH=implicit' WITH detached;"]);
+    const b = cluster();
+    b.c.restoreFrom(dest, RestoreTarget.database('shop', { newName: 'shop_restored' }));
+    b.c.restoreFrom(dest, RestoreTarget.table('shop', 'orders', { intoDatabase: 'scratch' }));
+    expect(b.c.sqlProvisioner.statementsForDisplay).toEqual([
+      "RESTORE DATABASE \"shop\" FROM LATEST IN 'gs://acme-backups/cluster?AUTH=implicit' WITH detached, new_db_name = 'shop_restored';",
+      "RESTORE TABLE \"shop\".\"public\".\"orders\" FROM LATEST IN 'gs://acme-backups/cluster?AUTH=implicit' WITH detached, into_db = 'scratch';",
+    ]);
+  });
+
+  test('SHOW BACKUPS inspection Job', () => {
+    const { c, chart } = cluster();
+    const inspection = c.addBackupInspection(dest);
+    const job = only(synth(chart), 'Job');
+    expect(job.metadata.name).toMatch(/^crdb-show-backups-[0-9a-f]{10}$/);
+    expect(inspection.job.jobName).toBe(job.metadata.name);
+    const r = runWithFakeCockroach(script(job), [READY, { match: /^SHOW BACKUPS/, output: 'path\n2026/11/23-100000.00\n' }]);
+    expect(r.status).toBe(0);
+    expect(r.sql).toContain("SHOW BACKUPS IN 'gs://acme-backups/cluster?AUTH=implicit';");
+    expect(r.stdout).toContain('2026/11/23-100000.00');
+  });
+});
+
+describe('the SQL Job', () => {
+  test('connects through the public Service as root with the client certificate, and validates', () => {
+    const { c, sqlJob, chart } = cluster();
+    c.addDatabase('shop');
+    const job = sqlJob();
+    validateAgainstSchemas(synth(chart));
+    expect(job.metadata.name).toMatch(/^crdb-sql-[0-9a-f]{10}$/);
+    const container = job.spec.template.spec.containers[0];
+    expect(container.env).toEqual([
+      { name: 'COCKROACH_HOST', value: 'crdb-public.db.svc.cluster.local:26257' },
+      { name: 'COCKROACH_CERTS_DIR', value: '/cockroach/cockroach-certs' },
+    ]);
+    expect(container.volumeMounts).toEqual([{ name: 'certs', mountPath: '/cockroach/cockroach-certs', readOnly: true }]);
+    expect(job.spec.activeDeadlineSeconds).toBe(1800);
+    expect(job.spec.ttlSecondsAfterFinished).toBe(3600);
+    expect(job.spec.template.metadata.labels['app.kubernetes.io/component']).toBe('sql');
+  });
+
+  test('insecure clusters: COCKROACH_INSECURE', () => {
+    const { c, sqlJob } = cluster({ security: ClusterSecurity.insecure() });
+    c.addDatabase('shop');
+    expect(sqlJob().spec.template.spec.containers[0].env).toContainEqual({ name: 'COCKROACH_INSECURE', value: 'true' });
+  });
+
+  test('runs: waits for SQL, then applies every statement in order', () => {
+    const { c, sqlJob } = cluster();
+    c.addDatabase('shop');
+    c.addUser('app');
+    const r = runWithFakeCockroach(script(sqlJob()), [READY]);
+    expect(r.status).toBe(0);
+    expect(r.sql).toEqual(['SELECT 1;', 'CREATE DATABASE IF NOT EXISTS "shop";', 'CREATE USER IF NOT EXISTS "app";']);
+    expect(r.stdout).toContain('applying: database shop');
+    expect(r.stdout).toContain('done');
+  });
+
+  test('waits a bounded number of times, then fails', () => {
+    const { c, sqlJob } = cluster();
+    c.addDatabase('shop');
+    const r = runWithFakeCockroach(script(sqlJob()), [{ match: /^SELECT 1;/, output: '', status: 1 }]);
+    expect(r.status).toBe(1);
+    expect(r.sql.filter((s) => s === 'SELECT 1;')).toHaveLength(60);
+    expect(r.stderr).toContain('the cluster did not accept SQL after 60 attempts');
+  });
+
+  test('a failing statement fails the Job (and Kubernetes retries the idempotent whole)', () => {
+    const { c, sqlJob } = cluster();
+    c.addDatabase('shop');
+    c.addUser('app');
+    const r = runWithFakeCockroach(script(sqlJob()), [READY, { match: /CREATE DATABASE/, output: 'ERROR: boom', status: 1 }]);
+    expect(r.status).not.toBe(0);
+    expect(r.sql).not.toContain('CREATE USER IF NOT EXISTS "app";');
+  });
+
+  test('the name is stable when nothing changed, and new when a statement changed', () => {
+    const name = (declare: (c: CockroachCluster) => void, props: Partial<CockroachClusterProps> = {}) => {
+      const x = cluster(props);
+      declare(x.c);
+      return x.sqlJob().metadata.name;
+    };
+    const base = (c: CockroachCluster) => { c.addDatabase('shop'); c.addBackupSchedule('b', { destination: dest }); };
+    const a = name(base);
+    expect(name(base)).toBe(a);
+    expect(name(base, { replicas: 5 })).toBe(a);
+    expect(name((c) => { base(c); c.addUser('app'); })).not.toBe(a);
+    expect(name((c) => { c.addDatabase('shop'); c.addBackupSchedule('b', { destination: dest, recurrence: '@daily', fullBackup: FullBackup.always() }); })).not.toBe(a);
+  });
+
+  test('a changed recurrence takes effect: new label, and the old versions are dropped', () => {
+    const a = cluster().c.addBackupSchedule('nightly', { destination: dest, recurrence: '@hourly' });
+    const b = cluster().c.addBackupSchedule('nightly', { destination: dest, recurrence: '@daily', fullBackup: FullBackup.every('@weekly') });
+    expect(a.label).not.toBe(b.label);
+    expect(cluster().c.addBackupSchedule('nightly', { destination: dest, recurrence: '@hourly' }).label).toBe(a.label);
+    const { c, sqlJob } = cluster();
+    c.addBackupSchedule('nightly', { destination: dest, recurrence: '@daily', fullBackup: FullBackup.every('@weekly') });
+    const r = runWithFakeCockroach(script(sqlJob()), [READY]);
+    expect(r.status).toBe(0);
+    expect(r.sql[1]).toBe(`DROP SCHEDULES WITH s AS (SHOW SCHEDULES) SELECT id FROM s WHERE label ~ '^nightly_[0-9a-f]{8}$' AND label != '${b.label}';`);
+    expect(r.sql[2]).toContain(`CREATE SCHEDULE IF NOT EXISTS '${b.label}'`);
+  });
+
+  test('the key for AUTH=specified is read from the Secret and encoded at run time', () => {
+    const { c, sqlJob } = cluster();
+    const s = c.addBackupSchedule('b', { destination: BackupDestination.gcsWithKey('acme-backups', 'p', SqlSecret.fromSecret('gcs-key', 'key.json')) });
+    const job = sqlJob();
+    expect(job.spec.template.spec.containers[0].env).toContainEqual({ name: 'CRDB_SECRET_0', valueFrom: { secretKeyRef: { name: 'gcs-key', key: 'key.json' } } });
+    const key = '{"type":"service_account","private_key":"-----BEGIN PRIVATE KEY-----\\nMIIE+/==\\n"}';
+    const r = runWithFakeCockroach(script(job), [READY], { CRDB_SECRET_0: key });
+    expect(r.status).toBe(0);
+    const create = r.sql.find((q) => q.startsWith('CREATE SCHEDULE'))!;
+    const encoded = /CREDENTIALS=([^']*)'/.exec(create)![1];
+    expect(encoded).not.toMatch(/[+/=]/);
+    expect(Buffer.from(decodeURIComponent(encoded), 'base64').toString()).toBe(key);
+    expect(create).toContain(`CREATE SCHEDULE IF NOT EXISTS '${s.label}' FOR BACKUP INTO 'gs://acme-backups/p?AUTH=specified&CREDENTIALS=`);
+    expect(r.stdout + r.stderr).not.toContain('BEGIN PRIVATE KEY');
+  });
+});
+
+describe('restore, run by the Job', () => {
+  const setup = (target = RestoreTarget.cluster()) => {
+    const { c, sqlJob } = cluster();
+    const id = c.restoreFrom(dest, target);
+    c.addDatabase('shop');
+    return { id, job: sqlJob() };
+  };
+
+  test('a fresh, empty cluster: RESTORE detached, poll until it succeeds, record it, then the rest', () => {
+    const { id, job } = setup();
+    expect(job.spec.activeDeadlineSeconds).toBe(6 * 3600);
+    const r = runWithFakeCockroach(script(job), [
+      READY,
+      { match: /database_name = 'crdb_k8s_ops'/, output: 'count\n0\n' },
+      { match: /FROM \[SHOW JOBS\]/, output: 'job_id\n' },
+      { match: /database_name NOT IN/, output: 'count\n0\n' },
+      { match: /^RESTORE FROM LATEST/, output: 'job_id\tstatus\n1234\tpending\n' },
+      { match: /SHOW JOB 1234/, output: 'status\nsucceeded\n' },
+    ]);
+    expect(r.status).toBe(0);
+    expect(r.sql).toEqual([
+      'SELECT 1;',
+      "SELECT count(*) FROM [SHOW DATABASES] WHERE database_name = 'crdb_k8s_ops';",
+      expect.stringContaining("FROM [SHOW JOBS] WHERE job_type = 'RESTORE'"),
+      "SELECT count(*) FROM [SHOW DATABASES] WHERE database_name NOT IN ('defaultdb', 'postgres', 'system');",
+      "RESTORE FROM LATEST IN 'gs://acme-backups/cluster?AUTH=implicit' WITH detached;",
+      'SELECT status FROM [SHOW JOB 1234];',
+      `CREATE DATABASE IF NOT EXISTS crdb_k8s_ops; CREATE TABLE IF NOT EXISTS crdb_k8s_ops.restores (id STRING PRIMARY KEY, restored_at TIMESTAMPTZ NOT NULL DEFAULT now()); UPSERT INTO crdb_k8s_ops.restores (id) VALUES ('${id}');`,
+      'CREATE DATABASE IF NOT EXISTS "shop";',
+    ]);
+  });
+
+  test('already restored (recorded): skipped, never repeated', () => {
+    const { job } = setup();
+    const r = runWithFakeCockroach(script(job), [
+      READY,
+      { match: /database_name = 'crdb_k8s_ops'/, output: 'count\n1\n' },
+      { match: /FROM crdb_k8s_ops.restores/, output: 'count\n1\n' },
+    ]);
+    expect(r.status).toBe(0);
+    expect(r.sql.some((q) => q.startsWith('RESTORE'))).toBe(false);
+    expect(r.stdout).toContain('already done: restore of the cluster');
+  });
+
+  test('a restore still running after a pod restart: polled, not started again', () => {
+    const { job } = setup();
+    const r = runWithFakeCockroach(script(job), [
+      READY,
+      { match: /database_name = 'crdb_k8s_ops'/, output: 'count\n0\n' },
+      { match: /FROM \[SHOW JOBS\]/, output: 'job_id\n777\n' },
+      { match: /SHOW JOB 777/, output: 'status\nsucceeded\n' },
+    ]);
+    expect(r.status).toBe(0);
+    expect(r.sql.some((q) => q.startsWith('RESTORE'))).toBe(false);
+    expect(r.sql).toContain('SELECT status FROM [SHOW JOB 777];');
+  });
+
+  test('a cluster that already holds data: refused with a clear error', () => {
+    const { job } = setup();
+    const r = runWithFakeCockroach(script(job), [
+      READY,
+      { match: /database_name = 'crdb_k8s_ops'/, output: 'count\n0\n' },
+      { match: /FROM \[SHOW JOBS\]/, output: 'job_id\n' },
+      { match: /database_name NOT IN/, output: 'count\n2\n' },
+    ]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('a full-cluster restore needs an empty cluster');
+    expect(r.sql.some((q) => q.startsWith('RESTORE') || q.startsWith('CREATE DATABASE IF NOT EXISTS "shop"'))).toBe(false);
+  });
+
+  test('a database restore whose target exists: refused', () => {
+    const { job } = setup(RestoreTarget.database('shop', { newName: 'shop_old' }));
+    const r = runWithFakeCockroach(script(job), [
+      READY,
+      { match: /database_name = 'crdb_k8s_ops'/, output: 'count\n0\n' },
+      { match: /FROM \[SHOW JOBS\]/, output: 'job_id\n' },
+      { match: /database_name = 'shop_old'/, output: 'count\n1\n' },
+    ]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('database shop_old already exists');
+  });
+
+  test('a failed restore job fails the Job', () => {
+    const { job } = setup();
+    const r = runWithFakeCockroach(script(job), [
+      READY,
+      { match: /database_name = 'crdb_k8s_ops'/, output: 'count\n0\n' },
+      { match: /FROM \[SHOW JOBS\]/, output: 'job_id\n' },
+      { match: /database_name NOT IN/, output: 'count\n0\n' },
+      { match: /^RESTORE/, output: 'job_id\n42\n' },
+      { match: /SHOW JOB 42/, output: 'status\nfailed\n' },
+    ]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('restore job 42 failed');
+  });
+});
+
+describe('no secret value anywhere in the synthesized output', () => {
+  test('only references: secretKeyRef env vars, placeholders in logs, no Secret objects, no key material', () => {
+    const { c, chart } = cluster({ gcsCredentials: undefined });
+    c.addUser('reporter', { password: SqlSecret.fromSecret('reporter-pw', 'password') });
+    c.setLicense({ organization: 'Acme', key: SqlSecret.fromSecret('crdb-license', 'license') });
+    c.addBackupSchedule('b', { destination: BackupDestination.gcsWithKey('acme-backups', 'p', SqlSecret.fromSecret('gcs-key', 'key.json')) });
+    const objects = synth(chart);
+    expect(objects.filter((o) => o.kind === 'Secret' || o.kind === 'ConfigMap')).toEqual([]);
+    // Every string of every object: a secret-bearing spot only ever holds the run-time substitution.
+    const strings: string[] = [];
+    const walk = (v: unknown): void => {
+      if (typeof v === 'string') strings.push(v);
+      else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+    };
+    walk(objects);
+    const all = strings.join('\n');
+    expect(all).toContain('WITH PASSWORD \'"$$(sql_literal "$$CRDB_SECRET_');
+    for (const text of strings) {
+      expect(text).not.toMatch(/BEGIN (RSA |EC )?PRIVATE KEY|"type":\s*"service_account"/);
+      expect(text).not.toMatch(/WITH PASSWORD '(?!"\$\$\(sql_literal "\$\$CRDB_SECRET_\d+"\)")/);
+      expect(text).not.toMatch(/enterprise\.license = '(?!"\$\$\(sql_literal "\$\$CRDB_SECRET_\d+"\)")/);
+      expect(text).not.toMatch(/CREDENTIALS=(?!'"\$\$\(gcs_credentials "\$\$CRDB_SECRET_\d+"\)")/);
+    }
+    const env = only(objects, 'Job').spec.template.spec.containers[0].env;
+    for (const e of env.filter((v: any) => v.name.startsWith('CRDB_SECRET_'))) {
+      expect(e.value).toBeUndefined();
+      expect(e.valueFrom.secretKeyRef).toBeDefined();
+    }
+    expect(env.filter((v: any) => v.name.startsWith('CRDB_SECRET_')).map((v: any) => v.valueFrom.secretKeyRef.name).sort())
+      .toEqual(['crdb-license', 'gcs-key', 'reporter-pw']);
+  });
+});
+
+/** [what, call, prop named, fragment] */
+const BAD: Array<[string, (c: CockroachCluster) => unknown, string, string]> = [
+  ['a duplicate database', (c) => { c.addDatabase('shop'); c.addDatabase('shop'); }, 'addDatabase(name)', 'expected each database once'],
+  ['a user named like a role', (c) => { c.addRole('app'); c.addUser('app'); }, 'addUser(name)', 'share one namespace'],
+  ['a duplicate user', (c) => { c.addUser('app'); c.addUser('app'); }, 'addUser(name)', 'expected each user once'],
+  ['a reserved database', (c) => c.addDatabase('system'), 'addDatabase(name)', 'reserved'],
+  ['a reserved user', (c) => c.addUser('root'), 'addUser(name)', 'reserved'],
+  ['the marker database', (c) => c.addDatabase('crdb_k8s_ops'), 'addDatabase(name)', 'reserved'],
+  ['no privileges', (c) => c.addDatabase('shop').grant('app'), 'grant(privileges)', 'at least one'],
+  ['a table privilege on a database', (c) => c.addDatabase('shop').grant('app', 'SELECT' as DatabasePrivilege), 'grant(privileges)', 'received "SELECT"'],
+  ['a grant to root', (c) => c.addDatabase('shop').grant('root', DatabasePrivilege.ALL), 'grant(grantee)', 'received "root"'],
+  ['a setting twice', (c) => { c.setClusterSetting(ClusterSetting.rangefeed(true)); c.setClusterSetting(ClusterSetting.rangefeed(false)); }, 'setClusterSetting(setting)', 'expected each setting once'],
+  ['the license key as a plain setting', (c) => c.setClusterSetting(ClusterSetting.of('enterprise.license', 'crl-0-xyz')), 'setClusterSetting(setting)', 'setLicense()'],
+  ['a setting name with SQL', (c) => c.setClusterSetting(ClusterSetting.of('kv.rangefeed.enabled = true; DROP', true)), 'setClusterSetting(setting)', 'expected a cluster setting name'],
+  ['a setting value with a newline', (c) => c.setClusterSetting(ClusterSetting.of('cluster.label', 'a\nb')), 'setClusterSetting(setting) (value)', 'control characters'],
+  ['a license twice', (c) => { const k = SqlSecret.fromSecret('l', 'k'); c.setLicense({ organization: 'A', key: k }); c.setLicense({ organization: 'A', key: k }); }, 'setLicense()', 'one license'],
+  ['a license key given in clear', (c) => c.setLicense({ organization: 'Acme', key: 'crl-0-abc' as unknown as SqlSecret }), 'setLicense(key)', 'secret values never go into the manifests'],
+  ['a password Secret name malformed', (c) => c.addUser('app', { password: SqlSecret.fromSecret('App PW', 'password') }), 'addUser(password) (secret)', 'received "App PW"'],
+  ['a bad recurrence', (c) => c.addBackupSchedule('b', { destination: dest, recurrence: '@every 5m' }), 'addBackupSchedule(recurrence)', 'received "@every 5m"'],
+  ['a bad full backup cron', (c) => c.addBackupSchedule('b', { destination: dest, fullBackup: FullBackup.every('0 25 * * *') }), 'addBackupSchedule(fullBackup)', 'hour "25"'],
+  ['a schedule name twice', (c) => { c.addBackupSchedule('b', { destination: dest }); c.addBackupSchedule('b', { destination: dest }); }, 'addBackupSchedule(name)', 'not used by another schedule'],
+  ['a destination bucket malformed', (c) => c.addBackupSchedule('b', { destination: BackupDestination.gcs('Bad Bucket', 'x') }), 'addBackupSchedule(destination) (bucket)', 'received "Bad Bucket"'],
+  ['a destination path escaping', (c) => c.addBackupSchedule('b', { destination: BackupDestination.gcs('acme-backups', '../x') }), 'addBackupSchedule(destination) (path)', 'received "../x"'],
+  ['a missing destination', (c) => c.addBackupSchedule('b', {} as never), 'addBackupSchedule(destination)', 'expected a BackupDestination'],
+  ['a cluster restore after another restore', (c) => { c.restoreFrom(dest, RestoreTarget.database('shop')); c.restoreFrom(dest); }, 'restoreFrom(target)', 'needs an empty cluster'],
+  ['a restore after a cluster restore', (c) => { c.restoreFrom(dest); c.restoreFrom(dest, RestoreTarget.database('shop')); }, 'restoreFrom(target)', 'after a full-cluster restore'],
+  ['a restore of a hostile database name', (c) => c.restoreFrom(dest, RestoreTarget.database('shop; DROP')), 'restoreFrom(database)', 'received "shop; DROP"'],
+];
+
+describe('SQL errors are thrown', () => {
+  test.each(BAD)('%s', (_what, call, prop, fragment) => {
+    const { c } = cluster();
+    let error: unknown;
+    try {
+      call(c);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(CockroachConfigError);
+    expect((error as CockroachConfigError).prop).toBe(prop);
+    expect((error as CockroachConfigError).message).toContain(fragment);
+  });
+
+  test('the SQL Job timeout bounds', () => {
+    const { c } = cluster({ sqlJob: { timeout: Duration.seconds(10) } });
+    expect(() => c.addDatabase('shop')).toThrow(/sqlJob.timeout \(seconds\): received 10/);
+  });
+});

@@ -1,0 +1,122 @@
+import * as fs from 'fs';
+import {
+  ClusterSecurity, CockroachCluster, CockroachConfigError, cronProblem, ident, literal, SqlSecret,
+} from '../../lib';
+import { newChart, only, synth } from '../support/manifests';
+import { runWithFakeCockroach } from '../support/scripts';
+
+describe('quoting', () => {
+  test.each([
+    ['shop', '"shop"'],
+    ['we"ird', '"we""ird"'],
+    ['"', '""""'],
+  ])('ident(%j) = %s', (name, quoted) => {
+    expect(ident(name)).toBe(quoted);
+  });
+
+  test.each([
+    ['Acme', "'Acme'"],
+    ["O'Reilly", "'O''Reilly'"],
+    ["'; DROP DATABASE shop; --", "'''; DROP DATABASE shop; --'"],
+    ['back\\slash', "'back\\slash'"],
+    ['line\nbreak', "'line\nbreak'"],
+  ])('literal(%j) = %s', (value, quoted) => {
+    expect(literal(value)).toBe(quoted);
+  });
+});
+
+describe('cron expressions', () => {
+  test.each(['@hourly', '@daily', '@weekly', '@monthly', '@yearly', '@annually', '@midnight', '0 * * * *', '*/15 * * * *',
+    '0 2 * * 1-5', '0 0 1,15 * *', '30 3 * JAN,JUL SUN', '0 0-23/2 * * *', '59 23 31 12 6'])('%s is valid', (cron) => {
+    expect(cronProblem(cron)).toBeUndefined();
+  });
+
+  test.each([
+    ['@every 5m', /unknown descriptor/],
+    ['@hour', /unknown descriptor/],
+    ['* * * *', /expected 5 fields/],
+    ['* * * * * *', /expected 5 fields/],
+    ['60 * * * *', /minute "60": 60 is outside 0-59/],
+    ['0 24 * * *', /hour "24"/],
+    ['0 0 0 * *', /day of month "0"/],
+    ['0 0 * 13 *', /month "13"/],
+    ['0 0 * * 7', /day of week "7"/],
+    ['0 0 * FOO *', /month "FOO"/],
+    ['*/0 * * * *', /step must be at least 1/],
+    ['5-1 * * * *', /reversed/],
+    ["0 0 * * *'; DROP", /expected 5 fields/],
+    ['0 0 * * ;', /day of week ";"/],
+  ])('%j is rejected', (cron, message) => {
+    expect(cronProblem(cron)).toMatch(message);
+  });
+});
+
+/**
+ * Injection attempts in every user-supplied name: each is refused with the library's error, before
+ * anything is rendered.
+ */
+const HOSTILE_NAMES = [
+  'shop"; DROP DATABASE system; --',
+  "shop'; DROP DATABASE system; --",
+  'shop; DROP DATABASE system',
+  'shop\nDROP DATABASE system',
+  'shop\\',
+  'shop--',
+  'shop/*x*/',
+  'sh\u043ep', // Cyrillic o, looks like "shop"
+  'ｓｈｏｐ', // fullwidth
+  'sh\u200bop', // zero-width space
+  'shop$(CRDB_SECRET_0)',
+  'Shop',
+  '',
+  'a'.repeat(64),
+];
+
+describe('injection corpus: hostile names are refused everywhere a name goes', () => {
+  const entryPoints: Array<[string, (c: CockroachCluster, name: string) => unknown]> = [
+    ['addDatabase', (c, n) => c.addDatabase(n)],
+    ['addUser', (c, n) => c.addUser(n)],
+    ['addRole', (c, n) => c.addRole(n)],
+    ['grant to', (c, n) => c.addDatabase('shop').grant(n)],
+    ['grantOnTable table', (c, n) => c.addDatabase('shop').grantOnTable(n, 'app', [])],
+    ['grantOnAllTables schema', (c, n) => c.addDatabase('shop').grantOnAllTables('app', [], n)],
+    ['backup schedule name', (c, n) => c.addBackupSchedule(n, {} as never)],
+  ];
+  const cases = entryPoints.flatMap(([where, call]) => HOSTILE_NAMES.map((name) => [where, JSON.stringify(name), call, name] as const));
+
+  test.each(cases)('%s(%s)', (_where, _shown, call, name) => {
+    const cluster = new CockroachCluster(newChart(), 'crdb');
+    expect(() => call(cluster, name)).toThrow(CockroachConfigError);
+  });
+});
+
+describe('strings and secret values are rendered inert', () => {
+  test('a hostile organization name is one literal, and its $(…) is neither expanded by kubelet nor by bash', () => {
+    const chart = newChart();
+    const cluster = new CockroachCluster(chart, 'crdb', { security: ClusterSecurity.insecure(), init: { enabled: false } });
+    const org = "Acme'; DROP DATABASE shop; -- $(CRDB_SECRET_0) `id` \\";
+    cluster.setLicense({ organization: org, key: SqlSecret.fromSecret('crdb-license', 'license') });
+    const job = only(synth(chart), 'Job');
+    const r = runWithFakeCockroach(job.spec.template.spec.containers[0].command[2], [{ match: /SELECT 1/, output: '?column?\n1\n' }],
+      { CRDB_SECRET_0: 'LICENSE-KEY' });
+    expect(r.status).toBe(0);
+    expect(r.sql).toContain(`SET CLUSTER SETTING cluster.organization = ${literal(org)};`);
+  });
+
+  test('secret values are quoted at run time: quotes, $(…), backticks and backslashes stay data', () => {
+    const chart = newChart();
+    const cluster = new CockroachCluster(chart, 'crdb', { security: ClusterSecurity.insecure(), init: { enabled: false } });
+    cluster.addUser('reporter', { password: SqlSecret.fromSecret('reporter-pw', 'password') });
+    const job = only(synth(chart), 'Job');
+    for (const f of ['/tmp/crdb-pwned', '/tmp/crdb-pwned2']) fs.rmSync(f, { force: true });
+    const password = "p'w\"; DROP USER root; -- $(touch /tmp/crdb-pwned) `touch /tmp/crdb-pwned2` \\n";
+    const r = runWithFakeCockroach(job.spec.template.spec.containers[0].command[2], [{ match: /SELECT 1/, output: '?column?\n1\n' }],
+      { CRDB_SECRET_0: password });
+    expect(r.status).toBe(0);
+    expect(r.sql).toContain(`ALTER USER "reporter" WITH PASSWORD ${literal(password)};`);
+    // The secret went to cockroach on stdin, never as an argument.
+    for (const call of r.calls) expect(call.args.join(' ')).not.toContain('p\'w');
+    expect(r.stdout + r.stderr).not.toContain("p'w");
+    expect(fs.existsSync('/tmp/crdb-pwned') || fs.existsSync('/tmp/crdb-pwned2')).toBe(false);
+  });
+});
