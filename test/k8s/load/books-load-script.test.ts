@@ -1,0 +1,130 @@
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Client } from 'pg';
+import { generateBooks } from '../../../lib/k8s/load/books-data';
+import { startPostgres, TestPostgres } from '../../support/postgres';
+
+// The script exactly as it ships (the esbuild bundle with the pg driver), against a real PostgreSQL 15
+// on loopback. `npm test` builds the bundle first.
+const BUNDLE = path.resolve(__dirname, '../../../build/assets/books-load.js');
+const booksFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'crdb-books-')), 'books.json');
+const BOOKS = generateBooks(1000);
+fs.writeFileSync(booksFile, JSON.stringify(BOOKS));
+
+let pg: TestPostgres;
+beforeAll(async () => {
+  if (!fs.existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run npm run build`);
+  pg = await startPostgres();
+}, 60000);
+afterAll(async () => { await pg?.stop(); });
+
+interface Run { status: number | null; lines: any[]; stdout: string }
+
+function runLoad(env: Record<string, string>): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BUNDLE], {
+      env: { PATH: process.env.PATH!, BOOKS_FILE: booksFile, LOAD_LOG_INTERVAL_SECONDS: '1', ...env },
+    });
+    let stdout = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.on('exit', (status) => resolve({
+      status, stdout, lines: stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)),
+    }));
+  });
+}
+
+async function query<T = any>(url: string, sql: string): Promise<T[]> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query(sql)).rows;
+  } finally {
+    await c.end();
+  }
+}
+
+const summary = (r: Run) => r.lines.find((l) => l.event === 'summary');
+
+test('creates its schema, inserts every book exactly once, and a second run inserts none', async () => {
+  const url = await pg.newDatabase();
+  const first = await runLoad({ LOAD_DATABASE_URL: url, LOAD_DURATION_SECONDS: '0' });
+  expect(first.status).toBe(0);
+  expect(first.lines.find((l) => l.event === 'books-loaded')).toMatchObject({ books: 1000, inserted: 1000, batchSize: 100 });
+  const [{ n, ids, isbns }] = await query(url, 'SELECT count(*)::int AS n, count(DISTINCT id)::int AS ids, count(DISTINCT isbn)::int AS isbns FROM books');
+  expect({ n, ids, isbns }).toEqual({ n: 1000, ids: 1000, isbns: 1000 });
+  const row = (await query(url, 'SELECT id, title, author, year, genre, price::float AS price, isbn FROM books WHERE id = 7'))[0];
+  expect(row).toEqual({ ...BOOKS[6] });
+
+  const again = await runLoad({ LOAD_DATABASE_URL: url, LOAD_DURATION_SECONDS: '0' });
+  expect(again.status).toBe(0);
+  expect(again.lines.find((l) => l.event === 'books-loaded').inserted).toBe(0);
+  expect((await query(url, 'SELECT count(*)::int AS n FROM books'))[0].n).toBe(1000);
+}, 60000);
+
+test('runs the read/write mix, logs progress, and every write is counted once', async () => {
+  const url = await pg.newDatabase();
+  const r = await runLoad({ LOAD_DATABASE_URL: url, LOAD_DURATION_SECONDS: '3', LOAD_CONCURRENCY: '4', LOAD_TARGET_RATE: '0', LOAD_READ_FRACTION: '0.5' });
+  expect(r.status).toBe(0);
+  expect(r.lines.filter((l) => l.event === 'progress').length).toBeGreaterThanOrEqual(2);
+  const s = summary(r);
+  expect(s.reads).toBeGreaterThan(0);
+  expect(s.writes).toBeGreaterThan(0);
+  const [{ stock, movements }] = await query(url, 'SELECT (SELECT sum(stock)::int FROM books) AS stock, (SELECT count(*)::int FROM stock_movements) AS movements');
+  expect(stock).toBe(s.writes);
+  expect(movements).toBe(s.writes);
+}, 60000);
+
+test('a target rate is respected', async () => {
+  const url = await pg.newDatabase();
+  const r = await runLoad({ LOAD_DATABASE_URL: url, LOAD_DURATION_SECONDS: '3', LOAD_CONCURRENCY: '2', LOAD_TARGET_RATE: '20', LOAD_READ_FRACTION: '0.5' });
+  expect(r.status).toBe(0);
+  const ops = summary(r).reads + summary(r).writes;
+  expect(ops).toBeGreaterThanOrEqual(40);
+  expect(ops).toBeLessThanOrEqual(70);
+}, 60000);
+
+test('under forced contention at SERIALIZABLE, 40001 errors happen, are retried, and no write is lost or duplicated', async () => {
+  const url = await pg.newDatabase();
+  const r = await runLoad({
+    LOAD_DATABASE_URL: url, LOAD_DURATION_SECONDS: '4', LOAD_CONCURRENCY: '8', LOAD_TARGET_RATE: '0',
+    LOAD_READ_FRACTION: '0', LOAD_HOT_BOOKS: '2',
+  });
+  expect(r.status).toBe(0);
+  const s = summary(r);
+  expect(s.retries).toBeGreaterThan(0);
+  expect(s.writes).toBeGreaterThan(0);
+  const rows = await query(url, `SELECT b.id, b.stock, count(m.movement_id)::int AS movements
+    FROM books b LEFT JOIN stock_movements m ON m.book_id = b.id WHERE b.id IN (1, 2) GROUP BY b.id, b.stock ORDER BY b.id`);
+  for (const row of rows) expect(row.stock).toBe(row.movements);
+  expect(rows.reduce((acc, row) => acc + row.stock, 0)).toBe(s.writes);
+  const [{ others }] = await query(url, 'SELECT count(*)::int AS others FROM stock_movements WHERE book_id > 2');
+  expect(others).toBe(0);
+}, 60000);
+
+test('retries the connection while the database starts, then gives up with a non-zero exit', async () => {
+  const r = await runLoad({ LOAD_DATABASE_URL: 'postgresql://test@127.0.0.1:1/nothing', LOAD_CONNECT_ATTEMPTS: '3', LOAD_CONNECT_DELAY_MS: '50' });
+  expect(r.status).toBe(1);
+  expect(r.lines.filter((l) => l.event === 'waiting')).toHaveLength(2);
+  expect(r.lines.at(-1)).toMatchObject({ event: 'error', message: expect.stringContaining('unrecoverable error') });
+}, 60000);
+
+test('an unrecoverable SQL error exits non-zero with its SQLSTATE', async () => {
+  const url = await pg.newDatabase();
+  await query(url, 'CREATE TABLE books (id INT PRIMARY KEY)');
+  const r = await runLoad({ LOAD_DATABASE_URL: url, LOAD_DURATION_SECONDS: '0' });
+  expect(r.status).toBe(1);
+  expect(r.lines.at(-1).message).toMatch(/SQLSTATE 42703/);
+}, 60000);
+
+test.each([
+  [{ LOAD_CONCURRENCY: '0' }, 'LOAD_CONCURRENCY'],
+  [{ LOAD_READ_FRACTION: '1.5' }, 'LOAD_READ_FRACTION'],
+  [{ LOAD_DURATION_SECONDS: 'ten' }, 'LOAD_DURATION_SECONDS'],
+  [{ BOOKS_FILE: '/nonexistent/books.json' }, 'BOOKS_FILE'],
+])('bad configuration %o exits 2 naming %s', async (env, name) => {
+  const r = await runLoad({ LOAD_DATABASE_URL: 'postgresql://test@127.0.0.1:1/x', ...env });
+  expect(r.status).toBe(2);
+  expect(r.lines.at(-1).message).toContain(name);
+});
