@@ -14,6 +14,11 @@ export interface GkeOptions {
    * @default false
    */
   readonly restore?: boolean;
+  /**
+   * The books load Job, as on minikube (`GKE_BOOKS_LOAD=1 npm run synth`).
+   * @default false
+   */
+  readonly booksLoad?: boolean;
 }
 import { RestrictedNamespaceChart } from './namespace';
 
@@ -64,5 +69,6 @@ export class GkeChart extends Chart {
     this.cluster.addBackupSchedule('backup_cluster', { destination: backups });
     this.cluster.addBackupInspection(backups);
     this.cluster.addSqlClient();
+    if (options.booksLoad) this.cluster.addBooksLoad();
   }
 }

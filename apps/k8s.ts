@@ -13,7 +13,7 @@ const outRoot = process.env.CDK8S_OUTDIR ?? 'dist';
 // Opt-in parts that need something to exist first (a Secret, a backup), switched on by env vars.
 const profiles: Array<[string, (app: App) => void]> = [
   ['minikube', (app) => new MinikubeChart(app, { backups: process.env.MINIKUBE_BACKUPS === '1' })],
-  ['gke', (app) => new GkeChart(app, { restore: process.env.GKE_RESTORE === '1' })],
+  ['gke', (app) => new GkeChart(app, { restore: process.env.GKE_RESTORE === '1', booksLoad: process.env.GKE_BOOKS_LOAD === '1' })],
 ];
 
 const apps = profiles.map(([profile, build]) => {

@@ -44,6 +44,8 @@ export class MinikubeChart extends Chart {
       },
       gcsCredentials: options.backups ? GcsCredentials.keyFromSecret(SECRETS.gcsKey) : undefined,
     });
+    // The book's "small load on the cluster", watched in the DB Console.
+    this.cluster.addBooksLoad();
     if (options.backups) {
       // The book's schedule: hourly incremental, daily full, revision history, first backup now.
       this.cluster.addBackupSchedule('backup_cluster', { destination: BackupDestination.fromDeployment(DEPLOYMENT) });

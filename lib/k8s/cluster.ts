@@ -2,6 +2,7 @@ import { Chart, Duration, JsonPatch, Size } from 'cdk8s';
 import { AbstractPod, ContainerResources, Cpu, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { BackupDestination, BackupScheduleOptions, RestoreTarget } from './backup';
+import { BooksLoad, BooksLoadOptions } from './books-load';
 import { ClientCertificate, ClientCertificateOptions } from './client-certificate';
 import { GcsCredentials } from './gcs-credentials';
 import { CockroachInitJob, InitJobOptions } from './init-job';
@@ -24,6 +25,7 @@ import {
 } from './sql-provisioner';
 import { DATA_MOUNT_PATH, DATA_VOLUME_NAME, PvcRetention, StorageOptions } from './storage';
 import { CERTS_DIR, ClusterCertificates } from './tls';
+import { BuiltinWorkload, WorkloadJob, WorkloadRunOptions } from './workload';
 import { CockroachDbVersion } from './version';
 
 /** Properties of {@link CockroachCluster}. */
@@ -233,6 +235,8 @@ export class CockroachCluster extends Construct {
   private sql?: SqlProvisioner;
   private readonly sqlJobOptions: SqlJobOptions;
   private backupInspections = 0;
+  private booksLoad?: BooksLoad;
+  private readonly workloads = new Map<string, WorkloadJob>();
 
   constructor(scope: Construct, id: string, props: CockroachClusterProps = {}) {
     super(scope, id);
@@ -479,6 +483,25 @@ export class CockroachCluster extends Construct {
   }
 
   /**
+   * The book's load: a generated books data set, the load script (with its PostgreSQL driver) and a Job
+   * that loads the books and runs a read/write mix. One per cluster.
+   */
+  public addBooksLoad(options: BooksLoadOptions = {}): BooksLoad {
+    if (this.booksLoad) reject(this, 'addBooksLoad()', 'a second books load', 'expected one books load per cluster');
+    this.booksLoad = new BooksLoad(this, 'BooksLoad', { ...options, cluster: this });
+    return this.booksLoad;
+  }
+
+  /** A Job running one of CockroachDB's built-in workloads (kv, bank, movr, tpcc). One per workload. */
+  public addWorkload(workload: BuiltinWorkload, options: WorkloadRunOptions = {}): WorkloadJob {
+    if (!(workload instanceof BuiltinWorkload)) reject(this, 'addWorkload(workload)', workload, 'expected BuiltinWorkload.kv(), bank(), movr() or tpcc(warehouses)');
+    if (this.workloads.has(workload.name)) reject(this, 'addWorkload(workload)', workload.name, 'expected each workload once per cluster');
+    const job = new WorkloadJob(this, `Workload-${workload.name}`, { ...options, cluster: this, workload });
+    this.workloads.set(workload.name, job);
+    return job;
+  }
+
+  /**
    * A pod with the `cockroach` CLI pointed at this cluster as `root`, for
    * `kubectl exec -it <name>-sql-client -- cockroach sql`. Returns the same pod when called again.
    */
@@ -501,6 +524,17 @@ export class CockroachCluster extends Construct {
   /** The label that marks a pod as a client of this cluster for the NetworkPolicy. */
   public get clientLabels(): { [key: string]: string } {
     return { [`cockroachdb/client-${this.name}`]: 'true' };
+  }
+
+  /**
+   * A libpq URL for `root` through the public Service, with the root client certificate when TLS is on
+   * (files where `_clientConnection()` mounts them).
+   * @internal
+   */
+  public _rootConnectionUrl(database?: string): string {
+    const base = `postgresql://root@${this.publicHost}:${this.sqlPort}/${database ?? ''}`;
+    if (!this.certificates) return `${base}?sslmode=disable`;
+    return `${base}?sslmode=verify-full&sslrootcert=${CERTS_DIR}/ca.crt&sslcert=${CERTS_DIR}/client.root.crt&sslkey=${CERTS_DIR}/client.root.key`;
   }
 
   /**

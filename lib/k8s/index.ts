@@ -15,3 +15,5 @@ export * from './sql';
 export * from './backup';
 export * from './gcs-credentials';
 export * from './sql-provisioner';
+export * from './books-load';
+export * from './workload';

@@ -82,6 +82,14 @@ describe('the GKE app', () => {
       .toEqual(['crdb-init', 'crdb-show-backups', 'crdb-sql']);
   });
 
+  test('the books load is an option', () => {
+    expect(objects.some((o) => o.kind === 'Job' && o.metadata.name.startsWith('crdb-books-load-'))).toBe(false);
+    const withLoad = Testing.app();
+    new GkeChart(withLoad, { booksLoad: true });
+    const job = synthApp(withLoad).find((o) => o.kind === 'Job' && o.metadata.name.startsWith('crdb-books-load-'))!;
+    expect(job.spec.template.spec.containers[0].env.find((e: any) => e.name === 'LOAD_DATABASE_URL').value).toContain('sslmode=verify-full');
+  });
+
   test('the restore option: the whole cluster from the bucket, first, once', () => {
     const withRestore = Testing.app();
     const c = new GkeChart(withRestore, { restore: true });

@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import { MinikubeChart } from '../../apps/minikube';
-import { only, podSpecs, synthApp, validateAgainstSchemas } from '../support/manifests';
+import { forSnapshot, only, podSpecs, synthApp, validateAgainstSchemas } from '../support/manifests';
 
 describe('the minikube app (the book\'s values)', () => {
   const app = Testing.app();
@@ -11,7 +11,7 @@ describe('the minikube app (the book\'s values)', () => {
   const container = pod.containers[0];
 
   test('snapshot', () => {
-    expect(objects).toMatchSnapshot();
+    expect(forSnapshot(objects)).toMatchSnapshot();
   });
 
   test('every object passes the Kubernetes schema', () => {
@@ -48,9 +48,9 @@ describe('the minikube app (the book\'s values)', () => {
   });
 
   test('the init Job is on', () => {
-    const job = only(objects, 'Job');
+    const job = objects.find((o) => o.kind === 'Job' && o.metadata.name.startsWith('crdb-init-'))!;
     expect(job.spec.template.spec.containers[0].command[2]).toContain('init --insecure --host=crdb-0.crdb.cockroachdb.svc.cluster.local:26257');
-    expect(podSpecs(objects).map((p) => p.owner)).toEqual(['StatefulSet/crdb', job.metadata.name && `Job/${job.metadata.name}`]);
+    expect(podSpecs(objects).map((p) => p.owner)).toContain(`Job/${job.metadata.name}`);
   });
 
   test('the public Service the README port-forwards to', () => {
@@ -60,7 +60,15 @@ describe('the minikube app (the book\'s values)', () => {
 
   test('no backups unless asked: no key mount, no SQL Job', () => {
     expect(JSON.stringify(objects)).not.toContain('gcs-key');
-    expect(objects.filter((o) => o.kind === 'Job').length).toBe(1);
+    expect(objects.filter((o) => o.kind === 'Job').map((o) => o.metadata.name.replace(/-[0-9a-f]{10}$/, ''))).toEqual(['crdb-init', 'crdb-books-load']);
+  });
+
+  test('the book\'s books load: data and script ConfigMaps and the Job, insecure connection', () => {
+    const job = objects.find((o) => o.kind === 'Job' && o.metadata.name.startsWith('crdb-books-load-'))!;
+    expect(job.spec.template.spec.containers[0].env).toContainEqual({
+      name: 'LOAD_DATABASE_URL', value: 'postgresql://root@crdb-public.cockroachdb.svc.cluster.local:26257/defaultdb?sslmode=disable',
+    });
+    expect(objects.filter((o) => o.kind === 'ConfigMap')).toHaveLength(2);
   });
 });
 

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { App, Chart, Testing } from 'cdk8s';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { Service } from 'kubernetes-models/v1/Service';
@@ -6,6 +7,7 @@ import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import { Job } from 'kubernetes-models/batch/v1/Job';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { Pod } from 'kubernetes-models/v1/Pod';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
@@ -28,6 +30,7 @@ const MODELS: { [apiVersionKind: string]: Model } = {
   'batch/v1/Job': Job,
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
   'v1/Pod': Pod,
+  'v1/ConfigMap': ConfigMap,
   'apps/v1/Deployment': Deployment,
   'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
   'rbac.authorization.k8s.io/v1/ClusterRole': ClusterRole,
@@ -78,4 +81,17 @@ export function podSpecs(objects: Manifest[]): Array<{ owner: string; spec: any 
 /** A new chart in a fresh app; `null` for a chart without a namespace. */
 export function newChart(namespace: string | null = 'db'): Chart {
   return new Chart(Testing.app(), 'test', { namespace: namespace ?? undefined, disableResourceNameHashes: true });
+}
+
+/**
+ * The objects as snapshots show them: large ConfigMap values (the bundled load script, the books data)
+ * replaced by their size and digest, so a snapshot stays readable and a driver upgrade shows as one line.
+ */
+export function forSnapshot(objects: Manifest[]): Manifest[] {
+  return objects.map((o) => {
+    if (o.kind !== 'ConfigMap' || !o.data) return o;
+    const data = Object.fromEntries(Object.entries(o.data as Record<string, string>).map(([k, v]) => [k,
+      v.length > 2048 ? `<${v.length} characters, sha256 ${createHash('sha256').update(v).digest('hex').slice(0, 16)}>` : v]));
+    return { ...o, data };
+  });
 }

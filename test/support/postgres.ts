@@ -34,7 +34,7 @@ async function freePort(): Promise<number> {
  * initdb + postgres on 127.0.0.1:<free port>, trust authentication, data in a temporary directory.
  * As root (CI), the server runs as the `postgres` system user: PostgreSQL refuses to run as root.
  */
-export async function startPostgres(): Promise<TestPostgres> {
+export async function startPostgres(options: { fsync?: boolean } = {}): Promise<TestPostgres> {
   const bin = findBinDir();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crdb-pg-'));
   const data = path.join(dir, 'data');
@@ -47,7 +47,7 @@ export async function startPostgres(): Promise<TestPostgres> {
   execFileSync(...wrap(path.join(bin, 'initdb'), ['-D', data, '-U', 'test', '--auth=trust', '-E', 'UTF8', '--no-sync']), { stdio: 'pipe' });
   const port = await freePort();
   const [cmd, args] = wrap(path.join(bin, 'postgres'), ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1',
-    '-c', 'fsync=off', '-c', 'max_connections=100']);
+    '-c', `fsync=${options.fsync ? 'on' : 'off'}`, '-c', 'max_connections=100']);
   const server: ChildProcess = spawn(cmd, args, { stdio: 'ignore' });
   const base = `postgresql://test@127.0.0.1:${port}`;
   for (let i = 0; ; i++) {

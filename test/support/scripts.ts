@@ -30,9 +30,13 @@ export function kubeletExpand(text: string, env: Record<string, string>): string
   return out;
 }
 
-/** A rule of the fake `cockroach`: when the SQL it receives matches `match`, print `output`, exit `status`. */
+/**
+ * A rule of the fake `cockroach`: when the SQL it receives on stdin matches `match` (and its arguments
+ * match `args`), print `output` and exit with `status`.
+ */
 export interface FakeRule {
-  readonly match: RegExp;
+  readonly match?: RegExp;
+  readonly args?: RegExp;
   readonly output?: string;
   readonly status?: number;
 }
@@ -44,19 +48,24 @@ export interface FakeRule {
 export function runWithFakeCockroach(command: string, rules: FakeRule[], env: Record<string, string> = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crdb-sql-'));
   const rulesFile = path.join(dir, 'rules.json');
-  fs.writeFileSync(rulesFile, JSON.stringify(rules.map((r) => ({ match: r.match.source, flags: r.match.flags, output: r.output ?? '', status: r.status ?? 0 }))));
+  fs.writeFileSync(rulesFile, JSON.stringify(rules.map((r) => ({
+    match: r.match?.source ?? '', flags: r.match?.flags ?? '', args: r.args?.source ?? '', output: r.output ?? '', status: r.status ?? 0,
+  }))));
   const fake = path.join(dir, 'cockroach.js');
   fs.writeFileSync(fake, `#!/usr/bin/env node
 const fs = require('fs');
 const input = fs.readFileSync(0, 'utf8');
 fs.appendFileSync(${JSON.stringify(path.join(dir, 'log.json'))}, JSON.stringify({ args: process.argv.slice(2), sql: input }) + '\\n');
 for (const r of JSON.parse(fs.readFileSync(${JSON.stringify(rulesFile)}, 'utf8'))) {
-  if (new RegExp(r.match, r.flags).test(input)) { process.stdout.write(r.output); process.exit(r.status); }
+  if (new RegExp(r.match, r.flags).test(input) && new RegExp(r.args).test(process.argv.slice(2).join(' '))) {
+    process.stdout.write(r.output);
+    process.exit(r.status);
+  }
 }
 `, { mode: 0o755 });
   const fullEnv = { ...env };
   const script = kubeletExpand(command, fullEnv)
-    .replace(/\/cockroach\/cockroach/g, fake)
+    .replace(/\/cockroach\/cockroach(?=[\s"']|$)/g, fake)
     .replace(/sleep \d+/g, 'sleep 0');
   const result = spawnSync('bash', ['-c', script], { encoding: 'utf8', env: { PATH: process.env.PATH!, ...fullEnv }, timeout: 30000 });
   const logFile = path.join(dir, 'log.json');

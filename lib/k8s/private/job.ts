@@ -12,7 +12,9 @@ export interface ClusterJobSpec {
   readonly labels: { readonly [key: string]: string };
   readonly image: string;
   /** A bash script: the whole container command. May be lazy (resolved at synth). */
-  readonly script: string;
+  readonly script?: string;
+  /** A command instead of a bash script. */
+  readonly command?: string[];
   readonly serviceAccountName: string;
   readonly ttlAfterFinished: Duration;
   /** `activeDeadlineSeconds`; may be lazy. */
@@ -70,7 +72,7 @@ export function renderClusterJob(scope: Construct, id: string, spec: ClusterJobS
             name: 'run',
             image: spec.image,
             imagePullPolicy: 'IfNotPresent',
-            command: ['/bin/bash', '-c', spec.script],
+            command: spec.command ?? ['/bin/bash', '-c', spec.script!],
             env: Array.isArray(spec.env) && spec.env.length === 0 ? undefined : spec.env,
             resources: spec.resources,
             securityContext: restrictedContainerSecurityContext(),
