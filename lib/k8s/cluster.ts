@@ -4,7 +4,9 @@ import { Construct } from 'constructs';
 import { BackupDestination, BackupScheduleOptions, RestoreTarget } from './backup';
 import { BooksLoad, BooksLoadOptions } from './books-load';
 import { ClientCertificate, ClientCertificateOptions } from './client-certificate';
+import { DbConsoleIngress, DbConsoleIngressOptions } from './db-console-ingress';
 import { GcsCredentials } from './gcs-credentials';
+import { ClusterMonitoring, MonitoringOptions } from './monitoring';
 import { CockroachInitJob, InitJobOptions } from './init-job';
 import { Locality } from './locality';
 import { MEMORY_BUDGET_FRACTION, MemoryAllocation } from './memory';
@@ -18,6 +20,7 @@ import {
   checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabelKey, checkLabelValue, checkRules, reject,
 } from '../shared/validate';
 import { ClusterSecurity } from './security';
+import { MIN_LIVE_NODES, ReplicaGuard, ScaleDown, ScaleDownPhase, ScaleDownPlan } from './scale-down';
 import { CockroachSqlClient } from './sql-client';
 import {
   BackupInspectionJob, BackupSchedule, ClusterSetting, LicenseOptions, SqlDatabase, SqlJobOptions, SqlProvisioner, SqlRole,
@@ -159,6 +162,33 @@ export interface CockroachClusterProps {
   readonly sqlJob?: SqlJobOptions;
 
   /**
+   * A declared scale-down (never just lower `replicas`): phase DECOMMISSION keeps the current size and
+   * decommissions the nodes that go; phase SHRINK then lowers the StatefulSet and deletes their volumes.
+   * @default - no scale-down in progress
+   */
+  readonly scaleDown?: ScaleDownPlan;
+
+  /**
+   * A ValidatingAdmissionPolicy (Kubernetes ≥ 1.30) that makes the API server refuse a lower replica
+   * count unless the decommission recorded it: `kubectl apply` with fewer replicas, or `kubectl scale`,
+   * cannot drop live nodes.
+   * @default true
+   */
+  readonly replicaGuard?: boolean;
+
+  /**
+   * Prometheus Operator ServiceMonitor and PrometheusRule.
+   * @default - none (the discovery Service has Prometheus scrape annotations anyway)
+   */
+  readonly monitoring?: MonitoringOptions;
+
+  /**
+   * An Ingress with TLS for the DB Console.
+   * @default - none: use kubectl port-forward
+   */
+  readonly dbConsoleIngress?: DbConsoleIngressOptions;
+
+  /**
    * The Job that runs `cockroach init`.
    * @default - enabled, kept one hour after it finishes, ten-minute deadline
    */
@@ -227,6 +257,16 @@ export class CockroachCluster extends Construct {
   public readonly certificates?: ClusterCertificates;
   /** The NetworkPolicy, when enabled. */
   public readonly networkPolicy?: ClusterNetworkPolicy;
+  /** The scale-down in progress, when declared. */
+  public readonly scaleDown?: ScaleDown;
+  /** The replica guard, unless disabled. */
+  public readonly replicaGuard?: ReplicaGuard;
+  /** The monitoring objects, when enabled. */
+  public readonly monitoring?: ClusterMonitoring;
+  /** The DB Console Ingress, when enabled. */
+  public readonly dbConsoleIngress?: DbConsoleIngress;
+  /** The replica count the StatefulSet renders: `replicas`, or `scaleDown.from` during phase DECOMMISSION. */
+  public readonly renderedReplicas: number;
   /** The ClusterRole that lets the locality init container read nodes (per-pod locality only). */
   public readonly nodeReaderRole?: k8s.KubeClusterRole;
 
@@ -254,6 +294,8 @@ export class CockroachCluster extends Construct {
       reject(this, 'replicas', this.replicas,
         'expected 1 (a single-node development cluster) or an integer ≥ 3: two nodes cannot keep a majority when one fails');
     }
+
+    this.renderedReplicas = this.resolveScaleDown(props.scaleDown);
 
     this.version = props.version ?? CockroachDbVersion.LATEST;
     if (!this.version.isWellFormed) {
@@ -310,7 +352,7 @@ export class CockroachCluster extends Construct {
       metadata: {
         name: this.discoveryServiceName,
         namespace: this.namespace,
-        labels: this.labels,
+        labels: this.discoveryServiceLabels,
         annotations: {
           'prometheus.io/scrape': 'true',
           'prometheus.io/path': '_status/vars',
@@ -346,7 +388,7 @@ export class CockroachCluster extends Construct {
       metadata: { name: this.name, namespace: this.namespace, labels: this.labels },
       spec: {
         serviceName: this.discoveryServiceName,
-        replicas: this.replicas,
+        replicas: this.renderedReplicas,
         selector: { matchLabels: this.selectorLabels },
         podManagementPolicy: 'Parallel',
         updateStrategy: { type: 'RollingUpdate' },
@@ -399,6 +441,12 @@ export class CockroachCluster extends Construct {
     if (props.init?.enabled ?? true) {
       this.initJob = new CockroachInitJob(this, 'Init', { ...props.init, cluster: this });
     }
+    if (props.scaleDown) {
+      this.scaleDown = new ScaleDown(this, 'ScaleDown', { cluster: this, plan: props.scaleDown, replicas: this.replicas });
+    }
+    if (props.replicaGuard ?? true) this.replicaGuard = new ReplicaGuard(this, 'ReplicaGuard', { cluster: this });
+    if (props.monitoring) this.monitoring = new ClusterMonitoring(this, 'Monitoring', { ...props.monitoring, cluster: this });
+    if (props.dbConsoleIngress) this.dbConsoleIngress = new DbConsoleIngress(this, 'DbConsoleIngress', { ...props.dbConsoleIngress, cluster: this });
     if (props.networkPolicy && (props.networkPolicy.enabled ?? true)) {
       this.networkPolicy = new ClusterNetworkPolicy(this, 'NetworkPolicy', { ...props.networkPolicy, cluster: this });
     }
@@ -599,6 +647,11 @@ export class CockroachCluster extends Construct {
     };
   }
 
+  /** Labels of the discovery Service: those of every object, plus one that tells it from the public Service. */
+  public get discoveryServiceLabels(): { [key: string]: string } {
+    return { ...this.labels, 'cockroachdb/service': 'discovery' };
+  }
+
   /** Labels of every object of this cluster. */
   public get labels(): { [key: string]: string } {
     return { ...this.selectorLabels, 'app.kubernetes.io/managed-by': 'cdk8s' };
@@ -674,6 +727,28 @@ export class CockroachCluster extends Construct {
       failureThreshold: timing.failureThreshold,
       timeoutSeconds: 5,
     };
+  }
+
+  private resolveScaleDown(plan: ScaleDownPlan | undefined): number {
+    if (!plan) return this.replicas;
+    checkInteger(this, 'scaleDown.from', plan.from, 1, 10000);
+    if (!Object.values(ScaleDownPhase).includes(plan.phase)) {
+      reject(this, 'scaleDown.phase', plan.phase, 'expected ScaleDownPhase.DECOMMISSION or ScaleDownPhase.SHRINK');
+    }
+    checkRules(this, [
+      {
+        props: 'scaleDown.from, replicas',
+        violated: plan.from <= this.replicas,
+        message: `received from ${plan.from} and replicas ${this.replicas}; a scale-down goes from the current size to a smaller replicas (to scale out, raise replicas and drop scaleDown)`,
+      },
+      {
+        props: 'scaleDown, replicas',
+        violated: this.replicas < MIN_LIVE_NODES,
+        message: `received replicas ${this.replicas}; decommissioning below ${MIN_LIVE_NODES} live nodes is refused: with the default replication factor of 3 the decommission would never finish and ranges would be under-replicated`,
+      },
+    ]);
+    if (plan.timeout) checkInteger(this, 'scaleDown.timeout (seconds)', durationSeconds(plan.timeout), 300, 7 * 86400);
+    return plan.phase === ScaleDownPhase.DECOMMISSION ? plan.from : this.replicas;
   }
 
   /** The parts of the pod that depend on security and locality. */

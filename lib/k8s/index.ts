@@ -17,3 +17,6 @@ export * from './gcs-credentials';
 export * from './sql-provisioner';
 export * from './books-load';
 export * from './workload';
+export * from './scale-down';
+export * from './monitoring';
+export * from './db-console-ingress';

@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import { MinikubeChart } from '../../apps/minikube';
-import { forSnapshot, only, podSpecs, synthApp, validateAgainstSchemas } from '../support/manifests';
+import { forSnapshot, namespaced, only, podSpecs, synthApp, validateAgainstSchemas } from '../support/manifests';
 
 describe('the minikube app (the book\'s values)', () => {
   const app = Testing.app();
@@ -24,7 +24,7 @@ describe('the minikube app (the book\'s values)', () => {
       metadata: { name: 'cockroachdb', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } },
     });
     expect(objects[0].metadata.namespace).toBeUndefined();
-    for (const o of objects.slice(1)) expect(o.metadata.namespace).toBe('cockroachdb');
+    for (const o of namespaced(objects)) expect(o.metadata.namespace).toBe('cockroachdb');
   });
 
   test('3 replicas of 1 CPU and 1Gi, requests equal to limits', () => {

@@ -5,7 +5,7 @@ import {
   ClusterSecurity, CockroachCluster, CockroachClusterProps, CockroachDbVersion, Locality, MemoryAllocation,
   PodAntiAffinity, PvcRetention, TopologySpread,
 } from '../../lib';
-import { Manifest, newChart, only, podSpecs, synth, validateAgainstSchemas } from '../support/manifests';
+import { Manifest, namespaced, newChart, only, podSpecs, synth, validateAgainstSchemas } from '../support/manifests';
 
 const insecure = { security: ClusterSecurity.insecure() };
 
@@ -28,8 +28,9 @@ describe('defaults', () => {
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
       'ServiceAccount/crdb', 'Service/crdb', 'Service/crdb-public', 'PodDisruptionBudget/crdb-budget',
       'StatefulSet/crdb', expect.stringMatching(/^Job\/crdb-init-[0-9a-f]{10}$/),
+      'ValidatingAdmissionPolicy/db-crdb-replica-guard', 'ValidatingAdmissionPolicyBinding/db-crdb-replica-guard',
     ]);
-    for (const o of objects) expect(o.metadata.namespace).toBe('db');
+    for (const o of namespaced(objects)) expect(o.metadata.namespace).toBe('db');
   });
 
   test('StatefulSet: replicas, pod management, update strategy, retention, grace period', () => {
@@ -318,7 +319,7 @@ describe('names', () => {
   test('a chart without a namespace places everything in "default", explicitly', () => {
     const { objects, cluster } = build({}, null);
     expect(cluster.namespace).toBe('default');
-    for (const o of objects) expect(o.metadata.namespace).toBe('default');
+    for (const o of namespaced(objects)) expect(o.metadata.namespace).toBe('default');
     expect(cluster.publicHost).toBe('crdb-public.default.svc.cluster.local');
   });
 
