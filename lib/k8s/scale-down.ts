@@ -148,9 +148,10 @@ function decommissionScript(cluster: CockroachCluster, from: number, to: number,
   const ns = cluster.namespace;
   return [
     ...HELPERS,
-    `live=$(printf '%s\\n' "$status" | awk -F'\\t' 'NR==1 { for (i = 1; i <= NF; i++) h[$i] = i; next } $h["is_live"] == "true" && $h["membership"] == "active"' | wc -l)`,
-    `echo "live active nodes: $live; decommissioning ${ordinals.length} (${ordinals.map((o) => `${cluster.name}-${o}`).join(', ')}) to go from ${from} to ${to}"`,
-    `[ $((live - ${ordinals.length})) -ge ${MIN_LIVE_NODES} ] || fail "refused: $live live nodes minus ${ordinals.length} would leave fewer than ${MIN_LIVE_NODES}, the replication factor"`,
+    // The nodes that stay must be live and active, and at least the replication factor.
+    `remaining=$(printf '%s\\n' "$status" | awk -F'\\t' -v removed=' ${ordinals.map((o) => `${cluster.podDnsName(o)}:${cluster.sqlPort}`).join(' ')} ' 'NR==1 { for (i = 1; i <= NF; i++) h[$i] = i; next } $h["is_live"] == "true" && $h["membership"] == "active" && index(removed, " " $h["address"] " ") == 0' | wc -l)`,
+    `echo "decommissioning ${ordinals.length} node(s) (${ordinals.map((o) => `${cluster.name}-${o}`).join(', ')}) to go from ${from} to ${to}; $remaining live node(s) remain"`,
+    `[ "$remaining" -ge ${MIN_LIVE_NODES} ] || fail "refused: only $remaining live node(s) would remain, fewer than ${MIN_LIVE_NODES}, the replication factor"`,
     ...ordinals.flatMap((o) => {
       const addr = `${cluster.podDnsName(o)}:${cluster.sqlPort}`;
       return [

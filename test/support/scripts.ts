@@ -37,6 +37,8 @@ export function kubeletExpand(text: string, env: Record<string, string>): string
 export interface FakeRule {
   readonly match?: RegExp;
   readonly args?: RegExp;
+  /** The rule applies only once an earlier call's arguments matched this (a state change). */
+  readonly after?: RegExp;
   readonly output?: string;
   readonly status?: number;
 }
@@ -45,18 +47,22 @@ export interface FakeRule {
  * Runs a Job's script with bash, `/cockroach/cockroach` replaced by a fake that records every SQL text it
  * receives on stdin and answers with the first matching rule (default: empty output, success).
  */
-export function runWithFakeCockroach(command: string, rules: FakeRule[], env: Record<string, string> = {}) {
+export function runWithFakeCockroach(command: string, rules: FakeRule[], env: Record<string, string> = {}, rewrite: (script: string) => string = (x) => x) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crdb-sql-'));
   const rulesFile = path.join(dir, 'rules.json');
   fs.writeFileSync(rulesFile, JSON.stringify(rules.map((r) => ({
-    match: r.match?.source ?? '', flags: r.match?.flags ?? '', args: r.args?.source ?? '', output: r.output ?? '', status: r.status ?? 0,
+    match: r.match?.source ?? '', flags: r.match?.flags ?? '', args: r.args?.source ?? '', after: r.after?.source ?? null,
+    output: r.output ?? '', status: r.status ?? 0,
   }))));
   const fake = path.join(dir, 'cockroach.js');
   fs.writeFileSync(fake, `#!/usr/bin/env node
 const fs = require('fs');
 const input = fs.readFileSync(0, 'utf8');
-fs.appendFileSync(${JSON.stringify(path.join(dir, 'log.json'))}, JSON.stringify({ args: process.argv.slice(2), sql: input }) + '\\n');
+const logPath = ${JSON.stringify(path.join(dir, 'log.json'))};
+const earlier = fs.existsSync(logPath) ? fs.readFileSync(logPath, 'utf8').trim().split('\\n').filter(Boolean).map((l) => JSON.parse(l).args.join(' ')) : [];
+fs.appendFileSync(logPath, JSON.stringify({ args: process.argv.slice(2), sql: input }) + '\\n');
 for (const r of JSON.parse(fs.readFileSync(${JSON.stringify(rulesFile)}, 'utf8'))) {
+  if (r.after !== null && !earlier.some((a) => new RegExp(r.after).test(a))) continue;
   if (new RegExp(r.match, r.flags).test(input) && new RegExp(r.args).test(process.argv.slice(2).join(' '))) {
     process.stdout.write(r.output);
     process.exit(r.status);
@@ -64,7 +70,7 @@ for (const r of JSON.parse(fs.readFileSync(${JSON.stringify(rulesFile)}, 'utf8')
 }
 `, { mode: 0o755 });
   const fullEnv = { ...env };
-  const script = kubeletExpand(command, fullEnv)
+  const script = rewrite(kubeletExpand(command, fullEnv))
     .replace(/\/cockroach\/cockroach(?=[\s"']|$)/g, fake)
     .replace(/sleep \d+/g, 'sleep 0');
   const result = spawnSync('bash', ['-c', script], { encoding: 'utf8', env: { PATH: process.env.PATH!, ...fullEnv }, timeout: 30000 });
