@@ -3,7 +3,7 @@ import { Cpu } from 'cdk8s-plus-28';
 import {
   BackupDestination, ClientCertificate, CockroachCluster, DatabasePrivilege, GcsCredentials, Locality, PodAntiAffinity,
   SqlSecret, TopologySpread,
-} from '../lib';
+} from '../lib/k8s';
 import { DEPLOYMENT, LICENSE_ORGANIZATION, SECRETS } from './deployment';
 
 /** Options of the GKE app. */

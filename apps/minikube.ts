@@ -1,6 +1,6 @@
 import { App, Chart, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { BackupDestination, ClusterSecurity, CockroachCluster, GcsCredentials, PodAntiAffinity, TopologySpread } from '../lib';
+import { BackupDestination, ClusterSecurity, CockroachCluster, GcsCredentials, PodAntiAffinity, TopologySpread } from '../lib/k8s';
 import { DEPLOYMENT, SECRETS } from './deployment';
 import { RestrictedNamespaceChart } from './namespace';
 

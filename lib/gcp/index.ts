@@ -1,5 +1,2 @@
 export * from '../shared';
-export * from './gke-cluster';
-export * from './backup-bucket';
-export * from './backup-identity';
-export * from './stacks';
+export * from './constructs';
