@@ -1,5 +1,5 @@
 import { ApiObject } from 'cdk8s';
-import { AbstractPod, Container, Secret, Volume } from 'cdk8s-plus-28';
+import type { AbstractPod, Container } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { CockroachCluster } from './cluster';
 import { checkDnsSubdomain, reject } from '../shared/validate';
@@ -110,6 +110,9 @@ export class ClientCertificate extends Construct {
     if (containers.length === 0) {
       reject(this, 'mount(workload)', workload.node.path, 'expected a workload with at least one container: add its containers first');
     }
+    // Loaded here, not at the top: the cdk8s-plus L2 classes cost start-up time to every synth otherwise.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Secret, Volume } = require('cdk8s-plus-28') as typeof import('cdk8s-plus-28');
     const id = `CockroachClientCertificate-${this.cluster.name}-${this.user}`;
     const secret = Secret.fromSecretName(workload, `${id}-Secret`, this.secretName);
     const volume = Volume.fromSecret(workload, `${id}-Volume`, secret, {

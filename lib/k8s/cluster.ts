@@ -1,5 +1,6 @@
 import { Chart, Duration, JsonPatch, Size } from 'cdk8s';
-import { AbstractPod, ContainerResources, Cpu, k8s } from 'cdk8s-plus-28';
+import type { AbstractPod, ContainerResources, Cpu } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { BackupDestination, BackupScheduleOptions, RestoreTarget } from './backup';
 import { BooksLoad, BooksLoadOptions } from './books-load';
@@ -793,7 +794,8 @@ export class CockroachCluster extends Construct {
   }
 
   private resolveResources(input: ContainerResources | undefined) {
-    const cpu = input ? input.cpu : { limit: Cpu.units(2) };
+    // The default limit as the amount Cpu.units(2) holds: the L2 module stays unloaded (start-up time).
+    const cpu = input ? input.cpu : { limit: { amount: '2' } as Cpu };
     const memory = input ? input.memory : { limit: Size.gibibytes(8) };
 
     const memoryLimit = memory?.limit;

@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { DeploymentDescription } from '../shared/description';
 import { ErrorScope } from '../shared/errors';
 import { checkDnsSubdomain, reject } from '../shared/validate';

@@ -1,4 +1,4 @@
-import { NodeTaintQuery } from 'cdk8s-plus-28';
+import type { NodeTaintQuery } from 'cdk8s-plus-28';
 
 /** The well-known node label for the host name. */
 export const HOSTNAME_TOPOLOGY_KEY = 'kubernetes.io/hostname';

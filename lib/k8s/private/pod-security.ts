@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 
 /** The uid and gid CockroachDB's image is run with (the Helm chart uses the same). */
 export const COCKROACH_UID = 1000;

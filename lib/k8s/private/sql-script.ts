@@ -1,4 +1,4 @@
-import { k8s } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { SqlPart, SqlSecret, SqlStatement, literal } from '../sql';
 
 /** A restore as the script runs it: guarded, detached, polled, and recorded once done. */

@@ -1,5 +1,5 @@
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
-import { Cpu } from 'cdk8s-plus-28';
+import type { Cpu } from 'cdk8s-plus-28';
 
 export const MIB = 1024 * 1024;
 export const GIB = 1024 * MIB;
