@@ -65,9 +65,9 @@ test('creates its schema, inserts every book exactly once, and a second run inse
 
 test('runs the read/write mix, logs progress, and every write is counted once', async () => {
   const url = await pg.newDatabase();
-  const r = await runLoad({ LOAD_DATABASE_URL: url, LOAD_DURATION_SECONDS: '3', LOAD_CONCURRENCY: '4', LOAD_TARGET_RATE: '0', LOAD_READ_FRACTION: '0.5' });
+  const r = await runLoad({ LOAD_DATABASE_URL: url, LOAD_DURATION_SECONDS: '2', LOAD_CONCURRENCY: '4', LOAD_TARGET_RATE: '0', LOAD_READ_FRACTION: '0.5' });
   expect(r.status).toBe(0);
-  expect(r.lines.filter((l) => l.event === 'progress').length).toBeGreaterThanOrEqual(2);
+  expect(r.lines.filter((l) => l.event === 'progress').length).toBeGreaterThanOrEqual(1);
   const s = summary(r);
   expect(s.reads).toBeGreaterThan(0);
   expect(s.writes).toBeGreaterThan(0);
@@ -78,17 +78,17 @@ test('runs the read/write mix, logs progress, and every write is counted once', 
 
 test('a target rate is respected', async () => {
   const url = await pg.newDatabase();
-  const r = await runLoad({ LOAD_DATABASE_URL: url, LOAD_DURATION_SECONDS: '3', LOAD_CONCURRENCY: '2', LOAD_TARGET_RATE: '20', LOAD_READ_FRACTION: '0.5' });
+  const r = await runLoad({ LOAD_DATABASE_URL: url, LOAD_DURATION_SECONDS: '2', LOAD_CONCURRENCY: '2', LOAD_TARGET_RATE: '20', LOAD_READ_FRACTION: '0.5' });
   expect(r.status).toBe(0);
   const ops = summary(r).reads + summary(r).writes;
-  expect(ops).toBeGreaterThanOrEqual(40);
-  expect(ops).toBeLessThanOrEqual(70);
+  expect(ops).toBeGreaterThanOrEqual(25);
+  expect(ops).toBeLessThanOrEqual(50);
 }, 60000);
 
 test('under forced contention at SERIALIZABLE, 40001 errors happen, are retried, and no write is lost or duplicated', async () => {
   const url = await pg.newDatabase();
   const r = await runLoad({
-    LOAD_DATABASE_URL: url, LOAD_DURATION_SECONDS: '4', LOAD_CONCURRENCY: '8', LOAD_TARGET_RATE: '0',
+    LOAD_DATABASE_URL: url, LOAD_DURATION_SECONDS: '3', LOAD_CONCURRENCY: '8', LOAD_TARGET_RATE: '0',
     LOAD_READ_FRACTION: '0', LOAD_HOT_BOOKS: '2',
   });
   expect(r.status).toBe(0);
