@@ -3,6 +3,7 @@ import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import type { CockroachCluster } from './cluster';
 import { DigestNamedJob, renderClusterJob } from './private/job';
+import { kubeApiAccessVolume, SERVICE_ACCOUNT_DIR } from './private/kube-api';
 import { DATA_VOLUME_NAME } from './storage';
 
 /** The two steps of a declared scale-down, applied one after the other. */
@@ -38,7 +39,7 @@ export const DECOMMISSIONED_ANNOTATION = 'cockroachdb/decommissioned';
 export const MIN_LIVE_NODES = 3;
 
 const API = 'https://kubernetes.default.svc';
-const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+const SA_DIR = SERVICE_ACCOUNT_DIR;
 
 /** Properties of {@link ScaleDown}. */
 export interface ScaleDownProps {
@@ -106,7 +107,7 @@ export class ScaleDown extends Construct {
         requests: { cpu: k8s.Quantity.fromString('50m'), memory: k8s.Quantity.fromString('128Mi') },
         limits: { memory: k8s.Quantity.fromString('256Mi') },
       },
-      volumes: [...connection.volumes, apiTokenVolume()],
+      volumes: [...connection.volumes, kubeApiAccessVolume()],
       volumeMounts: [...connection.volumeMounts, { name: 'kube-api-access', mountPath: SA_DIR, readOnly: true }],
     });
   }
@@ -114,19 +115,6 @@ export class ScaleDown extends Construct {
 
 function pvcName(cluster: CockroachCluster, ordinal: number): string {
   return `${DATA_VOLUME_NAME}-${cluster.name}-${ordinal}`;
-}
-
-function apiTokenVolume(): k8s.Volume {
-  return {
-    name: 'kube-api-access',
-    projected: {
-      defaultMode: 0o440,
-      sources: [
-        { serviceAccountToken: { path: 'token', expirationSeconds: 3600 } },
-        { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
-      ],
-    },
-  };
 }
 
 /** Shared bash: node status as TSV with its columns looked up by name, and a Kubernetes API client. */

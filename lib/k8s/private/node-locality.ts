@@ -1,12 +1,12 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { NodeLabelTier } from '../locality';
+import { kubeApiAccessVolume, SERVICE_ACCOUNT_DIR } from './kube-api';
 import { guaranteed, restrictedContainerSecurityContext } from './pod-security';
 
 /** Where the init container leaves the locality for the main container. */
 export const LOCALITY_DIR = '/cockroach/locality';
 export const LOCALITY_FILE = `${LOCALITY_DIR}/locality`;
-/** The usual service-account mount path, so the script reads the token where Kubernetes clients expect it. */
-const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+const SA_DIR = SERVICE_ACCOUNT_DIR;
 
 /**
  * Reads the node's labels from the Kubernetes API (GET /api/v1/nodes/<node>, with the pod's own token)
@@ -51,17 +51,8 @@ export function nodeLocalityParts(image: string, tiers: NodeLabelTier[]): { init
     },
     volumes: [
       { name: 'locality', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Mi') } },
-      {
-        // Only this init container mounts the token: the database container has no API credentials.
-        name: 'kube-api-access',
-        projected: {
-          defaultMode: 0o440,
-          sources: [
-            { serviceAccountToken: { path: 'token', expirationSeconds: 3600 } },
-            { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
-          ],
-        },
-      },
+      // Only this init container mounts the token: the database container has no API credentials.
+      kubeApiAccessVolume(),
     ],
   };
 }
