@@ -45,38 +45,50 @@ export interface FakeRule {
 
 /**
  * Runs a Job's script with bash, `/cockroach/cockroach` replaced by a fake that records every SQL text it
- * receives on stdin and answers with the first matching rule (default: empty output, success).
+ * receives on stdin and answers with the first matching rule (default: empty output, success). The fake
+ * is itself a bash script (bash regular expressions, POSIX ERE), so a call costs no interpreter start-up.
  */
 export function runWithFakeCockroach(command: string, rules: FakeRule[], env: Record<string, string> = {}, rewrite: (script: string) => string = (x) => x) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crdb-sql-'));
-  const rulesFile = path.join(dir, 'rules.json');
-  fs.writeFileSync(rulesFile, JSON.stringify(rules.map((r) => ({
-    match: r.match?.source ?? '', flags: r.match?.flags ?? '', args: r.args?.source ?? '', after: r.after?.source ?? null,
-    output: r.output ?? '', status: r.status ?? 0,
-  }))));
-  const fake = path.join(dir, 'cockroach.js');
-  fs.writeFileSync(fake, `#!/usr/bin/env node
-const fs = require('fs');
-const input = fs.readFileSync(0, 'utf8');
-const logPath = ${JSON.stringify(path.join(dir, 'log.json'))};
-const earlier = fs.existsSync(logPath) ? fs.readFileSync(logPath, 'utf8').trim().split('\\n').filter(Boolean).map((l) => JSON.parse(l).args.join(' ')) : [];
-fs.appendFileSync(logPath, JSON.stringify({ args: process.argv.slice(2), sql: input }) + '\\n');
-for (const r of JSON.parse(fs.readFileSync(${JSON.stringify(rulesFile)}, 'utf8'))) {
-  if (r.after !== null && !earlier.some((a) => new RegExp(r.after).test(a))) continue;
-  if (new RegExp(r.match, r.flags).test(input) && new RegExp(r.args).test(process.argv.slice(2).join(' '))) {
-    process.stdout.write(r.output);
-    process.exit(r.status);
-  }
-}
-`, { mode: 0o755 });
+  const calls = path.join(dir, 'calls');
+  fs.mkdirSync(calls);
+  // One rule a line, base64 fields ("-" for empty): stdin regex, args regex, "after" regex, status, output.
+  const b64 = (t: string | undefined) => (t ? Buffer.from(t).toString('base64') : '-');
+  fs.writeFileSync(path.join(dir, 'rules'), rules.map((r) => [
+    b64(r.match?.source), b64(r.args?.source), b64(r.after?.source), String(r.status ?? 0), b64(r.output),
+  ].join(' ')).join('\n') + '\n');
+  const fake = path.join(dir, 'cockroach');
+  fs.writeFileSync(fake, [
+    '#!/bin/bash',
+    `dir=${dir}`,
+    'input=$(cat; printf x); input=${input%x}',
+    'n=$(ls "$dir/calls" | wc -l); n=$((n / 3))',
+    'printf \'%s\\0\' "$@" > "$dir/calls/$n.args"; printf \'%s\' "$*" > "$dir/calls/$n.line"; printf \'%s\' "$input" > "$dir/calls/$n.sql"',
+    'args="$*"',
+    'd() { [ "$1" = - ] || printf %s "$1" | base64 -d; }',
+    'while read -r m a af st out; do',
+    '  m=$(d "$m"); a=$(d "$a")',
+    '  if [ "$af" != - ]; then',
+    '    af=$(printf %s "$af" | base64 -d); seen=0',
+    '    for ((i = 0; i < n; i++)); do [[ $(<"$dir/calls/$i.line") =~ $af ]] && { seen=1; break; }; done',
+    '    [ $seen = 1 ] || continue',
+    '  fi',
+    '  [[ $input =~ $m ]] || continue',
+    '  [[ $args =~ $a ]] || continue',
+    '  d "$out"',
+    '  exit "$st"',
+    'done < "$dir/rules"',
+    'exit 0',
+  ].join('\n'), { mode: 0o755 });
   const fullEnv = { ...env };
   const script = rewrite(kubeletExpand(command, fullEnv))
     .replace(/\/cockroach\/cockroach(?=[\s"']|$)/g, fake)
     .replace(/sleep \d+/g, 'sleep 0');
   const result = spawnSync('bash', ['-c', script], { encoding: 'utf8', env: { PATH: process.env.PATH!, ...fullEnv }, timeout: 30000 });
-  const logFile = path.join(dir, 'log.json');
-  const calls = fs.existsSync(logFile)
-    ? fs.readFileSync(logFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { args: string[]; sql: string })
-    : [];
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr, calls, sql: calls.map((c) => c.sql.trim()) };
+  const count = fs.readdirSync(calls).length / 3;
+  const recorded = Array.from({ length: count }, (_, i) => ({
+    args: fs.readFileSync(path.join(calls, `${i}.args`), 'utf8').split('\0').slice(0, -1),
+    sql: fs.readFileSync(path.join(calls, `${i}.sql`), 'utf8'),
+  }));
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr, calls: recorded, sql: recorded.map((c) => c.sql.trim()) };
 }

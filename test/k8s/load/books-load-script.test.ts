@@ -14,9 +14,21 @@ const BOOKS = generateBooks(1000);
 fs.writeFileSync(booksFile, JSON.stringify(BOOKS));
 
 let pg: TestPostgres;
+// The three timed runs (the mix, the target rate, contention) start together as soon as the server is
+// up, each on its own database; their tests await them.
+let mixRun: Promise<{ url: string; r: Run }>;
+let rateRun: Promise<{ url: string; r: Run }>;
+let contentionRun: Promise<{ url: string; r: Run }>;
+const timed = async (env: Record<string, string>) => {
+  const url = await pg.newDatabase();
+  return { url, r: await runLoad({ LOAD_DATABASE_URL: url, ...env }) };
+};
 beforeAll(async () => {
   if (!fs.existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run npm run build`);
   pg = await startPostgres();
+  mixRun = timed({ LOAD_DURATION_SECONDS: '2', LOAD_CONCURRENCY: '4', LOAD_TARGET_RATE: '0', LOAD_READ_FRACTION: '0.5' });
+  rateRun = timed({ LOAD_DURATION_SECONDS: '2', LOAD_CONCURRENCY: '2', LOAD_TARGET_RATE: '20', LOAD_READ_FRACTION: '0.5' });
+  contentionRun = timed({ LOAD_DURATION_SECONDS: '3', LOAD_CONCURRENCY: '8', LOAD_TARGET_RATE: '0', LOAD_READ_FRACTION: '0', LOAD_HOT_BOOKS: '2' });
 }, 60000);
 afterAll(async () => { await pg?.stop(); });
 
@@ -64,8 +76,7 @@ test('creates its schema, inserts every book exactly once, and a second run inse
 }, 60000);
 
 test('runs the read/write mix, logs progress, and every write is counted once', async () => {
-  const url = await pg.newDatabase();
-  const r = await runLoad({ LOAD_DATABASE_URL: url, LOAD_DURATION_SECONDS: '2', LOAD_CONCURRENCY: '4', LOAD_TARGET_RATE: '0', LOAD_READ_FRACTION: '0.5' });
+  const { url, r } = await mixRun;
   expect(r.status).toBe(0);
   expect(r.lines.filter((l) => l.event === 'progress').length).toBeGreaterThanOrEqual(1);
   const s = summary(r);
@@ -77,8 +88,7 @@ test('runs the read/write mix, logs progress, and every write is counted once', 
 }, 60000);
 
 test('a target rate is respected', async () => {
-  const url = await pg.newDatabase();
-  const r = await runLoad({ LOAD_DATABASE_URL: url, LOAD_DURATION_SECONDS: '2', LOAD_CONCURRENCY: '2', LOAD_TARGET_RATE: '20', LOAD_READ_FRACTION: '0.5' });
+  const { r } = await rateRun;
   expect(r.status).toBe(0);
   const ops = summary(r).reads + summary(r).writes;
   expect(ops).toBeGreaterThanOrEqual(25);
@@ -86,11 +96,7 @@ test('a target rate is respected', async () => {
 }, 60000);
 
 test('under forced contention at SERIALIZABLE, 40001 errors happen, are retried, and no write is lost or duplicated', async () => {
-  const url = await pg.newDatabase();
-  const r = await runLoad({
-    LOAD_DATABASE_URL: url, LOAD_DURATION_SECONDS: '3', LOAD_CONCURRENCY: '8', LOAD_TARGET_RATE: '0',
-    LOAD_READ_FRACTION: '0', LOAD_HOT_BOOKS: '2',
-  });
+  const { url, r } = await contentionRun;
   expect(r.status).toBe(0);
   const s = summary(r);
   expect(s.retries).toBeGreaterThan(0);
