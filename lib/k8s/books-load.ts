@@ -9,6 +9,7 @@ import { generateBooks } from './load/books-data';
 import { shortHash } from './private/hash';
 import { DigestNamedJob, renderClusterJob } from './private/job';
 import { durationSeconds } from './private/units';
+import { helperResources } from './private/pod-security';
 
 /** The Node.js image the books load runs on: pinned, public, and it needs nothing installed at start. */
 export const BOOKS_LOAD_IMAGE = 'node:22.22.0-alpine3.23';
@@ -158,10 +159,7 @@ export class BooksLoad extends Construct {
       // Loading, the mix, and room for the cluster to come up first.
       deadlineSeconds: durationSeconds(duration) + 1800,
       backoffLimit: 3,
-      resources: {
-        requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('192Mi') },
-        limits: { memory: k8s.Quantity.fromString('256Mi') },
-      },
+      resources: helperResources('100m', '192Mi', '256Mi'),
       volumes: [
         { name: 'data', configMap: { name: this.dataConfigMap.name } },
         { name: 'load', configMap: { name: this.scriptConfigMap.name } },

@@ -695,7 +695,7 @@ export class CockroachCluster extends Construct {
       `--join=${this.joinAddresses.join(',')}`,
       ...(props.clusterName ? [`--cluster-name=${props.clusterName}`] : []),
       `--advertise-host=$(POD_NAME).${this.discoveryServiceName}.${this.namespace}.svc.${this.clusterDomain}`,
-      ...(this.certificates ? [`--certs-dir=${CERTS_DIR}`] : ['--insecure']),
+      ...this._clientConnection().flags,
       `--http-port=${HTTP_PORT}`,
       `--port=${SQL_PORT}`,
       `--store=path=${DATA_MOUNT_PATH}`,

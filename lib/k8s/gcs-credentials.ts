@@ -1,7 +1,7 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { DeploymentDescription } from '../shared/description';
 import { ErrorScope } from '../shared/errors';
-import { checkDnsSubdomain, reject } from '../shared/validate';
+import { checkDnsSubdomain, checkSecretKey, reject } from '../shared/validate';
 
 /** Where the key file is mounted in the CockroachDB pods. */
 export const GCS_KEY_DIR = '/var/run/secrets/gcs';
@@ -52,7 +52,7 @@ export class GcsCredentials {
     }
     if (this.secretName !== undefined) {
       checkDnsSubdomain(scope, 'gcsCredentials (secret)', this.secretName);
-      if (!/^[-._a-zA-Z0-9]+$/.test(this.secretKey!)) reject(scope, 'gcsCredentials (key)', this.secretKey, 'expected a Secret key of letters, digits, \'-\', \'_\' or \'.\'');
+      checkSecretKey(scope, 'gcsCredentials (key)', this.secretKey!);
     }
   }
 

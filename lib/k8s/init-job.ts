@@ -1,8 +1,8 @@
 import { Duration } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import type { CockroachCluster } from './cluster';
 import { DigestNamedJob, renderClusterJob } from './private/job';
+import { helperResources } from './private/pod-security';
 import { durationSeconds } from './private/units';
 import { checkInteger } from '../shared/validate';
 
@@ -73,10 +73,7 @@ export class CockroachInitJob extends Construct {
       ttlAfterFinished: ttl,
       deadlineSeconds: timeout.toSeconds(),
       backoffLimit: 3,
-      resources: {
-        requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('128Mi') },
-        limits: { memory: k8s.Quantity.fromString('128Mi') },
-      },
+      resources: helperResources('100m', '128Mi'),
       volumes: connection.volumes,
       volumeMounts: connection.volumeMounts,
     });

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import type { CockroachCluster } from './cluster';
 import { DigestNamedJob, renderClusterJob } from './private/job';
 import { kubeApiAccessVolume, SERVICE_ACCOUNT_DIR } from './private/kube-api';
+import { helperResources } from './private/pod-security';
 import { DATA_VOLUME_NAME } from './storage';
 
 /** The two steps of a declared scale-down, applied one after the other. */
@@ -103,10 +104,7 @@ export class ScaleDown extends Construct {
       ttlAfterFinished: Duration.days(1),
       deadlineSeconds: timeout.toSeconds(),
       backoffLimit: 4,
-      resources: {
-        requests: { cpu: k8s.Quantity.fromString('50m'), memory: k8s.Quantity.fromString('128Mi') },
-        limits: { memory: k8s.Quantity.fromString('256Mi') },
-      },
+      resources: helperResources('50m', '128Mi', '256Mi'),
       volumes: [...connection.volumes, kubeApiAccessVolume()],
       volumeMounts: [...connection.volumeMounts, { name: 'kube-api-access', mountPath: SA_DIR, readOnly: true }],
     });

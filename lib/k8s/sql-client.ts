@@ -1,7 +1,7 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import type { CockroachCluster } from './cluster';
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './private/pod-security';
+import { helperResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './private/pod-security';
 
 /** Properties of {@link CockroachSqlClient}. */
 export interface CockroachSqlClientProps {
@@ -47,10 +47,7 @@ export class CockroachSqlClient extends Construct {
             // The SQL shell keeps its history in $HOME; the root filesystem is read-only.
             { name: 'HOME', value: '/tmp' },
           ],
-          resources: {
-            requests: { cpu: k8s.Quantity.fromString('50m'), memory: k8s.Quantity.fromString('128Mi') },
-            limits: { memory: k8s.Quantity.fromString('256Mi') },
-          },
+          resources: helperResources('50m', '128Mi', '256Mi'),
           securityContext: restrictedContainerSecurityContext(),
           volumeMounts: [...connection.volumeMounts, { name: 'tmp', mountPath: '/tmp' }],
         }],

@@ -2,7 +2,7 @@ import { Duration, Lazy, Size } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { CockroachConfigError } from '../shared/errors';
-import { reject } from '../shared/validate';
+import { checkSecretKey, reject } from '../shared/validate';
 import { BackupDestination, BackupScheduleOptions, FullBackup, PreviousRunPolicy, RestoreTarget, ScheduleFailurePolicy } from './backup';
 import type { ClientCertificate } from './client-certificate';
 import type { CockroachCluster } from './cluster';
@@ -10,6 +10,7 @@ import { shortHash } from './private/hash';
 import { DigestNamedJob, renderClusterJob } from './private/job';
 import { escapeKubernetesExpansion, renderSqlScript, ScriptRestore } from './private/sql-script';
 import { durationSeconds } from './private/units';
+import { helperResources } from './private/pod-security';
 import {
   CLUSTER_SETTING_PATTERN, createBackupScheduleSql, createDatabaseSql, createRoleSql, createUserSql, cronProblem,
   DatabasePrivilege, dropOutdatedSchedulesSql, grantOnAllTablesSql, grantOnDatabaseSql, grantOnTableSql, grantRoleSql,
@@ -188,6 +189,8 @@ export class SqlProvisioner extends Construct {
   private readonly settings = new Set<string>();
   private clusterRestore = false;
   private hasLicense = false;
+  /** The rendered script, kept until a declaration changes it (the script and its env come from one render). */
+  private renderCache?: ReturnType<typeof renderSqlScript>;
 
   constructor(scope: Construct, id: string, props: SqlProvisionerProps) {
     super(scope, id);
@@ -197,19 +200,18 @@ export class SqlProvisioner extends Construct {
     if (props.timeout) this.checkSeconds('sqlJob.timeout (seconds)', props.timeout, 60, 7 * 86400);
     this.checkSeconds('sqlJob.ttlAfterFinished (seconds)', ttl, 0, 30 * 86400);
     const connection = cluster._clientConnection();
-    const render = () => renderSqlScript({ restores: this.restores, statements: ORDER.flatMap((b) => this.statements.get(b)!) });
 
     this.job = renderClusterJob(this, 'Resource', {
       baseName: `${cluster.name}-sql`,
       namespace: cluster.namespace,
       labels: cluster._jobLabels('sql'),
       image: cluster.image,
-      script: Lazy.any({ produce: () => escapeKubernetesExpansion(render().script) }) as unknown as string,
+      script: Lazy.any({ produce: () => escapeKubernetesExpansion(this.rendered().script) }) as unknown as string,
       env: Lazy.any({
         produce: () => [
           { name: 'COCKROACH_HOST', value: `${cluster.publicHost}:${cluster.sqlPort}` },
           ...connection.env,
-          ...render().env,
+          ...this.rendered().env,
         ],
       }) as unknown as k8s.EnvVar[],
       serviceAccountName: cluster.serviceAccountName,
@@ -218,10 +220,7 @@ export class SqlProvisioner extends Construct {
         produce: () => (props.timeout ?? (this.restores.length > 0 ? Duration.hours(6) : Duration.minutes(30))).toSeconds(),
       }) as unknown as number,
       backoffLimit: 6,
-      resources: {
-        requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('256Mi') },
-        limits: { memory: k8s.Quantity.fromString('256Mi') },
-      },
+      resources: helperResources('100m', '256Mi'),
       volumes: connection.volumes,
       volumeMounts: connection.volumeMounts,
     });
@@ -374,6 +373,7 @@ export class SqlProvisioner extends Construct {
     }
     this.clusterRestore = target.kind === 'cluster';
     this.restores.push({ id, statement: stmt, location: destination.location, freeQuery, notFreeMessage: notFree });
+    this.renderCache = undefined;
     return id;
   }
 
@@ -404,6 +404,12 @@ export class SqlProvisioner extends Construct {
   /** @internal */
   public _add(bucket: Bucket, stmt: SqlStatement): void {
     this.statements.get(bucket)!.push(stmt);
+    this.renderCache = undefined;
+  }
+
+  private rendered(): ReturnType<typeof renderSqlScript> {
+    this.renderCache ??= renderSqlScript({ restores: this.restores, statements: ORDER.flatMap((b) => this.statements.get(b)!) });
+    return this.renderCache;
   }
 
   private checkReserved(prop: string, name: string): void {
@@ -420,7 +426,7 @@ export class SqlProvisioner extends Construct {
   private checkSecret(prop: string, secret: SqlSecret): void {
     if (!(secret instanceof SqlSecret)) reject(this.cluster, prop, secret, 'expected SqlSecret.fromSecret(secretName, key): secret values never go into the manifests');
     if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(secret.secretName)) reject(this.cluster, `${prop} (secret)`, secret.secretName, 'expected a Secret name (DNS subdomain)');
-    if (!/^[-._a-zA-Z0-9]+$/.test(secret.key)) reject(this.cluster, `${prop} (key)`, secret.key, 'expected a Secret key of letters, digits, \'-\', \'_\' or \'.\'');
+    checkSecretKey(this.cluster, `${prop} (key)`, secret.key);
   }
 
   private checkSeconds(prop: string, d: Duration, min: number, max: number): void {
@@ -460,10 +466,7 @@ export class BackupInspectionJob extends Construct {
       ttlAfterFinished: Duration.hours(24),
       deadlineSeconds: 900,
       backoffLimit: 2,
-      resources: {
-        requests: { cpu: k8s.Quantity.fromString('50m'), memory: k8s.Quantity.fromString('256Mi') },
-        limits: { memory: k8s.Quantity.fromString('256Mi') },
-      },
+      resources: helperResources('50m', '256Mi'),
       volumes: connection.volumes,
       volumeMounts: connection.volumeMounts,
     });

@@ -1,9 +1,9 @@
 import { Duration } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { checkInteger } from '../shared/validate';
 import type { CockroachCluster } from './cluster';
 import { DigestNamedJob, renderClusterJob } from './private/job';
+import { helperResources } from './private/pod-security';
 import { durationSeconds } from './private/units';
 
 /**
@@ -119,10 +119,7 @@ export class WorkloadJob extends Construct {
       ttlAfterFinished: Duration.hours(1),
       deadlineSeconds: seconds + 3600,
       backoffLimit: 2,
-      resources: {
-        requests: { cpu: k8s.Quantity.fromString('500m'), memory: k8s.Quantity.fromString('512Mi') },
-        limits: { memory: k8s.Quantity.fromString('1Gi') },
-      },
+      resources: helperResources('500m', '512Mi', '1Gi'),
       volumes: connection.volumes,
       volumeMounts: connection.volumeMounts,
     });

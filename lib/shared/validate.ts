@@ -105,3 +105,10 @@ export function checkObjectPath(scope: ErrorScope, prop: string, path: string): 
     reject(scope, prop, path, 'expected a relative folder such as "cluster" or "prod/cluster": segments of letters, digits, \'_\', \'.\' or \'-\', no leading or trailing \'/\', no ".."');
   }
 }
+
+/** A key inside a Kubernetes Secret. */
+export function checkSecretKey(scope: ErrorScope, prop: string, key: string): void {
+  if (typeof key !== 'string' || !/^[-._a-zA-Z0-9]+$/.test(key)) {
+    reject(scope, prop, key, 'expected a Secret key of letters, digits, \'-\', \'_\' or \'.\'');
+  }
+}

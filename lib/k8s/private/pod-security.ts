@@ -41,3 +41,11 @@ export function guaranteed(cpu: string, memory: string): k8s.ResourceRequirement
   const amounts = { cpu: k8s.Quantity.fromString(cpu), memory: k8s.Quantity.fromString(memory) };
   return { requests: { ...amounts }, limits: { ...amounts } };
 }
+
+/** Resources of a one-shot helper (Jobs, the SQL client pod): CPU and memory requested, memory capped. */
+export function helperResources(cpuRequest: string, memoryRequest: string, memoryLimit = memoryRequest): k8s.ResourceRequirements {
+  return {
+    requests: { cpu: k8s.Quantity.fromString(cpuRequest), memory: k8s.Quantity.fromString(memoryRequest) },
+    limits: { memory: k8s.Quantity.fromString(memoryLimit) },
+  };
+}
