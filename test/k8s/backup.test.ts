@@ -1,4 +1,4 @@
-import { BackupDestination, DeploymentDescription, FullBackup, RestoreTarget, SqlSecret } from '../../lib';
+import { BackupDestination, DeploymentDescription, FullBackup, RestoreTarget, SqlSecret } from '../../lib/k8s';
 
 describe('BackupDestination', () => {
   test('gcs: implicit credentials', () => {

@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { BOOKS_LOAD_IMAGE, ClusterSecurity, CockroachCluster, CockroachConfigError, BooksLoadOptions } from '../../lib';
+import { BOOKS_LOAD_IMAGE, ClusterSecurity, CockroachCluster, CockroachConfigError, BooksLoadOptions } from '../../lib/k8s';
 import { newChart, only, podSpecs, synth, validateAgainstSchemas } from '../support/manifests';
 
 const build = (options: BooksLoadOptions = {}, security?: ClusterSecurity) => {

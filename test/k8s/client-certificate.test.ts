@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { ContainerProps, Deployment } from 'cdk8s-plus-28';
-import { ClientCertificate, ClusterSecurity, CockroachCluster, CockroachConfigError } from '../../lib';
+import { ClientCertificate, ClusterSecurity, CockroachCluster, CockroachConfigError } from '../../lib/k8s';
 import { newChart, only, synth, validateAgainstSchemas } from '../support/manifests';
 
 const appContainer: ContainerProps = { image: 'ghcr.io/example/shop:1.4.2', portNumber: 8000, securityContext: { user: 1000, group: 1000 } };

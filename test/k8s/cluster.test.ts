@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import {
   ClusterSecurity, CockroachCluster, CockroachClusterProps, CockroachDbVersion, Locality, MemoryAllocation,
   PodAntiAffinity, PvcRetention, TopologySpread,
-} from '../../lib';
+} from '../../lib/k8s';
 import { Manifest, namespaced, newChart, only, podSpecs, synth, validateAgainstSchemas } from '../support/manifests';
 
 const insecure = { security: ClusterSecurity.insecure() };

@@ -6,7 +6,7 @@ import { Cpu } from 'cdk8s-plus-28';
 import {
   ClusterSecurity, CockroachCluster, CockroachClusterProps, CockroachConfigError, CockroachDbVersion, Locality,
   MemoryAllocation, PodAntiAffinity, PvcRetention, TopologySpread,
-} from '../../lib';
+} from '../../lib/k8s';
 import { newChart } from '../support/manifests';
 
 const secure = { security: ClusterSecurity.insecure() };

@@ -1,4 +1,4 @@
-import { CockroachCluster, CockroachConfigError, DeploymentDescription, GcsCredentials } from '../../lib';
+import { CockroachCluster, CockroachConfigError, DeploymentDescription, GcsCredentials } from '../../lib/k8s';
 import { newChart, only, synth, validateAgainstSchemas } from '../support/manifests';
 
 const build = (gcsCredentials: GcsCredentials) => {

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Duration } from 'cdk8s';
-import { ClusterSecurity, CockroachCluster, CockroachClusterProps, CockroachDbVersion } from '../../lib';
+import { ClusterSecurity, CockroachCluster, CockroachClusterProps, CockroachDbVersion } from '../../lib/k8s';
 import { Manifest, newChart, only, synth, validateAgainstSchemas } from '../support/manifests';
 
 function initJob(props: Partial<CockroachClusterProps> = {}): { job: Manifest; cluster: CockroachCluster } {

@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CockroachCluster, Locality } from '../../lib';
+import { CockroachCluster, Locality } from '../../lib/k8s';
 import { nodeLocalityScript } from '../../lib/k8s/private/node-locality';
 import { newChart, only, synth, validateAgainstSchemas } from '../support/manifests';
 

@@ -1,5 +1,5 @@
 import { Size } from 'cdk8s';
-import { MEMORY_BUDGET_FRACTION, MemoryAllocation } from '../../lib';
+import { MEMORY_BUDGET_FRACTION, MemoryAllocation } from '../../lib/k8s';
 
 const GiB = 1024 ** 3;
 

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Duration, Size } from 'cdk8s';
-import { ClusterSecurity, CockroachCluster, CockroachClusterProps, CockroachConfigError, MonitoringOptions } from '../../lib';
+import { ClusterSecurity, CockroachCluster, CockroachClusterProps, CockroachConfigError, MonitoringOptions } from '../../lib/k8s';
 import { newChart, only, synth, validateAgainstSchemas } from '../support/manifests';
 
 const KNOWN_METRICS = fs.readFileSync(path.join(__dirname, '../fixtures/cockroachdb-metrics.txt'), 'utf8')

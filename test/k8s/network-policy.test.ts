@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { Deployment } from 'cdk8s-plus-28';
-import { CockroachCluster, DbConsoleAccess } from '../../lib';
+import { CockroachCluster, DbConsoleAccess } from '../../lib/k8s';
 import { newChart, only, synth, validateAgainstSchemas } from '../support/manifests';
 
 const container = { image: 'ghcr.io/example/shop:1.4.2', securityContext: { user: 1000, group: 1000 } };

@@ -1,4 +1,4 @@
-import { PodAntiAffinity, TopologySpread } from '../../lib';
+import { PodAntiAffinity, TopologySpread } from '../../lib/k8s';
 
 describe('PodAntiAffinity', () => {
   test('factories', () => {

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Duration, Size } from 'cdk8s';
-import { ClusterSecurity, CockroachCluster, CockroachClusterProps, CockroachConfigError, ScaleDownPhase } from '../../lib';
+import { ClusterSecurity, CockroachCluster, CockroachClusterProps, CockroachConfigError, ScaleDownPhase } from '../../lib/k8s';
 import { Manifest, newChart, only, synth, validateAgainstSchemas } from '../support/manifests';
 import { celEvaluate } from '../support/cel';
 import { runWithFakeCockroach } from '../support/scripts';

@@ -1,4 +1,4 @@
-import { ClusterSecurity, IssuerRef, SecurityMode } from '../../lib';
+import { ClusterSecurity, IssuerRef, SecurityMode } from '../../lib/k8s';
 
 describe('ClusterSecurity', () => {
   test('insecure() is named and explicit', () => {

@@ -1,4 +1,4 @@
-import { ClusterSecurity, CockroachCluster } from '../../lib';
+import { ClusterSecurity, CockroachCluster } from '../../lib/k8s';
 import { newChart, only, synth, validateAgainstSchemas } from '../support/manifests';
 
 describe('addSqlClient', () => {

@@ -2,7 +2,7 @@ import { Duration, Size } from 'cdk8s';
 import {
   BackupDestination, ClusterSecurity, ClusterSetting, CockroachCluster, CockroachClusterProps, CockroachConfigError,
   DatabasePrivilege, FullBackup, PreviousRunPolicy, RestoreTarget, ScheduleFailurePolicy, SqlSecret, TablePrivilege,
-} from '../../lib';
+} from '../../lib/k8s';
 import { Manifest, newChart, only, synth, validateAgainstSchemas } from '../support/manifests';
 import { FakeRule, runWithFakeCockroach } from '../support/scripts';
 

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import {
   ClusterSecurity, CockroachCluster, CockroachConfigError, cronProblem, ident, literal, SqlSecret,
-} from '../../lib';
+} from '../../lib/k8s';
 import { newChart, only, synth } from '../support/manifests';
 import { runWithFakeCockroach } from '../support/scripts';
 

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { Duration } from 'cdk8s';
 import {
   CertManagerOptions, ClusterSecurity, CockroachCluster, CockroachClusterProps, CockroachConfigError, IssuerRef,
-} from '../../lib';
+} from '../../lib/k8s';
 import { certReloaderScript } from '../../lib/k8s/private/cert-reloader';
 import { Manifest, newChart, only, synth, validateAgainstSchemas } from '../support/manifests';
 

@@ -1,4 +1,4 @@
-import { CockroachDbVersion } from '../../lib';
+import { CockroachDbVersion } from '../../lib/k8s';
 
 describe('CockroachDbVersion', () => {
   test('LATEST is a pinned, exact release', () => {

@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { BuiltinWorkload, ClusterSecurity, CockroachCluster, CockroachConfigError } from '../../lib';
+import { BuiltinWorkload, ClusterSecurity, CockroachCluster, CockroachConfigError } from '../../lib/k8s';
 import { newChart, only, synth, validateAgainstSchemas } from '../support/manifests';
 import { runWithFakeCockroach } from '../support/scripts';
 

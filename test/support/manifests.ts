@@ -1,67 +1,56 @@
 import { createHash } from 'crypto';
 import { App, Chart, Testing } from 'cdk8s';
-import { Namespace } from 'kubernetes-models/v1/Namespace';
-import { Service } from 'kubernetes-models/v1/Service';
-import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
-import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
-import { Job } from 'kubernetes-models/batch/v1/Job';
-import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
-import { Pod } from 'kubernetes-models/v1/Pod';
-import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
-import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
-import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
-import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
-import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
-import { Certificate } from '@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate';
-import { Issuer } from '@kubernetes-models/cert-manager/cert-manager.io/v1/Issuer';
-import { ClusterIssuer } from '@kubernetes-models/cert-manager/cert-manager.io/v1/ClusterIssuer';
-import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
-import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
-import { ValidatingAdmissionPolicy } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy';
-import { ValidatingAdmissionPolicyBinding } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding';
-import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
-import { Role } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
-import { RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
 
 /** A synthesized Kubernetes object, as plain JSON. */
 export type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [k: string]: any }; [k: string]: any };
 
 type Model = new (data: any) => { validate(): void };
 
-/** The kubernetes-models class for each kind this library emits. An unknown kind fails the validation. */
-const MODELS: { [apiVersionKind: string]: Model } = {
-  'v1/Namespace': Namespace,
-  'v1/Service': Service,
-  'v1/ServiceAccount': ServiceAccount,
-  'apps/v1/StatefulSet': StatefulSet,
-  'batch/v1/Job': Job,
-  'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
-  'v1/Pod': Pod,
-  'v1/ConfigMap': ConfigMap,
-  'apps/v1/Deployment': Deployment,
-  'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
-  'rbac.authorization.k8s.io/v1/ClusterRole': ClusterRole,
-  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': ClusterRoleBinding,
-  'cert-manager.io/v1/Certificate': Certificate,
-  'cert-manager.io/v1/Issuer': Issuer,
-  'cert-manager.io/v1/ClusterIssuer': ClusterIssuer,
-  'monitoring.coreos.com/v1/ServiceMonitor': ServiceMonitor,
-  'monitoring.coreos.com/v1/PrometheusRule': PrometheusRule,
-  'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy': ValidatingAdmissionPolicy,
-  'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding': ValidatingAdmissionPolicyBinding,
-  'networking.k8s.io/v1/Ingress': Ingress,
-  'rbac.authorization.k8s.io/v1/Role': Role,
-  'rbac.authorization.k8s.io/v1/RoleBinding': RoleBinding,
+/**
+ * Where the kubernetes-models class for each kind this library emits lives; an unknown kind fails the
+ * validation. Each is loaded on first use: a test file pays only for the schemas of the kinds it validates.
+ */
+const MODEL_MODULES: { [apiVersionKind: string]: string } = {
+  'v1/Namespace': 'kubernetes-models/v1/Namespace',
+  'v1/Service': 'kubernetes-models/v1/Service',
+  'v1/ServiceAccount': 'kubernetes-models/v1/ServiceAccount',
+  'apps/v1/StatefulSet': 'kubernetes-models/apps/v1/StatefulSet',
+  'batch/v1/Job': 'kubernetes-models/batch/v1/Job',
+  'policy/v1/PodDisruptionBudget': 'kubernetes-models/policy/v1/PodDisruptionBudget',
+  'v1/Pod': 'kubernetes-models/v1/Pod',
+  'v1/ConfigMap': 'kubernetes-models/v1/ConfigMap',
+  'apps/v1/Deployment': 'kubernetes-models/apps/v1/Deployment',
+  'networking.k8s.io/v1/NetworkPolicy': 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy',
+  'networking.k8s.io/v1/Ingress': 'kubernetes-models/networking.k8s.io/v1/Ingress',
+  'rbac.authorization.k8s.io/v1/ClusterRole': 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole',
+  'rbac.authorization.k8s.io/v1/ClusterRoleBinding': 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding',
+  'rbac.authorization.k8s.io/v1/Role': 'kubernetes-models/rbac.authorization.k8s.io/v1/Role',
+  'rbac.authorization.k8s.io/v1/RoleBinding': 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding',
+  'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy': 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy',
+  'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding': 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding',
+  'cert-manager.io/v1/Certificate': '@kubernetes-models/cert-manager/cert-manager.io/v1/Certificate',
+  'cert-manager.io/v1/Issuer': '@kubernetes-models/cert-manager/cert-manager.io/v1/Issuer',
+  'cert-manager.io/v1/ClusterIssuer': '@kubernetes-models/cert-manager/cert-manager.io/v1/ClusterIssuer',
+  'monitoring.coreos.com/v1/ServiceMonitor': '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor',
+  'monitoring.coreos.com/v1/PrometheusRule': '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule',
 };
+
+function model(apiVersionKind: string): Model | undefined {
+  const module = MODEL_MODULES[apiVersionKind];
+  if (!module) return undefined;
+  const kind = apiVersionKind.slice(apiVersionKind.lastIndexOf('/') + 1);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(module)[kind];
+}
 
 /** Validates every object against the Kubernetes OpenAPI schema (kubernetes-models). Throws on the first error. */
 export function validateAgainstSchemas(objects: Manifest[]): void {
   if (objects.length === 0) throw new Error('nothing to validate');
   for (const obj of objects) {
-    const model = MODELS[`${obj.apiVersion}/${obj.kind}`];
-    if (!model) throw new Error(`no schema registered for ${obj.apiVersion} ${obj.kind}`);
+    const Model = model(`${obj.apiVersion}/${obj.kind}`);
+    if (!Model) throw new Error(`no schema registered for ${obj.apiVersion} ${obj.kind}`);
     try {
-      new model(obj).validate();
+      new Model(obj).validate();
     } catch (e) {
       throw new Error(`${obj.kind}/${obj.metadata?.name} fails schema validation: ${(e as Error).message}`);
     }

@@ -52,39 +52,48 @@ export function runWithFakeCockroach(command: string, rules: FakeRule[], env: Re
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crdb-sql-'));
   const calls = path.join(dir, 'calls');
   fs.mkdirSync(calls);
-  // One rule a line, base64 fields ("-" for empty): stdin regex, args regex, "after" regex, status, output.
-  const b64 = (t: string | undefined) => (t ? Buffer.from(t).toString('base64') : '-');
-  fs.writeFileSync(path.join(dir, 'rules'), rules.map((r) => [
-    b64(r.match?.source), b64(r.args?.source), b64(r.after?.source), String(r.status ?? 0), b64(r.output),
-  ].join(' ')).join('\n') + '\n');
+  // The rules as bash arrays (single-quoted words): stdin regex, args regex, "after" regex, status, output.
+  const words = (field: (r: FakeRule) => string) => rules.map((r) => `'${field(r).split("'").join("'\\''")}'`).join(' ');
+  fs.writeFileSync(path.join(dir, 'rules.sh'), [
+    `M=(${words((r) => r.match?.source ?? '')})`,
+    `A=(${words((r) => r.args?.source ?? '')})`,
+    `AF=(${words((r) => r.after?.source ?? '')})`,
+    `ST=(${words((r) => String(r.status ?? 0))})`,
+    `OUT=(${words((r) => r.output ?? '')})`,
+  ].join('\n') + '\n');
   const fake = path.join(dir, 'cockroach');
+  // Builtins only (no command substitution, no external command): a call costs one bash start.
   fs.writeFileSync(fake, [
     '#!/bin/bash',
     `dir=${dir}`,
-    'input=$(cat; printf x); input=${input%x}',
-    'n=$(ls "$dir/calls" | wc -l); n=$((n / 3))',
+    "IFS= read -r -d '' input",
+    'shopt -s nullglob; seen_calls=("$dir"/calls/*.line); n=${#seen_calls[@]}',
     'printf \'%s\\0\' "$@" > "$dir/calls/$n.args"; printf \'%s\' "$*" > "$dir/calls/$n.line"; printf \'%s\' "$input" > "$dir/calls/$n.sql"',
     'args="$*"',
-    'd() { [ "$1" = - ] || printf %s "$1" | base64 -d; }',
-    'while read -r m a af st out; do',
-    '  m=$(d "$m"); a=$(d "$a")',
-    '  if [ "$af" != - ]; then',
-    '    af=$(printf %s "$af" | base64 -d); seen=0',
-    '    for ((i = 0; i < n; i++)); do [[ $(<"$dir/calls/$i.line") =~ $af ]] && { seen=1; break; }; done',
+    'source "$dir/rules.sh"',
+    'for ((r = 0; r < ${#ST[@]}; r++)); do',
+    '  if [ -n "${AF[r]}" ]; then',
+    '    seen=0',
+    '    for ((i = 0; i < n; i++)); do',
+    "      IFS= read -r -d '' line < \"$dir/calls/$i.line\"",
+    '      [[ $line =~ ${AF[r]} ]] && { seen=1; break; }',
+    '    done',
     '    [ $seen = 1 ] || continue',
     '  fi',
-    '  [[ $input =~ $m ]] || continue',
-    '  [[ $args =~ $a ]] || continue',
-    '  d "$out"',
-    '  exit "$st"',
-    'done < "$dir/rules"',
+    '  [[ $input =~ ${M[r]} ]] || continue',
+    '  [[ $args =~ ${A[r]} ]] || continue',
+    '  printf %s "${OUT[r]}"',
+    '  exit "${ST[r]}"',
+    'done',
     'exit 0',
   ].join('\n'), { mode: 0o755 });
   const fullEnv = { ...env };
   const script = rewrite(kubeletExpand(command, fullEnv))
     .replace(/\/cockroach\/cockroach(?=[\s"']|$)/g, fake)
     .replace(/sleep \d+/g, 'sleep 0');
-  const result = spawnSync('bash', ['-c', script], { encoding: 'utf8', env: { PATH: process.env.PATH!, ...fullEnv }, timeout: 30000 });
+  // --norc: with a minimal environment (no SHLVL) and a socket as stdin, Debian's bash would otherwise
+  // take itself for a remote shell and source ~/.bashrc, which a container never does.
+  const result = spawnSync('bash', ['--norc', '-c', script], { encoding: 'utf8', env: { PATH: process.env.PATH!, ...fullEnv }, timeout: 30000 });
   const count = fs.readdirSync(calls).length / 3;
   const recorded = Array.from({ length: count }, (_, i) => ({
     args: fs.readFileSync(path.join(calls, `${i}.args`), 'utf8').split('\0').slice(0, -1),

@@ -26,9 +26,9 @@ const timed = async (env: Record<string, string>) => {
 beforeAll(async () => {
   if (!fs.existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run npm run build`);
   pg = await startPostgres();
-  mixRun = timed({ LOAD_DURATION_SECONDS: '2', LOAD_CONCURRENCY: '4', LOAD_TARGET_RATE: '0', LOAD_READ_FRACTION: '0.5' });
+  mixRun = timed({ LOAD_DURATION_SECONDS: '2', LOAD_CONCURRENCY: '2', LOAD_TARGET_RATE: '200', LOAD_READ_FRACTION: '0.5' });
   rateRun = timed({ LOAD_DURATION_SECONDS: '2', LOAD_CONCURRENCY: '2', LOAD_TARGET_RATE: '20', LOAD_READ_FRACTION: '0.5' });
-  contentionRun = timed({ LOAD_DURATION_SECONDS: '3', LOAD_CONCURRENCY: '8', LOAD_TARGET_RATE: '0', LOAD_READ_FRACTION: '0', LOAD_HOT_BOOKS: '2' });
+  contentionRun = timed({ LOAD_DURATION_SECONDS: '1', LOAD_CONCURRENCY: '4', LOAD_TARGET_RATE: '0', LOAD_READ_FRACTION: '0', LOAD_HOT_BOOKS: '2' });
 }, 60000);
 afterAll(async () => { await pg?.stop(); });
 
