@@ -36,3 +36,12 @@ test('the check finds an undocumented optional prop', () => {
 test('every optional prop of an exported interface documents its @default', () => {
   expect(missingDefaults()).toEqual([]);
 });
+
+test('the entries export the API, not the internals: no SQL text builders, no private helpers', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const k8sEntry = Object.keys(require('../lib/k8s'));
+  expect(k8sEntry).toEqual(expect.arrayContaining(['CockroachCluster', 'SqlSecret', 'DatabasePrivilege', 'TablePrivilege', 'DigestNamedJob', 'DeploymentDescription']));
+  for (const internal of ['createDatabaseSql', 'grantOnTableSql', 'licenseSql', 'ident', 'literal', 'cronProblem', 'renderClusterJob', 'shortHash']) {
+    expect(k8sEntry).not.toContain(internal);
+  }
+});

@@ -7,8 +7,11 @@ import { terraformId } from './terraform-id';
 
 /** Cloud Storage classes a lifecycle rule can move backups to. */
 export enum BackupStorageClass {
+  /** Read about once a month or less; 30-day minimum storage duration. */
   NEARLINE = 'NEARLINE',
+  /** Read about once a quarter or less; 90-day minimum storage duration. */
   COLDLINE = 'COLDLINE',
+  /** Read less than once a year; 365-day minimum storage duration. */
   ARCHIVE = 'ARCHIVE',
 }
 

@@ -33,15 +33,21 @@ export class GkeLocation {
 
 /** GKE release channels. */
 export enum ReleaseChannel {
+  /** The newest versions, first. */
   RAPID = 'RAPID',
+  /** Versions that have been on RAPID for a while: features and stability balanced. */
   REGULAR = 'REGULAR',
+  /** The most tested versions, last. */
   STABLE = 'STABLE',
 }
 
 /** Persistent disk types for the nodes' boot disks. */
 export enum NodeDiskType {
+  /** SSD-backed, balanced price and performance. */
   PD_BALANCED = 'pd-balanced',
+  /** SSD-backed, the fastest. */
   PD_SSD = 'pd-ssd',
+  /** Hard-disk-backed, the cheapest. */
   PD_STANDARD = 'pd-standard',
 }
 

@@ -1,2 +1,8 @@
+/**
+ * The Google Cloud half (cdktf): the GKE cluster, the backup bucket, the backup service account and its
+ * Workload Identity binding, and the stacks that group them. Loads neither cdk8s nor cdk8s-plus.
+ *
+ * @module cdk-cockroachdb/gcp
+ */
 export * from '../shared';
 export * from './constructs';

@@ -32,7 +32,9 @@ export interface BackupsStackProps extends CockroachStackProps {
  * minikube or GKE. Outputs `backup_bucket_url` and `backup_service_account_email`.
  */
 export class BackupsStack extends TerraformStack {
+  /** The backup bucket. */
   public readonly bucket: BackupBucket;
+  /** The backup service account, with its roles on the bucket. */
   public readonly serviceAccount: BackupServiceAccount;
 
   constructor(scope: Construct, id: string, props: BackupsStackProps) {
@@ -61,7 +63,9 @@ export interface GkeStackProps extends CockroachStackProps {
  * `gke_endpoint` and `get_credentials_command`.
  */
 export class GkeStack extends TerraformStack {
+  /** The GKE cluster and its node pool. */
   public readonly gke: GkeCluster;
+  /** The Workload Identity binding of the CockroachDB pods' ServiceAccount to the backup service account. */
   public readonly workloadIdentity: BackupWorkloadIdentity;
 
   constructor(scope: Construct, id: string, props: GkeStackProps) {
@@ -85,6 +89,7 @@ export class GkeStack extends TerraformStack {
  * can be destroyed once backups move to GKE. Deploy after {@link BackupsStack}.
  */
 export class BackupKeyStack extends TerraformStack {
+  /** The key of the backup service account. */
   public readonly key: BackupServiceAccountKey;
 
   constructor(scope: Construct, id: string, props: CockroachStackProps) {

@@ -7,7 +7,8 @@ import { checkInteger, reject } from '../shared/validate';
 import type { CockroachCluster } from './cluster';
 import { generateBooks } from './load/books-data';
 import { shortHash } from './private/hash';
-import { DigestNamedJob, renderClusterJob } from './private/job';
+import { DigestNamedJob } from './digest-named-job';
+import { renderClusterJob } from './private/job';
 import { durationSeconds } from './private/units';
 import { helperResources } from './private/pod-security';
 

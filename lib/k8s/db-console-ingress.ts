@@ -24,6 +24,7 @@ export interface DbConsoleIngressOptions {
 
 /** Properties of {@link DbConsoleIngress}. */
 export interface DbConsoleIngressProps extends DbConsoleIngressOptions {
+  /** The cluster whose DB Console the Ingress exposes. */
   readonly cluster: CockroachCluster;
 }
 

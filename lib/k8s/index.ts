@@ -1,3 +1,9 @@
+/**
+ * The Kubernetes half (cdk8s): the CockroachDB cluster and everything that runs in Kubernetes around it.
+ * Loads neither cdktf nor the Google provider.
+ *
+ * @module cdk-cockroachdb/k8s
+ */
 export * from '../shared';
 export * from './version';
 export * from './security';
@@ -8,10 +14,12 @@ export * from './storage';
 export * from './placement';
 export * from './locality';
 export * from './network-policy';
+export * from './digest-named-job';
 export * from './init-job';
 export * from './sql-client';
 export * from './cluster';
-export * from './sql';
+// The SQL text builders in ./sql stay internal: only the types a user passes in are public.
+export { DatabasePrivilege, SqlSecret, TablePrivilege } from './sql';
 export * from './backup';
 export * from './gcs-credentials';
 export * from './sql-provisioner';

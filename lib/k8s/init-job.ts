@@ -1,7 +1,8 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { CockroachCluster } from './cluster';
-import { DigestNamedJob, renderClusterJob } from './private/job';
+import { DigestNamedJob } from './digest-named-job';
+import { renderClusterJob } from './private/job';
 import { helperResources } from './private/pod-security';
 import { durationSeconds } from './private/units';
 import { checkInteger } from '../shared/validate';

@@ -80,10 +80,15 @@ export interface MonitoringOptions {
 
 /** One alert of the PrometheusRule. */
 export interface AlertRule {
+  /** The alert's name, e.g. `CockroachNodeDown`. */
   readonly alert: string;
+  /** The PromQL expression; the alert fires while it returns series. */
   readonly expr: string;
+  /** How long the expression must hold before the alert fires, e.g. `5m`. */
   readonly for: string;
+  /** The `severity` label. */
   readonly severity: 'critical' | 'warning';
+  /** The `summary` annotation: what is wrong. */
   readonly summary: string;
   /** What to do, following the book. */
   readonly action: string;
@@ -91,6 +96,7 @@ export interface AlertRule {
 
 /** Properties of {@link ClusterMonitoring}. */
 export interface ClusterMonitoringProps extends MonitoringOptions {
+  /** The cluster to monitor. */
   readonly cluster: CockroachCluster;
 }
 

@@ -2,7 +2,8 @@ import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import type { CockroachCluster } from './cluster';
-import { DigestNamedJob, renderClusterJob } from './private/job';
+import { DigestNamedJob } from './digest-named-job';
+import { renderClusterJob } from './private/job';
 import { kubeApiAccessVolume, SERVICE_ACCOUNT_DIR } from './private/kube-api';
 import { helperResources } from './private/pod-security';
 import { DATA_VOLUME_NAME } from './storage';
@@ -44,7 +45,9 @@ const SA_DIR = SERVICE_ACCOUNT_DIR;
 
 /** Properties of {@link ScaleDown}. */
 export interface ScaleDownProps {
+  /** The cluster to scale down. */
   readonly cluster: CockroachCluster;
+  /** The declared scale-down: from which size, and which phase. */
   readonly plan: ScaleDownPlan;
   /** The target size. */
   readonly replicas: number;

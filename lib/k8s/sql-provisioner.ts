@@ -7,7 +7,8 @@ import { BackupDestination, BackupScheduleOptions, FullBackup, PreviousRunPolicy
 import type { ClientCertificate } from './client-certificate';
 import type { CockroachCluster } from './cluster';
 import { shortHash } from './private/hash';
-import { DigestNamedJob, renderClusterJob } from './private/job';
+import { DigestNamedJob } from './digest-named-job';
+import { renderClusterJob } from './private/job';
 import { escapeKubernetesExpansion, renderSqlScript, ScriptRestore } from './private/sql-script';
 import { durationSeconds } from './private/units';
 import { helperResources } from './private/pod-security';
@@ -437,7 +438,9 @@ export class SqlProvisioner extends Construct {
 
 /** Properties of {@link BackupInspectionJob}. */
 export interface BackupInspectionJobProps {
+  /** The cluster that runs `SHOW BACKUPS`. */
   readonly cluster: CockroachCluster;
+  /** Where the backups are. */
   readonly destination: BackupDestination;
 }
 

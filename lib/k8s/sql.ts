@@ -121,25 +121,41 @@ function cronFieldProblem(field: string, spec: { min: number; max: number; names
 
 /** Privileges on a database. */
 export enum DatabasePrivilege {
+  /** Every privilege on the database. */
   ALL = 'ALL',
+  /** Connect to the database and see its objects. */
   CONNECT = 'CONNECT',
+  /** Create tables and schemas in it. */
   CREATE = 'CREATE',
+  /** Drop the database. */
   DROP = 'DROP',
+  /** Change its zone configuration (replication and placement). */
   ZONECONFIG = 'ZONECONFIG',
+  /** Back it up. */
   BACKUP = 'BACKUP',
+  /** Restore into it. */
   RESTORE = 'RESTORE',
 }
 
 /** Privileges on tables. */
 export enum TablePrivilege {
+  /** Every privilege on the table. */
   ALL = 'ALL',
+  /** Read rows. */
   SELECT = 'SELECT',
+  /** Insert rows. */
   INSERT = 'INSERT',
+  /** Update rows. */
   UPDATE = 'UPDATE',
+  /** Delete rows. */
   DELETE = 'DELETE',
+  /** Drop the table. */
   DROP = 'DROP',
+  /** Change its zone configuration (replication and placement). */
   ZONECONFIG = 'ZONECONFIG',
+  /** Back it up. */
   BACKUP = 'BACKUP',
+  /** Create a changefeed on it. */
   CHANGEFEED = 'CHANGEFEED',
 }
 

@@ -51,7 +51,14 @@ export class ClusterCertificates extends Construct {
   /** The root client Certificate (cert-manager modes; escape hatch). */
   public readonly rootClientCertificate?: ApiObject;
   /** The issuer of node and client certificates (cert-manager modes). */
-  public readonly issuerRef?: { readonly name: string; readonly kind: string; readonly group: string };
+  public readonly issuerRef?: {
+    /** Name of the issuer. */
+    readonly name: string;
+    /** Its kind, e.g. `Issuer` or `ClusterIssuer`. */
+    readonly kind: string;
+    /** Its API group, e.g. `cert-manager.io`. */
+    readonly group: string;
+  };
 
   private readonly cluster: CockroachCluster;
   private readonly clientLifetime: Required<CertificateLifetime>;

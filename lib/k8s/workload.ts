@@ -2,7 +2,8 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkInteger } from '../shared/validate';
 import type { CockroachCluster } from './cluster';
-import { DigestNamedJob, renderClusterJob } from './private/job';
+import { DigestNamedJob } from './digest-named-job';
+import { renderClusterJob } from './private/job';
 import { helperResources } from './private/pod-security';
 import { durationSeconds } from './private/units';
 
@@ -66,7 +67,9 @@ export interface WorkloadRunOptions {
 
 /** Properties of {@link WorkloadJob}. */
 export interface WorkloadJobProps extends WorkloadRunOptions {
+  /** The cluster to run the workload against. */
   readonly cluster: CockroachCluster;
+  /** Which built-in workload, e.g. `BuiltinWorkload.kv()`. */
   readonly workload: BuiltinWorkload;
 }
 

@@ -61,15 +61,23 @@ export class DeploymentDescription {
     return new DeploymentDescription(props);
   }
 
+  /** Google Cloud project id. */
   public readonly projectId: string;
+  /** Google Cloud region of the GKE cluster and the bucket. */
   public readonly region: string;
   /** Zones of the nodes; empty when GKE chooses. */
   public readonly zones: string[];
+  /** Name of the GKE cluster. */
   public readonly gkeClusterName: string;
+  /** Kubernetes namespace of the CockroachDB cluster. */
   public readonly namespace: string;
+  /** Name of the CockroachDB cluster (its StatefulSet, Services and Kubernetes ServiceAccount). */
   public readonly cockroachClusterName: string;
+  /** Name of the GCS bucket for backups. */
   public readonly bucketName: string;
+  /** Folder of the backups inside the bucket, without leading or trailing `/`. */
   public readonly backupPath: string;
+  /** Account id of the backup service account (the part of its email before `@`). */
   public readonly backupServiceAccountId: string;
 
   private constructor(props: DeploymentDescriptionProps) {

@@ -1,7 +1,6 @@
 import * as fs from 'fs';
-import {
-  ClusterSecurity, CockroachCluster, CockroachConfigError, cronProblem, ident, literal, SqlSecret,
-} from '../../lib/k8s';
+import { ClusterSecurity, CockroachCluster, CockroachConfigError, SqlSecret } from '../../lib/k8s';
+import { cronProblem, ident, literal } from '../../lib/k8s/sql';
 import { newChart, only, synth } from '../support/manifests';
 import { runWithFakeCockroach } from '../support/scripts';
 

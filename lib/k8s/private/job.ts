@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { shortHash } from './hash';
+import { DigestNamedJob } from '../digest-named-job';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './pod-security';
 
 /** Everything a one-shot Job against the cluster needs. */
@@ -25,33 +25,6 @@ export interface ClusterJobSpec {
   readonly env?: k8s.EnvVar[];
   readonly volumes?: k8s.Volume[];
   readonly volumeMounts?: k8s.VolumeMount[];
-}
-
-/**
- * A Job whose name carries a digest of its resolved spec, computed at synth time (so statements added
- * after construction count).
- *
- * Jobs are immutable once created, so a fixed name would make `kubectl apply` fail as soon as anything
- * changes. With the digest, re-applying unchanged manifests is a no-op, a changed spec creates a new Job
- * that runs again, and `ttlSecondsAfterFinished` removes finished Jobs.
- */
-export class DigestNamedJob extends k8s.KubeJob {
-  constructor(scope: Construct, id: string, private readonly baseName: string, props: k8s.KubeJobProps) {
-    super(scope, id, props);
-  }
-
-  /** The Job's final name, `<baseName>-<digest>`. */
-  public get jobName(): string {
-    return this.toJson().metadata.name;
-  }
-
-  // KubeJob declares toJson(): any; the name is patched into the resolved object.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  public toJson(): any {
-    const json = super.toJson();
-    json.metadata.name = `${this.baseName}-${shortHash(json.spec)}`;
-    return json;
-  }
 }
 
 export function renderClusterJob(scope: Construct, id: string, spec: ClusterJobSpec): DigestNamedJob {
