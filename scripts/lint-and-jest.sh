@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# ESLint and jest side by side (ESLint leaves one core mostly idle; jest's end-to-end tests wait on
-# subprocesses), then fail if either failed. Extra arguments go to jest.
+# `npm run lint` (ESLint) and jest side by side (ESLint leaves one core mostly idle; jest's end-to-end
+# tests wait on subprocesses), then fail if either failed. Extra arguments go to jest.
 set -u
 cd "$(dirname "$0")/.."
 lint_log=$(mktemp)
-node_modules/.bin/eslint . >"$lint_log" 2>&1 &
+npm run -s lint >"$lint_log" 2>&1 &
 lint_pid=$!
 node_modules/.bin/jest "$@"
 jest_status=$?
