@@ -57,8 +57,15 @@ export class GkeChart extends Chart {
       locality: Locality.fromNode(),
       networkPolicy: {},
     });
-    const backups = BackupDestination.fromDeployment(DEPLOYMENT);
-    if (options.restore) this.cluster.restoreFrom(backups);
+    // The book's collection (minikube's backups) is what a restore reads; this cluster backs up into a
+    // collection of its own: two clusters never write into one, and CockroachDB pauses the schedules that
+    // a restore brings onto another cluster.
+    const minikubeBackups = BackupDestination.fromDeployment(DEPLOYMENT);
+    const backups = BackupDestination.fromDeployment(DEPLOYMENT, 'gke');
+    if (options.restore) {
+      this.cluster.restoreFrom(minikubeBackups);
+      this.cluster.addBackupInspection(minikubeBackups);
+    }
 
     this.cluster.setLicense({ organization: LICENSE_ORGANIZATION, key: SqlSecret.fromSecret(SECRETS.license, 'license') });
     const shop = this.cluster.addDatabase('shop');

@@ -18,9 +18,15 @@ export class BackupDestination {
     return new BackupDestination(bucket, path, undefined);
   }
 
-  /** The bucket and folder of the shared deployment description, with ambient credentials. */
-  public static fromDeployment(description: DeploymentDescription): BackupDestination {
-    return new BackupDestination(description.bucketName, description.backupPath, undefined);
+  /**
+   * The bucket of the shared deployment description, with ambient credentials.
+   * @param description the deployment description
+   * @param path folder inside the bucket; give each cluster its own (a cluster restored from another
+   *   cluster's backups must not write into that cluster's collection)
+   * @default path - the description's `backupPath`
+   */
+  public static fromDeployment(description: DeploymentDescription, path?: string): BackupDestination {
+    return new BackupDestination(description.bucketName, path ?? description.backupPath, undefined);
   }
 
   /**
@@ -54,6 +60,7 @@ export class BackupDestination {
   public _validate(scope: ErrorScope, prop: string): void {
     checkGcsBucketName(scope, `${prop} (bucket)`, this.bucket);
     checkObjectPath(scope, `${prop} (path)`, this.path);
+    if (this.credentials !== undefined) SqlSecret._check(scope, `${prop} (credentials)`, this.credentials);
   }
 
   /**

@@ -155,7 +155,7 @@ export class BooksLoad extends Construct {
         { name: 'LOAD_READ_FRACTION', value: String(readFraction) },
         { name: 'LOAD_BATCH_SIZE', value: String(batchSize) },
       ],
-      serviceAccountName: cluster.serviceAccountName,
+      serviceAccountName: cluster.clientServiceAccountName,
       ttlAfterFinished: Duration.hours(1),
       // Loading, the mix, and room for the cluster to come up first.
       deadlineSeconds: durationSeconds(duration) + 1800,

@@ -250,8 +250,17 @@ export class CockroachCluster extends Construct {
   public readonly publicService: k8s.KubeService;
   /** The PodDisruptionBudget (escape hatch). */
   public readonly podDisruptionBudget: k8s.KubePodDisruptionBudget;
-  /** The pods' ServiceAccount (escape hatch). */
+  /**
+   * The database pods' ServiceAccount (escape hatch). It carries the cloud identity (the Workload
+   * Identity annotation), so only the database pods use it.
+   */
   public readonly serviceAccount: k8s.KubeServiceAccount;
+  /**
+   * The ServiceAccount of the pods that connect as SQL clients: the library's Jobs (init, SQL, backup
+   * inspection, books load, workloads) and the SQL client pod. No token, no role, no cloud identity: a
+   * third-party image in a Job can never reach the backup bucket (escape hatch).
+   */
+  public readonly clientServiceAccount: k8s.KubeServiceAccount;
   /** The Job that runs `cockroach init`, unless disabled. */
   public readonly initJob?: CockroachInitJob;
   /** The cluster's certificates (TLS only). */
@@ -346,6 +355,10 @@ export class CockroachCluster extends Construct {
         labels: this.labels,
         annotations: Object.keys(serviceAccountAnnotations).length > 0 ? serviceAccountAnnotations : undefined,
       },
+      automountServiceAccountToken: false,
+    });
+    this.clientServiceAccount = new k8s.KubeServiceAccount(this, 'ClientServiceAccount', {
+      metadata: { name: this.clientServiceAccountName, namespace: this.namespace, labels: this._componentLabels('client') },
       automountServiceAccountToken: false,
     });
 
@@ -618,9 +631,14 @@ export class CockroachCluster extends Construct {
     return `${this.publicServiceName}.${this.namespace}.svc.${this.clusterDomain}`;
   }
 
-  /** Name of the pods' ServiceAccount. */
+  /** Name of the database pods' ServiceAccount. */
   public get serviceAccountName(): string {
     return this.name;
+  }
+
+  /** Name of the SQL clients' ServiceAccount (Jobs, SQL client pod), `<name>-client`. */
+  public get clientServiceAccountName(): string {
+    return `${this.name}-client`;
   }
 
   /** Stable DNS name of one pod, e.g. `crdb-0.crdb.db.svc.cluster.local`. */

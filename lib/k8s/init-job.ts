@@ -70,7 +70,7 @@ export class CockroachInitJob extends Construct {
       labels: cluster._jobLabels('init'),
       image: cluster.image,
       script: initScript(flags, this.attempts),
-      serviceAccountName: cluster.serviceAccountName,
+      serviceAccountName: cluster.clientServiceAccountName,
       ttlAfterFinished: ttl,
       deadlineSeconds: timeout.toSeconds(),
       backoffLimit: 3,

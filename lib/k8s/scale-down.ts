@@ -11,8 +11,8 @@ import { DATA_VOLUME_NAME } from './storage';
 /** The two steps of a declared scale-down, applied one after the other. */
 export enum ScaleDownPhase {
   /**
-   * The StatefulSet keeps its current size; a Job decommissions the nodes that will go, highest ordinal
-   * first, waits until they hold no replicas, and then allows the shrink.
+   * The StatefulSet keeps its current size; a Job decommissions the nodes that will go (the highest
+   * ordinals) in one command, waits until they hold no replicas, and then allows the shrink.
    */
   DECOMMISSION = 'decommission',
   /**
@@ -141,6 +141,7 @@ function decommissionScript(cluster: CockroachCluster, from: number, to: number,
     `remaining=$(printf '%s\\n' "$status" | awk -F'\\t' -v removed=' ${ordinals.map((o) => `${cluster.podDnsName(o)}:${cluster.sqlPort}`).join(' ')} ' 'NR==1 { for (i = 1; i <= NF; i++) h[$i] = i; next } $h["is_live"] == "true" && $h["membership"] == "active" && index(removed, " " $h["address"] " ") == 0' | wc -l)`,
     `echo "decommissioning ${ordinals.length} node(s) (${ordinals.map((o) => `${cluster.name}-${o}`).join(', ')}) to go from ${from} to ${to}; $remaining live node(s) remain"`,
     `[ "$remaining" -ge ${MIN_LIVE_NODES} ] || fail "refused: only $remaining live node(s) would remain, fewer than ${MIN_LIVE_NODES}, the replication factor"`,
+    'ids=()',
     ...ordinals.flatMap((o) => {
       const addr = `${cluster.podDnsName(o)}:${cluster.sqlPort}`;
       return [
@@ -150,12 +151,20 @@ function decommissionScript(cluster: CockroachCluster, from: number, to: number,
         `if [ "$(printf '%s\\n' "$status" | field membership '${addr}')" = decommissioned ]; then`,
         `  echo "${cluster.name}-${o} (node $id) is already decommissioned"`,
         'else',
-        `  echo "decommissioning ${cluster.name}-${o} (node $id); this waits until it holds no replicas"`,
-        '  /cockroach/cockroach node decommission "$id" --wait=all',
+        '  ids+=("$id")',
         'fi',
-        'status=$(nodes)',
-        `[ "$(printf '%s\\n' "$status" | field membership '${addr}')" = decommissioned ] || fail "${cluster.name}-${o} (node $id) is not decommissioned"`,
       ];
+    }),
+    // All in one command, as CockroachDB recommends: one at a time, a range leaving the first node could
+    // move onto the next one to go, and move again.
+    'if [ ${#ids[@]} -gt 0 ]; then',
+    '  echo "decommissioning node(s) ${ids[*]} in one command; this waits until they hold no replicas"',
+    '  /cockroach/cockroach node decommission "${ids[@]}" --wait=all',
+    'fi',
+    'status=$(nodes)',
+    ...ordinals.map((o) => {
+      const addr = `${cluster.podDnsName(o)}:${cluster.sqlPort}`;
+      return `[ "$(printf '%s\\n' "$status" | field membership '${addr}')" = decommissioned ] || fail "${cluster.name}-${o} is not decommissioned"`;
     }),
     '# Allow the shrink: the replica guard admits this StatefulSet generation going to the target size.',
     `sts=${API}/apis/apps/v1/namespaces/${ns}/statefulsets/${cluster.name}`,

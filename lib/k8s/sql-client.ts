@@ -32,7 +32,7 @@ export class CockroachSqlClient extends Construct {
     this.pod = new k8s.KubePod(this, 'Resource', {
       metadata: { name: this.podName, namespace: cluster.namespace, labels: cluster._jobLabels('sql-client') },
       spec: {
-        serviceAccountName: cluster.serviceAccountName,
+        serviceAccountName: cluster.clientServiceAccountName,
         automountServiceAccountToken: false,
         securityContext: restrictedPodSecurityContext(),
         terminationGracePeriodSeconds: 5,

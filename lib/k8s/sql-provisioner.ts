@@ -2,7 +2,7 @@ import { Duration, Lazy, Size } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { CockroachConfigError } from '../shared/errors';
-import { checkSecretKey, reject } from '../shared/validate';
+import { reject } from '../shared/validate';
 import { BackupDestination, BackupScheduleOptions, FullBackup, PreviousRunPolicy, RestoreTarget, ScheduleFailurePolicy } from './backup';
 import type { ClientCertificate } from './client-certificate';
 import type { CockroachCluster } from './cluster';
@@ -15,7 +15,7 @@ import { helperResources } from './private/pod-security';
 import {
   CLUSTER_SETTING_PATTERN, createBackupScheduleSql, createDatabaseSql, createRoleSql, createUserSql, cronProblem,
   DatabasePrivilege, dropOutdatedSchedulesSql, grantOnAllTablesSql, grantOnDatabaseSql, grantOnTableSql, grantRoleSql,
-  licenseSql, literal, renderForDisplay, restoreSql, resumeScheduleSql, setClusterSettingSql, showBackupsSql, SQL_NAME_PATTERN,
+  licenseSql, literal, renderForDisplay, restoreSql, setClusterSettingSql, showBackupsSql, SQL_NAME_PATTERN,
   SQL_ROLE_PATTERN, SqlSecret, SqlStatement, TablePrivilege,
 } from './sql';
 
@@ -187,6 +187,8 @@ export class SqlProvisioner extends Construct {
   private readonly restores: ScriptRestore[] = [];
   private readonly names = new Set<string>();
   private readonly scheduleNames = new Set<string>();
+  /** Where each backup schedule writes (`gs://bucket/path`) → its name. */
+  private readonly scheduleLocations = new Map<string, string>();
   private readonly settings = new Set<string>();
   private clusterRestore = false;
   private hasLicense = false;
@@ -215,7 +217,7 @@ export class SqlProvisioner extends Construct {
           ...this.rendered().env,
         ],
       }) as unknown as k8s.EnvVar[],
-      serviceAccountName: cluster.serviceAccountName,
+      serviceAccountName: cluster.clientServiceAccountName,
       ttlAfterFinished: ttl,
       deadlineSeconds: Lazy.any({
         produce: () => (props.timeout ?? (this.restores.length > 0 ? Duration.hours(6) : Duration.minutes(30))).toSeconds(),
@@ -260,7 +262,7 @@ export class SqlProvisioner extends Construct {
     }
     this.checkReserved('addUser(name)', name);
     this.claim('addUser(name)', `user ${name}`, `role:${name}`);
-    if (options.password) this.checkSecret('addUser(password)', options.password);
+    if (options.password) SqlSecret._check(this.cluster, 'addUser(password)', options.password);
     for (const s of createUserSql(name, options.password)) this._add('users', s);
     return new SqlUser(this, name);
   }
@@ -289,7 +291,7 @@ export class SqlProvisioner extends Construct {
     if (typeof options.organization !== 'string' || options.organization.trim() === '' || /[\u0000-\u001f]/.test(options.organization) || options.organization.length > 200) {
       reject(this.cluster, 'setLicense(organization)', options.organization, 'expected the organization name the license was issued to (1 to 200 characters, no control characters)');
     }
-    this.checkSecret('setLicense(key)', options.key);
+    SqlSecret._check(this.cluster, 'setLicense(key)', options.key);
     this.hasLicense = true;
     for (const s of licenseSql(options.organization, options.key)) this._add('settings', s);
   }
@@ -304,7 +306,7 @@ export class SqlProvisioner extends Construct {
       reject(this.cluster, `${prop}(destination)`, options?.destination, 'expected a BackupDestination, e.g. BackupDestination.fromDeployment(DEPLOYMENT)');
     }
     options.destination._validate(this.cluster, `${prop}(destination)`);
-    if (options.destination.credentials) this.checkSecret(`${prop}(destination credentials)`, options.destination.credentials);
+    this.checkNotRestoreSource(name, options.destination.location);
     const databases = options.databases ?? [];
     databases.forEach((d, i) => this._name(`${prop}(databases[${i}])`, d));
     const recurrence = options.recurrence ?? '@hourly';
@@ -334,9 +336,9 @@ export class SqlProvisioner extends Construct {
     const label = `${name}_${shortHash(renderForDisplay(createBackupScheduleSql({ ...spec, label: name })), 8)}`;
     const create = createBackupScheduleSql({ ...spec, label });
     this.scheduleNames.add(name);
+    this.scheduleLocations.set(options.destination.location, name);
     this._add('schedules', dropOutdatedSchedulesSql(name, label));
     this._add('schedules', create);
-    this._add('schedules', resumeScheduleSql(label));
     return new BackupSchedule(name, label, renderForDisplay(create));
   }
 
@@ -345,7 +347,6 @@ export class SqlProvisioner extends Construct {
     const prop = 'restoreFrom';
     if (!(destination instanceof BackupDestination)) reject(this.cluster, `${prop}(destination)`, destination, 'expected a BackupDestination');
     destination._validate(this.cluster, `${prop}(destination)`);
-    if (destination.credentials) this.checkSecret(`${prop}(destination credentials)`, destination.credentials);
     if (target.kind === 'cluster' && (this.clusterRestore || this.restores.length > 0)) {
       reject(this.cluster, `${prop}(target)`, 'RestoreTarget.cluster()', 'expected a full-cluster restore alone: it needs an empty cluster, so it cannot follow or repeat another restore');
     }
@@ -361,8 +362,13 @@ export class SqlProvisioner extends Construct {
     let freeQuery: string;
     let notFree: string;
     if (target.kind === 'cluster') {
-      freeQuery = "SELECT count(*) FROM [SHOW DATABASES] WHERE database_name NOT IN ('defaultdb', 'postgres', 'system');";
-      notFree = 'the cluster already holds user databases: a full-cluster restore needs an empty cluster';
+      // CockroachDB refuses a full-cluster restore onto a cluster with user databases or tables (a table in
+      // defaultdb counts).
+      freeQuery = "SELECT (SELECT count(*) FROM [SHOW DATABASES] WHERE database_name NOT IN ('defaultdb', 'postgres', 'system'))"
+        + " + (SELECT count(*) FROM crdb_internal.tables WHERE database_name <> 'system' AND state = 'PUBLIC');";
+      notFree = 'the cluster already holds user databases or tables: a full-cluster restore needs an empty cluster';
+      const schedule = this.scheduleLocations.get(destination.location);
+      if (schedule !== undefined) this.rejectRestoreSourceSchedule(schedule, destination.location);
     } else if (target.kind === 'database') {
       const db = target.renameTo ?? target.database!;
       freeQuery = `SELECT count(*) FROM [SHOW DATABASES] WHERE database_name = ${literal(db)};`;
@@ -424,10 +430,20 @@ export class SqlProvisioner extends Construct {
     this.names.add(key);
   }
 
-  private checkSecret(prop: string, secret: SqlSecret): void {
-    if (!(secret instanceof SqlSecret)) reject(this.cluster, prop, secret, 'expected SqlSecret.fromSecret(secretName, key): secret values never go into the manifests');
-    if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(secret.secretName)) reject(this.cluster, `${prop} (secret)`, secret.secretName, 'expected a Secret name (DNS subdomain)');
-    checkSecretKey(this.cluster, `${prop} (key)`, secret.key);
+  /**
+   * A restored cluster is a new cluster: CockroachDB pauses the schedules it brings back from the source
+   * cluster, and two clusters must never write into one backup collection. So a cluster restored from a
+   * collection backs up elsewhere.
+   */
+  private checkNotRestoreSource(schedule: string, location: string): void {
+    if (this.clusterRestore && this.restores[0].location === location) this.rejectRestoreSourceSchedule(schedule, location);
+  }
+
+  private rejectRestoreSourceSchedule(schedule: string, location: string): never {
+    return reject(this.cluster, 'addBackupSchedule(destination)', location,
+      `expected a folder other than the one the full-cluster restore reads for schedule ${schedule}: a restored cluster is a new cluster `
+      + 'and backs up into a collection of its own (e.g. BackupDestination.fromDeployment(description, \'gke\')); '
+      + 'CockroachDB pauses the schedules that a restore brings onto another cluster, and two clusters must never write into one collection');
   }
 
   private checkSeconds(prop: string, d: Duration, min: number, max: number): void {
@@ -465,7 +481,7 @@ export class BackupInspectionJob extends Construct {
       image: cluster.image,
       script: escapeKubernetesExpansion(rendered.script),
       env: [{ name: 'COCKROACH_HOST', value: `${cluster.publicHost}:${cluster.sqlPort}` }, ...connection.env, ...rendered.env],
-      serviceAccountName: cluster.serviceAccountName,
+      serviceAccountName: cluster.clientServiceAccountName,
       ttlAfterFinished: Duration.hours(24),
       deadlineSeconds: 900,
       backoffLimit: 2,

@@ -5,6 +5,9 @@
  * Job's script quotes the value at run time.
  */
 
+import { ErrorScope } from '../shared/errors';
+import { checkDnsSubdomain, checkSecretKey, reject } from '../shared/validate';
+
 /** A value kept in a Kubernetes Secret, read by the SQL Job at run time (never rendered into YAML). */
 export class SqlSecret {
   /** The value of `key` in the Secret `secretName` (in the cluster's namespace). */
@@ -22,6 +25,16 @@ export class SqlSecret {
   /** `secret/key`, for messages. */
   public toString(): string {
     return `${this.secretName}/${this.key}`;
+  }
+
+  /**
+   * Checks that `secret` is a SqlSecret with a valid Secret name and key.
+   * @internal
+   */
+  public static _check(scope: ErrorScope, prop: string, secret: SqlSecret): void {
+    if (!(secret instanceof SqlSecret)) reject(scope, prop, secret, 'expected SqlSecret.fromSecret(secretName, key): secret values never go into the manifests');
+    checkDnsSubdomain(scope, `${prop} (secret)`, secret.secretName);
+    checkSecretKey(scope, `${prop} (key)`, secret.key);
   }
 }
 
@@ -255,15 +268,6 @@ export function createBackupScheduleSql(spec: BackupScheduleSpec): SqlStatement 
 export function dropOutdatedSchedulesSql(baseName: string, currentLabel: string): SqlStatement {
   return statement(`outdated versions of backup schedule ${baseName}`,
     `DROP SCHEDULES WITH s AS (SHOW SCHEDULES) SELECT id FROM s WHERE label ~ ${literal(`^${baseName}_[0-9a-f]{8}$`)} AND label != ${literal(currentLabel)};`);
-}
-
-/**
- * Resumes the schedule if it is paused: a full-cluster restore brings schedules back paused, and the
- * declared state is a running schedule.
- */
-export function resumeScheduleSql(label: string): SqlStatement {
-  return statement(`resume backup schedule ${label} if paused`,
-    `RESUME SCHEDULES WITH s AS (SHOW SCHEDULES) SELECT id FROM s WHERE label = ${literal(label)} AND schedule_status = 'PAUSED';`);
 }
 
 /** RESTORE … FROM LATEST IN '<uri>' WITH detached (the Job polls the restore job). */

@@ -118,7 +118,7 @@ export class WorkloadJob extends Construct {
       image: cluster.image,
       script,
       env: connection.env,
-      serviceAccountName: cluster.serviceAccountName,
+      serviceAccountName: cluster.clientServiceAccountName,
       ttlAfterFinished: Duration.hours(1),
       deadlineSeconds: seconds + 3600,
       backoffLimit: 2,

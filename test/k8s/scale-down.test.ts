@@ -20,6 +20,24 @@ const TSV_HEADER = 'id\taddress\tsql_address\tbuild\tstarted_at\tupdated_at\tloc
 const nodeRow = (id: number, ordinal: number, live: boolean, membership: string) =>
   `${id}\tcrdb-${ordinal}.crdb.db.svc.cluster.local:26257\tx\tv26.2.1\tt\tt\t\t${live}\t${live}\t${membership}`;
 
+/** A fake curl for the Kubernetes API: the StatefulSet is at generation 7; every call is recorded. */
+function fakeKubeApi() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crdb-api-'));
+  fs.writeFileSync(path.join(dir, 'token'), 'fake-token');
+  fs.writeFileSync(path.join(dir, 'ca.crt'), 'fake-ca');
+  fs.mkdirSync(path.join(dir, 'bin'));
+  fs.writeFileSync(path.join(dir, 'bin', 'curl'), `#!/bin/bash\necho "$*" >> ${dir}/curl.log\nif [[ " $* " == *" PATCH "* ]]; then echo '{}'; else echo '{"metadata":{"name":"crdb","generation":7}}'; fi\n`, { mode: 0o755 });
+  return {
+    env: { PATH: `${dir}/bin:${process.env.PATH}` },
+    rewrite: (x: string) => x.split('/var/run/secrets/kubernetes.io/serviceaccount').join(dir),
+    log: () => (fs.existsSync(path.join(dir, 'curl.log')) ? fs.readFileSync(path.join(dir, 'curl.log'), 'utf8') : ''),
+  };
+}
+
+/** Five nodes; crdb-3 and crdb-4 (node ids 4 and 5) in the given memberships. */
+const fiveNodes = (m4: string, m3: string) => [TSV_HEADER, nodeRow(1, 0, true, 'active'), nodeRow(2, 1, true, 'active'), nodeRow(3, 2, true, 'active'),
+  nodeRow(4, 3, true, m3), nodeRow(5, 4, true, m4)].join('\n') + '\n';
+
 describe('declared scale-down: decommission first', () => {
   const { objects, sts } = build({ replicas: 3, scaleDown: { from: 5, phase: ScaleDownPhase.DECOMMISSION } });
   const decommission = job(objects, 'crdb-decommission-');
@@ -36,32 +54,52 @@ describe('declared scale-down: decommission first', () => {
     expect(only(objects, 'RoleBinding').subjects).toEqual([{ kind: 'ServiceAccount', name: 'crdb-scale-down', namespace: 'db' }]);
   });
 
-  test('run: highest ordinal first, waits for each, then records the allowed shrink', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crdb-api-'));
-    fs.writeFileSync(path.join(dir, 'token'), 'fake-token');
-    fs.writeFileSync(path.join(dir, 'ca.crt'), 'fake-ca');
-    fs.mkdirSync(path.join(dir, 'bin'));
-    // A fake curl for the Kubernetes API: the StatefulSet is at generation 7; PATCH bodies are recorded.
-    fs.writeFileSync(path.join(dir, 'bin', 'curl'), `#!/bin/bash\necho "$*" >> ${dir}/curl.log\nif [[ " $* " == *" PATCH "* ]]; then echo '{}'; else echo '{"metadata":{"name":"crdb","generation":7}}'; fi\n`, { mode: 0o755 });
-    const all = (m4: string, m3: string) => [TSV_HEADER, nodeRow(1, 0, true, 'active'), nodeRow(2, 1, true, 'active'), nodeRow(3, 2, true, 'active'),
-      nodeRow(4, 3, true, m3), nodeRow(5, 4, true, m4)].join('\n') + '\n';
+  test('run: the highest ordinals in one decommission command, waited for, then the allowed shrink is recorded', () => {
+    const api = fakeKubeApi();
     const r = runWithFakeCockroach(script(decommission), [
       { args: /^node decommission/, output: 'No more data reported on target nodes.\n' },
-      { args: /^node status/, after: /^node decommission 4 /, output: all('decommissioned', 'decommissioned') },
-      { args: /^node status/, after: /^node decommission 5 /, output: all('decommissioned', 'active') },
-      { args: /^node status/, output: all('active', 'active') },
-    ], { PATH: `${dir}/bin:${process.env.PATH}` }, (x) => x.split('/var/run/secrets/kubernetes.io/serviceaccount').join(dir));
+      { args: /^node status/, after: /^node decommission /, output: fiveNodes('decommissioned', 'decommissioned') },
+      { args: /^node status/, output: fiveNodes('active', 'active') },
+    ], api.env, api.rewrite);
     expect(r.stderr).not.toMatch(/refused|fail/);
     expect(r.status).toBe(0);
-    // Highest ordinal first, each waited for (--wait=all) before the next.
+    // crdb-4 and crdb-3 (node ids 5 and 4) in one command, which waits (--wait=all) until they hold no replicas.
     expect(r.calls.filter((c) => c.args[1] === 'decommission').map((c) => c.args.join(' '))).toEqual([
-      'node decommission 5 --wait=all', 'node decommission 4 --wait=all',
+      'node decommission 5 4 --wait=all',
     ]);
     // Then, and only then, the StatefulSet is annotated for generation 7 going to 3 replicas.
-    const curl = fs.readFileSync(path.join(dir, 'curl.log'), 'utf8');
+    const curl = api.log();
     expect(curl).toContain('/apis/apps/v1/namespaces/db/statefulsets/crdb');
     expect(curl).toContain('{"metadata":{"annotations":{"cockroachdb/decommissioned":"7:3"}}}');
     expect(curl).toContain('Authorization: Bearer fake-token');
+  });
+
+  test('run again: a node already decommissioned is left out of the command; none left, no command, the shrink is still recorded', () => {
+    const partial = fakeKubeApi();
+    const r = runWithFakeCockroach(script(decommission), [
+      { args: /^node status/, after: /^node decommission /, output: fiveNodes('decommissioned', 'decommissioned') },
+      { args: /^node status/, output: fiveNodes('decommissioned', 'active') },
+    ], partial.env, partial.rewrite);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('crdb-4 (node 5) is already decommissioned');
+    expect(r.calls.filter((c) => c.args[1] === 'decommission').map((c) => c.args.join(' '))).toEqual(['node decommission 4 --wait=all']);
+
+    const done = fakeKubeApi();
+    const again = runWithFakeCockroach(script(decommission), [{ args: /^node status/, output: fiveNodes('decommissioned', 'decommissioned') }], done.env, done.rewrite);
+    expect(again.status).toBe(0);
+    expect(again.calls.filter((c) => c.args[1] === 'decommission')).toEqual([]);
+    expect(done.log()).toContain('"cockroachdb/decommissioned":"7:3"');
+  });
+
+  test('run: a node still active after the command fails the Job, and nothing is recorded', () => {
+    const api = fakeKubeApi();
+    const r = runWithFakeCockroach(script(decommission), [
+      { args: /^node status/, after: /^node decommission /, output: fiveNodes('decommissioned', 'decommissioning') },
+      { args: /^node status/, output: fiveNodes('active', 'active') },
+    ], api.env, api.rewrite);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('crdb-3 is not decommissioned');
+    expect(api.log()).not.toContain('PATCH');
   });
 
   test('run: refuses when fewer than 3 live nodes would remain', () => {
@@ -75,13 +113,15 @@ describe('declared scale-down: decommission first', () => {
     expect(r.calls.filter((c) => c.args[1] === 'decommission')).toEqual([]);
   });
 
-  test('the decommission commands, in order, as the script runs them', () => {
+  test('the decommission command, as the script runs it', () => {
     const s = script(decommission);
     const at4 = s.indexOf("field id 'crdb-4.crdb.db.svc.cluster.local:26257'");
     const at3 = s.indexOf("field id 'crdb-3.crdb.db.svc.cluster.local:26257'");
     expect(at4).toBeGreaterThan(0);
     expect(at3).toBeGreaterThan(at4);
-    expect(s).toContain('/cockroach/cockroach node decommission "$id" --wait=all');
+    expect(s.match(/node decommission/g)).toHaveLength(1);
+    expect(s).toContain('/cockroach/cockroach node decommission "${ids[@]}" --wait=all');
+    expect(s.indexOf('node decommission')).toBeGreaterThan(at3);
     expect(s.indexOf('node decommission')).toBeLessThan(s.indexOf('merge-patch'));
     expect(s).toContain('"cockroachdb/decommissioned\\":\\"${BASH_REMATCH[1]}:3\\"');
   });

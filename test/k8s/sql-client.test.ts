@@ -1,4 +1,4 @@
-import { ClusterSecurity, CockroachCluster } from '../../lib/k8s';
+import { BackupDestination, BuiltinWorkload, ClusterSecurity, CockroachCluster, GcsCredentials } from '../../lib/k8s';
 import { newChart, only, synth, validateAgainstSchemas } from '../support/manifests';
 
 describe('addSqlClient', () => {
@@ -32,5 +32,37 @@ describe('addSqlClient', () => {
     const pod = only(synth(chart), 'Pod');
     expect(pod.spec.containers[0].env).toContainEqual({ name: 'COCKROACH_INSECURE', value: 'true' });
     expect(pod.spec.volumes.map((v: any) => v.name)).toEqual(['tmp']);
+  });
+});
+
+describe('the client ServiceAccount', () => {
+  test('every Job and the SQL client pod run as <name>-client, which has no token and no cloud identity; only the database pods carry the Workload Identity', () => {
+    const chart = newChart();
+    const cluster = new CockroachCluster(chart, 'crdb', { gcsCredentials: GcsCredentials.workloadIdentity('crdb-backup@acme-prod-db.iam.gserviceaccount.com') });
+    const dest = BackupDestination.gcs('acme-backups', 'cluster');
+    cluster.addDatabase('shop');
+    cluster.addBackupInspection(dest);
+    cluster.addBooksLoad();
+    cluster.addWorkload(BuiltinWorkload.kv());
+    cluster.addSqlClient();
+    const objects = synth(chart);
+    validateAgainstSchemas(objects);
+
+    const clientPods = objects.filter((o) => o.kind === 'Job' || o.kind === 'Pod')
+      .map((o) => ({ name: o.metadata.name.replace(/-[0-9a-f]{10}$/, ''), spec: o.kind === 'Pod' ? o.spec : o.spec.template.spec }));
+    expect(clientPods.map((p) => p.name).sort()).toEqual(['crdb-books-load', 'crdb-init', 'crdb-show-backups', 'crdb-sql', 'crdb-sql-client', 'crdb-workload-kv']);
+    for (const p of clientPods) {
+      expect({ pod: p.name, sa: p.spec.serviceAccountName }).toEqual({ pod: p.name, sa: 'crdb-client' });
+      expect(p.spec.automountServiceAccountToken).toBe(false);
+    }
+    expect(cluster.clientServiceAccountName).toBe('crdb-client');
+    const clientSa = only(objects, 'ServiceAccount', 'crdb-client');
+    expect(clientSa.metadata.annotations).toBeUndefined();
+    expect(clientSa.automountServiceAccountToken).toBe(false);
+    // Nothing grants the client ServiceAccount anything.
+    expect(objects.filter((o) => o.kind.endsWith('RoleBinding')).flatMap((b) => b.subjects ?? []).map((s: any) => s.name)).not.toContain('crdb-client');
+
+    expect(only(objects, 'StatefulSet').spec.template.spec.serviceAccountName).toBe('crdb');
+    expect(only(objects, 'ServiceAccount', 'crdb').metadata.annotations).toEqual({ 'iam.gke.io/gcp-service-account': 'crdb-backup@acme-prod-db.iam.gserviceaccount.com' });
   });
 });

@@ -72,8 +72,9 @@ describe('the exact SQL of each feature (CockroachDB grammar)', () => {
     expect(c.sqlProvisioner.statementsForDisplay).toEqual([
       `DROP SCHEDULES WITH s AS (SHOW SCHEDULES) SELECT id FROM s WHERE label ~ '^backup_cluster_[0-9a-f]{8}$' AND label != '${schedule.label}';`,
       `CREATE SCHEDULE IF NOT EXISTS '${schedule.label}' FOR BACKUP INTO 'gs://acme-backups/cluster?AUTH=implicit' WITH revision_history RECURRING '@hourly' FULL BACKUP '@daily' WITH SCHEDULE OPTIONS first_run = 'now', on_execution_failure = 'reschedule', on_previous_running = 'wait';`,
-      `RESUME SCHEDULES WITH s AS (SHOW SCHEDULES) SELECT id FROM s WHERE label = '${schedule.label}' AND schedule_status = 'PAUSED';`,
     ]);
+    // No RESUME: CockroachDB keeps the incremental schedule paused until the first full backup is done,
+    // and a schedule someone paused stays paused.
     expect(schedule.statement).toBe(c.sqlProvisioner.statementsForDisplay[1]);
   });
 
@@ -239,7 +240,8 @@ describe('restore, run by the Job', () => {
       'SELECT 1;',
       "SELECT count(*) FROM [SHOW DATABASES] WHERE database_name = 'crdb_k8s_ops';",
       expect.stringContaining("FROM [SHOW JOBS] WHERE job_type = 'RESTORE'"),
-      "SELECT count(*) FROM [SHOW DATABASES] WHERE database_name NOT IN ('defaultdb', 'postgres', 'system');",
+      "SELECT (SELECT count(*) FROM [SHOW DATABASES] WHERE database_name NOT IN ('defaultdb', 'postgres', 'system'))"
+        + " + (SELECT count(*) FROM crdb_internal.tables WHERE database_name <> 'system' AND state = 'PUBLIC');",
       "RESTORE FROM LATEST IN 'gs://acme-backups/cluster?AUTH=implicit' WITH detached;",
       'SELECT status FROM [SHOW JOB 1234];',
       `CREATE DATABASE IF NOT EXISTS crdb_k8s_ops; CREATE TABLE IF NOT EXISTS crdb_k8s_ops.restores (id STRING PRIMARY KEY, restored_at TIMESTAMPTZ NOT NULL DEFAULT now()); UPSERT INTO crdb_k8s_ops.restores (id) VALUES ('${id}');`,
@@ -372,6 +374,28 @@ const BAD: Array<[string, (c: CockroachCluster) => unknown, string, string]> = [
   ['a cluster restore after another restore', (c) => { c.restoreFrom(dest, RestoreTarget.database('shop')); c.restoreFrom(dest); }, 'restoreFrom(target)', 'needs an empty cluster'],
   ['a restore after a cluster restore', (c) => { c.restoreFrom(dest); c.restoreFrom(dest, RestoreTarget.database('shop')); }, 'restoreFrom(target)', 'after a full-cluster restore'],
   ['a restore of a hostile database name', (c) => c.restoreFrom(dest, RestoreTarget.database('shop; DROP')), 'restoreFrom(database)', 'received "shop; DROP"'],
+  ['a schedule into the collection a cluster restore reads', (c) => { c.restoreFrom(dest); c.addBackupSchedule('b', { destination: dest }); },
+    'addBackupSchedule(destination)', 'received "gs://acme-backups/cluster"; expected a folder other than the one the full-cluster restore reads for schedule b'],
+  ['a cluster restore from the collection a schedule writes', (c) => { c.addBackupSchedule('b', { destination: dest }); c.restoreFrom(dest); },
+    'addBackupSchedule(destination)', 'two clusters must never write into one collection'],
+  ['an inspection whose key Secret is malformed', (c) => c.addBackupInspection(BackupDestination.gcsWithKey('acme-backups', 'x', SqlSecret.fromSecret('Bad Secret', 'key.json'))),
+    'addBackupInspection(destination) (credentials) (secret)', 'received "Bad Secret"'],
+  ['a restore whose key is not a SqlSecret', (c) => c.restoreFrom(BackupDestination.gcsWithKey('acme-backups', 'x', '{"private_key":"x"}' as unknown as SqlSecret)),
+    'restoreFrom(destination) (credentials)', 'secret values never go into the manifests'],
+  ['a schedule key Secret with a bad key', (c) => c.addBackupSchedule('b', { destination: BackupDestination.gcsWithKey('acme-backups', 'x', SqlSecret.fromSecret('gcs-key', 'key json')) }),
+    'addBackupSchedule(destination) (credentials) (key)', 'received "key json"'],
+  ['a restore destination that is not a BackupDestination', (c) => c.restoreFrom('gs://acme-backups/cluster' as never), 'restoreFrom(destination)', 'expected a BackupDestination'],
+  ['a membership of root', (c) => c.addRole('readers').grantTo('root'), 'grantTo(member)', 'received "root"'],
+  ['a duplicate privilege', (c) => c.addDatabase('shop').grant('app', DatabasePrivilege.ALL, DatabasePrivilege.ALL), 'grant(privileges)', 'expected each privilege once'],
+  ['a license organization with a newline', (c) => c.setLicense({ organization: 'Acme\nInc', key: SqlSecret.fromSecret('l', 'k') }), 'setLicense(organization)', 'no control characters'],
+  ['a schedule name over 50 characters', (c) => c.addBackupSchedule('b'.repeat(51), { destination: dest }), 'addBackupSchedule(name)', 'at most 50 characters'],
+  ['a schedule of a hostile database name', (c) => c.addBackupSchedule('b', { destination: dest, databases: ['shop', 'x"; DROP'] }), 'addBackupSchedule(databases[1])', 'received "x\\"; DROP"'],
+  ['an unknown failure policy', (c) => c.addBackupSchedule('b', { destination: dest, onExecutionFailure: 'ignore' as ScheduleFailurePolicy }), 'addBackupSchedule(onExecutionFailure)', 'received "ignore"'],
+  ['an unknown previous-run policy', (c) => c.addBackupSchedule('b', { destination: dest, onPreviousRunning: 'queue' as PreviousRunPolicy }), 'addBackupSchedule(onPreviousRunning)', 'received "queue"'],
+  ['a restore of a hostile table name', (c) => c.restoreFrom(dest, RestoreTarget.table('shop', 'orders--')), 'restoreFrom(table)', 'received "orders--"'],
+  ['a restore of a hostile schema name', (c) => c.restoreFrom(dest, RestoreTarget.table('shop', 'orders', { schema: 'public;' })), 'restoreFrom(schema)', 'received "public;"'],
+  ['a restore under a hostile new name', (c) => c.restoreFrom(dest, RestoreTarget.database('shop', { newName: 'Shop Old' })), 'restoreFrom(newName)', 'received "Shop Old"'],
+  ['the same restore twice', (c) => { c.restoreFrom(dest, RestoreTarget.database('shop')); c.restoreFrom(dest, RestoreTarget.database('shop')); }, 'restoreFrom(target)', 'expected each restore once'],
 ];
 
 describe('SQL errors are thrown', () => {
@@ -391,5 +415,23 @@ describe('SQL errors are thrown', () => {
   test('the SQL Job timeout bounds', () => {
     const { c } = cluster({ sqlJob: { timeout: Duration.seconds(10) } });
     expect(() => c.addDatabase('shop')).toThrow(/sqlJob.timeout \(seconds\): received 10/);
+  });
+
+  test('the SQL Job TTL bounds', () => {
+    const { c } = cluster({ sqlJob: { ttlAfterFinished: Duration.days(31) } });
+    expect(() => c.addDatabase('shop')).toThrow(/sqlJob.ttlAfterFinished \(seconds\): received 2678400; expected whole seconds from 0 to 2592000/);
+  });
+
+  test('a database restore may read the collection the cluster\'s own schedule writes (same cluster)', () => {
+    const { c } = cluster();
+    c.addBackupSchedule('b', { destination: dest });
+    expect(() => c.restoreFrom(dest, RestoreTarget.database('shop', { newName: 'shop_old' }))).not.toThrow();
+  });
+
+  test('a restored cluster backs up into a folder of its own', () => {
+    const { c } = cluster();
+    c.restoreFrom(dest);
+    const s = c.addBackupSchedule('b', { destination: BackupDestination.gcs('acme-backups', 'gke') });
+    expect(s.statement).toContain("INTO 'gs://acme-backups/gke?AUTH=implicit'");
   });
 });
