@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Duration } from 'cdk8s';
+import { Duration, Lazy } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { checkInteger, reject } from '../shared/validate';
@@ -146,19 +146,23 @@ export class BooksLoad extends Construct {
       labels: cluster._jobLabels('books-load'),
       image,
       command: ['node', '/load/books-load.js'],
-      env: [
-        { name: 'LOAD_DATABASE_URL', value: cluster._rootConnectionUrl(database) },
-        { name: 'BOOKS_FILE', value: '/data/books.json' },
-        { name: 'LOAD_DURATION_SECONDS', value: String(durationSeconds(duration)) },
-        { name: 'LOAD_CONCURRENCY', value: String(concurrency) },
-        { name: 'LOAD_TARGET_RATE', value: String(targetRate) },
-        { name: 'LOAD_READ_FRACTION', value: String(readFraction) },
-        { name: 'LOAD_BATCH_SIZE', value: String(batchSize) },
-      ],
+      // Read at synth time: a full-cluster restore declared after addBooksLoad() counts.
+      env: Lazy.any({
+        produce: () => [
+          { name: 'LOAD_DATABASE_URL', value: cluster._rootConnectionUrl(database) },
+          { name: 'BOOKS_FILE', value: '/data/books.json' },
+          { name: 'LOAD_DURATION_SECONDS', value: String(durationSeconds(duration)) },
+          { name: 'LOAD_CONCURRENCY', value: String(concurrency) },
+          { name: 'LOAD_TARGET_RATE', value: String(targetRate) },
+          { name: 'LOAD_READ_FRACTION', value: String(readFraction) },
+          { name: 'LOAD_BATCH_SIZE', value: String(batchSize) },
+          ...afterRestoreEnv(cluster),
+        ],
+      }) as unknown as k8s.EnvVar[],
       serviceAccountName: cluster.clientServiceAccountName,
       ttlAfterFinished: Duration.hours(1),
-      // Loading, the mix, and room for the cluster to come up first.
-      deadlineSeconds: durationSeconds(duration) + 1800,
+      // Loading, the mix, room for the cluster to come up first, and for a declared restore.
+      deadlineSeconds: Lazy.any({ produce: () => durationSeconds(duration) + 1800 + (cluster._fullRestore()?.timeoutSeconds ?? 0) }) as unknown as number,
       backoffLimit: 3,
       resources: helperResources('100m', '192Mi', '256Mi'),
       volumes: [
@@ -173,4 +177,10 @@ export class BooksLoad extends Construct {
       ],
     });
   }
+}
+
+/** `LOAD_AFTER_RESTORE`: the load writes nothing before the declared full-cluster restore is recorded. */
+function afterRestoreEnv(cluster: CockroachCluster): k8s.EnvVar[] {
+  const restore = cluster._fullRestore();
+  return restore ? [{ name: 'LOAD_AFTER_RESTORE', value: restore.id }] : [];
 }

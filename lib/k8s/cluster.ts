@@ -694,6 +694,15 @@ export class CockroachCluster extends Construct {
     return { ...this._componentLabels(component), ...this.clientLabels };
   }
 
+  /**
+   * The full-cluster restore declared with `restoreFrom`, if any (read at synth time, so the order of the
+   * calls does not matter). Jobs that write data wait until it is recorded.
+   * @internal
+   */
+  public _fullRestore(): { readonly id: string; readonly timeoutSeconds: number } | undefined {
+    return this.sql?._fullRestore();
+  }
+
   private get podLabels(): { [key: string]: string } {
     return { ...this.labels, 'app.kubernetes.io/version': this.version.tag };
   }

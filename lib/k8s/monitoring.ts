@@ -121,7 +121,10 @@ export class ClusterMonitoring extends Construct {
     super(scope, id);
     const cluster = props.cluster;
     const t = props.thresholds ?? {};
-    const p99 = durationSeconds(t.p99SqlLatency ?? Duration.millis(500));
+    // Thresholds in whole nanoseconds, from milliseconds: seconds × 1e9 in floating point renders 67 ms as
+    // 67000000.00000001.
+    const nanos = (d: Duration) => Math.round(d.toMilliseconds() * 1e6);
+    const p99Nanos = nanos(t.p99SqlLatency ?? Duration.millis(500));
     const cpu = fraction(cluster, 'monitoring.thresholds.cpuHighFraction', t.cpuHighFraction ?? 0.8);
     const cpuFor = durationSeconds(t.cpuHighFor ?? Duration.minutes(30));
     const mem = fraction(cluster, 'monitoring.thresholds.memoryFraction', t.memoryFraction ?? 0.9);
@@ -129,8 +132,8 @@ export class ClusterMonitoring extends Construct {
     const iops = t.diskIopsInProgress ?? 16;
     const throughput = t.diskThroughputBytesPerSecond ?? 200 * 1024 * 1024;
     const certSeconds = durationSeconds(t.certificateExpiry ?? Duration.days(14));
-    const clockNanos = durationSeconds(t.clockOffset ?? Duration.millis(300)) * 1e9;
-    if (!(p99 > 0)) reject(cluster, 'monitoring.thresholds.p99SqlLatency', p99, 'expected a positive duration');
+    const clockNanos = nanos(t.clockOffset ?? Duration.millis(300));
+    if (!(p99Nanos > 0)) reject(cluster, 'monitoring.thresholds.p99SqlLatency', `${p99Nanos / 1e6}ms`, 'expected a positive duration');
     checkInteger(cluster, 'monitoring.thresholds.cpuHighFor (seconds)', cpuFor, 60, 86400);
     checkInteger(cluster, 'monitoring.thresholds.diskIopsInProgress', iops, 1, 100000);
     checkInteger(cluster, 'monitoring.thresholds.diskThroughputBytesPerSecond', throughput, 1, 1e12);
@@ -148,8 +151,8 @@ export class ClusterMonitoring extends Construct {
       { alert: 'CockroachUnderReplicatedRanges', expr: `sum(ranges_underreplicated{${sel}}) > 0`, for: '15m', severity: 'warning',
         summary: 'Some ranges have fewer replicas than configured.',
         action: 'A node is down or was removed without decommissioning: restore it, or add a node (scale out) so the ranges can re-replicate.' },
-      { alert: 'CockroachHighSqlLatencyP99', expr: `histogram_quantile(0.99, sum by (le) (rate(sql_service_latency_bucket{${sel}}[5m]))) > ${p99 * 1e9}`, for: '10m', severity: 'warning',
-        summary: `p99 SQL latency above ${p99 * 1000} ms for 10 minutes.`,
+      { alert: 'CockroachHighSqlLatencyP99', expr: `histogram_quantile(0.99, sum by (le) (rate(sql_service_latency_bucket{${sel}}[5m]))) > ${p99Nanos}`, for: '10m', severity: 'warning',
+        summary: `p99 SQL latency above ${p99Nanos / 1e6} ms for 10 minutes.`,
         action: 'If CPU is also high, scale out (add replicas); if memory is tight, scale up; check the slowest statements in the DB Console first.' },
       { alert: 'CockroachHighCpu', expr: `avg by (instance) (sys_cpu_combined_percent_normalized{${sel}}) > ${cpu}`, for: `${Math.round(cpuFor / 60)}m`, severity: 'warning',
         summary: `CPU above ${Math.round(cpu * 100)} % for ${Math.round(cpuFor / 60)} minutes.`,

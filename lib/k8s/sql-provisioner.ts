@@ -9,6 +9,7 @@ import type { CockroachCluster } from './cluster';
 import { shortHash } from './private/hash';
 import { DigestNamedJob } from './digest-named-job';
 import { renderClusterJob } from './private/job';
+import { RESTORE_MARKER_DATABASE } from './private/restore-marker';
 import { escapeKubernetesExpansion, renderSqlScript, ScriptRestore } from './private/sql-script';
 import { durationSeconds } from './private/units';
 import { helperResources } from './private/pod-security';
@@ -165,7 +166,7 @@ export class BackupSchedule {
 type Bucket = 'settings' | 'roles' | 'databases' | 'users' | 'memberships' | 'grants' | 'schedules';
 const ORDER: Bucket[] = ['settings', 'roles', 'databases', 'users', 'memberships', 'grants', 'schedules'];
 const RESERVED_SETTINGS = ['cluster.organization', 'enterprise.license'];
-const RESERVED_NAMES = ['root', 'admin', 'public', 'node', 'none', 'system', 'crdb_k8s_ops'];
+const RESERVED_NAMES = ['root', 'admin', 'public', 'node', 'none', 'system', RESTORE_MARKER_DATABASE];
 
 /** Properties of {@link SqlProvisioner}. */
 export interface SqlProvisionerProps extends SqlJobOptions {
@@ -183,6 +184,7 @@ export class SqlProvisioner extends Construct {
   /** The Job (escape hatch). */
   public readonly job: DigestNamedJob;
   private readonly cluster: CockroachCluster;
+  private readonly timeout?: Duration;
   private readonly statements = new Map<Bucket, SqlStatement[]>(ORDER.map((b) => [b, []]));
   private readonly restores: ScriptRestore[] = [];
   private readonly names = new Set<string>();
@@ -199,6 +201,7 @@ export class SqlProvisioner extends Construct {
     super(scope, id);
     const cluster = props.cluster;
     this.cluster = cluster;
+    this.timeout = props.timeout;
     const ttl = props.ttlAfterFinished ?? Duration.hours(1);
     if (props.timeout) this.checkSeconds('sqlJob.timeout (seconds)', props.timeout, 60, 7 * 86400);
     this.checkSeconds('sqlJob.ttlAfterFinished (seconds)', ttl, 0, 30 * 86400);
@@ -219,9 +222,7 @@ export class SqlProvisioner extends Construct {
       }) as unknown as k8s.EnvVar[],
       serviceAccountName: cluster.clientServiceAccountName,
       ttlAfterFinished: ttl,
-      deadlineSeconds: Lazy.any({
-        produce: () => (props.timeout ?? (this.restores.length > 0 ? Duration.hours(6) : Duration.minutes(30))).toSeconds(),
-      }) as unknown as number,
+      deadlineSeconds: Lazy.any({ produce: () => this.deadlineSeconds() }) as unknown as number,
       backoffLimit: 6,
       resources: helperResources('100m', '256Mi'),
       volumes: connection.volumes,
@@ -384,6 +385,16 @@ export class SqlProvisioner extends Construct {
     return id;
   }
 
+  /**
+   * The declared full-cluster restore, if any: its id (recorded once done) and how long the SQL Job may
+   * take. Jobs that write data wait for it.
+   * @internal
+   */
+  public _fullRestore(): { readonly id: string; readonly timeoutSeconds: number } | undefined {
+    if (!this.clusterRestore) return undefined;
+    return { id: this.restores[0].id, timeoutSeconds: this.deadlineSeconds() };
+  }
+
   /** Validates a database, schema, table or role name. @internal */
   public _name(prop: string, name: string): void {
     if (typeof name !== 'string' || !SQL_NAME_PATTERN.test(name)) {
@@ -444,6 +455,11 @@ export class SqlProvisioner extends Construct {
       `expected a folder other than the one the full-cluster restore reads for schedule ${schedule}: a restored cluster is a new cluster `
       + 'and backs up into a collection of its own (e.g. BackupDestination.fromDeployment(description, \'gke\')); '
       + 'CockroachDB pauses the schedules that a restore brings onto another cluster, and two clusters must never write into one collection');
+  }
+
+  /** The SQL Job's `activeDeadlineSeconds`: a restore may take hours. */
+  private deadlineSeconds(): number {
+    return (this.timeout ?? (this.restores.length > 0 ? Duration.hours(6) : Duration.minutes(30))).toSeconds();
   }
 
   private checkSeconds(prop: string, d: Duration, min: number, max: number): void {

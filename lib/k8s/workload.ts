@@ -1,10 +1,11 @@
-import { Duration } from 'cdk8s';
+import { Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkInteger } from '../shared/validate';
 import type { CockroachCluster } from './cluster';
 import { DigestNamedJob } from './digest-named-job';
 import { renderClusterJob } from './private/job';
 import { helperResources } from './private/pod-security';
+import { restoreRecordedQuery } from './private/restore-marker';
 import { durationSeconds } from './private/units';
 
 /**
@@ -97,7 +98,7 @@ export class WorkloadJob extends Construct {
     const connection = cluster._clientConnection();
     const url = cluster._rootConnectionUrl();
     const seconds = durationSeconds(duration);
-    const script = [
+    const script = (): string => [
       'set -uo pipefail',
       `url='${url}'`,
       'echo "waiting for the cluster to accept SQL"',
@@ -106,6 +107,7 @@ export class WorkloadJob extends Construct {
       '  if [ "$attempt" -eq 60 ]; then echo "the cluster did not accept SQL after 60 attempts" >&2; exit 1; fi',
       '  sleep 5',
       'done',
+      ...waitForRestore(cluster._fullRestore()?.id),
       // init creates the workload's database and tables; when they exist (a re-run), it fails and the run proceeds.
       `/cockroach/cockroach workload init ${[workload.name, ...workload.initFlags].join(' ')} "$url" || echo "init did not complete (tables may already exist); running anyway"`,
       `exec /cockroach/cockroach workload run ${[workload.name, `--duration=${seconds}s`, `--concurrency=${concurrency}`, `--max-rate=${maxRate}`, ...workload.runFlags].join(' ')} "$url"`,
@@ -116,15 +118,27 @@ export class WorkloadJob extends Construct {
       namespace: cluster.namespace,
       labels: cluster._jobLabels(`workload-${workload.name}`),
       image: cluster.image,
-      script,
+      // Read at synth time: a full-cluster restore declared after addWorkload() counts.
+      script: Lazy.any({ produce: script }) as unknown as string,
       env: connection.env,
       serviceAccountName: cluster.clientServiceAccountName,
       ttlAfterFinished: Duration.hours(1),
-      deadlineSeconds: seconds + 3600,
+      deadlineSeconds: Lazy.any({ produce: () => seconds + 3600 + (cluster._fullRestore()?.timeoutSeconds ?? 0) }) as unknown as number,
       backoffLimit: 2,
       resources: helperResources('500m', '512Mi', '1Gi'),
       volumes: connection.volumes,
       volumeMounts: connection.volumeMounts,
     });
   }
+}
+
+/** Bash that waits until the SQL Job has recorded the full-cluster restore `id` (nothing when none). */
+function waitForRestore(id: string | undefined): string[] {
+  if (id === undefined) return [];
+  return [
+    `echo "waiting for the full-cluster restore ${id} to be recorded: a restore needs an empty cluster"`,
+    `until [ "$(/cockroach/cockroach sql --url "$url" --format=tsv -e "${restoreRecordedQuery(id)}" 2>/dev/null | tail -n 1)" = 1 ]; do`,
+    '  sleep 10',
+    'done',
+  ];
 }

@@ -27,7 +27,7 @@ describe('the GCP app', () => {
     const k8s = K8sTesting.app();
     new GkeChart(k8s);
     const manifests = synthApp(k8s);
-    const ksa = only(manifests, 'ServiceAccount');
+    const ksa = only(manifests, 'ServiceAccount', DEPLOYMENT.cockroachClusterName);
     const wi = Object.values(docs.gke.resource.google_service_account_iam_member)[0] as any;
 
     test('the Kubernetes ServiceAccount is annotated with the backup service account\'s email', () => {

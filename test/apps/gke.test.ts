@@ -36,8 +36,8 @@ describe('the GKE app', () => {
 
   test('production resources that satisfy the memory rule', () => {
     expect(container.resources).toEqual({ requests: { cpu: '4', memory: '16Gi' }, limits: { cpu: '4', memory: '16Gi' } });
-    expect(container.args).toEqual(expect.arrayContaining(['--cache=4096MiB', '--max-sql-memory=4096MiB']));
-    expect(2 * chart.cluster.maxSqlMemoryMebibytes + chart.cluster.cacheMebibytes).toBeLessThanOrEqual(0.8 * 16 * 1024);
+    // 2 × 4096 MiB + 4096 MiB = 12 GiB, within 80 % of 16 GiB; each flag given once.
+    expect(container.args.filter((a: string) => /^--(cache|max-sql-memory)=/.test(a))).toEqual(['--cache=4096MiB', '--max-sql-memory=4096MiB']);
   });
 
   test('PDB, per-pod locality, NetworkPolicy', () => {
@@ -53,19 +53,36 @@ describe('the GKE app', () => {
   });
 
   test('restricted pod security on every pod', () => {
-    for (const { spec } of podSpecs(objects)) {
-      for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
-        expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    const specs = podSpecs(objects);
+    // The database pods and the Jobs (init, SQL, backup inspection) are all checked.
+    expect(specs.map((s) => s.owner)).toEqual(expect.arrayContaining([
+      'StatefulSet/crdb', expect.stringMatching(/^Job\/crdb-init-/), expect.stringMatching(/^Job\/crdb-sql-/), expect.stringMatching(/^Job\/crdb-show-backups-/),
+    ]));
+    for (const { spec } of specs) {
+      expect(spec.securityContext).toEqual({
+        runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, fsGroupChangePolicy: 'OnRootMismatch', runAsNonRoot: true,
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
+      expect(spec.hostNetwork ?? false).toBe(false);
+      expect(spec.hostPID ?? false).toBe(false);
+      expect((spec.volumes ?? []).filter((v: any) => v.hostPath)).toEqual([]);
+      const containers = [...(spec.initContainers ?? []), ...spec.containers];
+      expect(containers.length).toBeGreaterThan(0);
+      for (const c of containers) {
+        expect(c.securityContext).toEqual({
+          runAsUser: 1000, runAsGroup: 1000, runAsNonRoot: true, privileged: false, allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+        });
       }
     }
   });
 
   test('Workload Identity for backups: the ServiceAccount is annotated, no key is mounted', () => {
-    expect(only(objects, 'ServiceAccount').metadata.annotations).toEqual(DEPLOYMENT.workloadIdentityAnnotations);
+    expect(only(objects, 'ServiceAccount', 'crdb').metadata.annotations).toEqual(DEPLOYMENT.workloadIdentityAnnotations);
     expect(JSON.stringify(pod)).not.toContain('GOOGLE_APPLICATION_CREDENTIALS');
   });
 
-  test('the SQL Job: license from its Secret, the shop database, the certificate-only app user, the book\'s schedule', () => {
+  test('the SQL Job: license from its Secret, the shop database, the certificate-only app user, the book\'s schedule into a folder of its own', () => {
     expect(chart.cluster.sqlProvisioner.statementsForDisplay).toEqual([
       "SET CLUSTER SETTING cluster.organization = 'Acme Books';",
       'SET CLUSTER SETTING enterprise.license = <secret:crdb-license/license>;',
@@ -73,8 +90,7 @@ describe('the GKE app', () => {
       'CREATE USER IF NOT EXISTS "app";',
       'GRANT ALL ON DATABASE "shop" TO "app";',
       expect.stringMatching(/^DROP SCHEDULES .* label ~ '\^backup_cluster_\[0-9a-f\]\{8\}\$'/),
-      expect.stringMatching(/^CREATE SCHEDULE IF NOT EXISTS 'backup_cluster_[0-9a-f]{8}' FOR BACKUP INTO 'gs:\/\/crdb-book-demo-backups\/cluster\?AUTH=implicit' WITH revision_history RECURRING '@hourly' FULL BACKUP '@daily' WITH SCHEDULE OPTIONS first_run = 'now'/),
-      expect.stringMatching(/^RESUME SCHEDULES /),
+      expect.stringMatching(/^CREATE SCHEDULE IF NOT EXISTS 'backup_cluster_[0-9a-f]{8}' FOR BACKUP INTO 'gs:\/\/crdb-book-demo-backups\/gke\?AUTH=implicit' WITH revision_history RECURRING '@hourly' FULL BACKUP '@daily' WITH SCHEDULE OPTIONS first_run = 'now'/),
     ]);
     const sqlJob = objects.find((o) => o.kind === 'Job' && o.metadata.name.startsWith('crdb-sql-'))!;
     expect(sqlJob.spec.template.spec.containers[0].env).toContainEqual({ name: 'CRDB_SECRET_0', valueFrom: { secretKeyRef: { name: 'crdb-license', key: 'license' } } });
@@ -109,5 +125,10 @@ describe('the GKE app', () => {
     const firstProvisioning = r.sql.findIndex((q) => q.startsWith('SET CLUSTER SETTING'));
     expect(restoreAt).toBeGreaterThan(0);
     expect(firstProvisioning).toBeGreaterThan(restoreAt);
+    // The source collection can be inspected before the drill; the schedule writes elsewhere.
+    const inspections = synthApp(withRestore).filter((o) => o.kind === 'Job' && o.metadata.name.startsWith('crdb-show-backups-'))
+      .map((o) => /SHOW BACKUPS IN .*?(gs:\/\/[-a-z0-9.]+\/[-a-z0-9_./]+)/.exec(o.spec.template.spec.containers[0].command[2])![1]).sort();
+    expect(inspections).toEqual(['gs://crdb-book-demo-backups/cluster', 'gs://crdb-book-demo-backups/gke']);
+    expect(c.cluster.sqlProvisioner.statementsForDisplay.find((q) => q.startsWith('CREATE SCHEDULE'))).toContain("INTO 'gs://crdb-book-demo-backups/gke?AUTH=implicit'");
   });
 });

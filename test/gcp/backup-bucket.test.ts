@@ -29,6 +29,11 @@ describe('BackupBucket secure defaults', () => {
 });
 
 describe('BackupBucket options', () => {
+  test('forceDestroy: true lets terraform destroy a bucket that holds backups', () => {
+    const { json } = bucket({ forceDestroy: true });
+    expect(json).toHaveResourceWithProperties(StorageBucket, { name: 'acme-crdb-backups', force_destroy: true });
+  });
+
   test('storage class transitions, retention policy, multi-region, labels', () => {
     const { resources } = bucket({
       location: 'EU', noncurrentVersionRetentionDays: 7, retentionDays: 14, labels: { env: 'prod' },
@@ -53,6 +58,10 @@ const BAD: Array<[string, Partial<BackupBucketProps>, string]> = [
   ['transitions out of order', { storageClassTransitions: [{ ageDays: 90, storageClass: BackupStorageClass.COLDLINE }, { ageDays: 30, storageClass: BackupStorageClass.NEARLINE }] }, 'storageClassTransitions[1]'],
   ['an unknown storage class', { storageClassTransitions: [{ ageDays: 30, storageClass: 'GLACIER' as BackupStorageClass }] }, 'storageClassTransitions[0].storageClass'],
   ['a label value with uppercase', { labels: { env: 'Prod' } }, 'labels["env"]'],
+  ['more than 64 labels', { labels: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`l${i}`, 'x'])) }, 'labels'],
+  ['a transition at age 0', { storageClassTransitions: [{ ageDays: 0, storageClass: BackupStorageClass.NEARLINE }] }, 'storageClassTransitions[0].ageDays'],
+  ['a fractional transition age', { storageClassTransitions: [{ ageDays: 30, storageClass: BackupStorageClass.NEARLINE }, { ageDays: 90.5, storageClass: BackupStorageClass.COLDLINE }] },
+    'storageClassTransitions[1].ageDays'],
 ];
 
 describe('BackupBucket errors are thrown', () => {

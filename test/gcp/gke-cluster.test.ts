@@ -65,6 +65,12 @@ describe('GkeCluster secure defaults', () => {
     });
   });
 
+  test('the default VPC network and its regional subnetwork unless asked otherwise', () => {
+    const [cluster] = resources('google_container_cluster');
+    expect(cluster.network).toBe('default');
+    expect(cluster.subnetwork).toBeUndefined();
+  });
+
   test('public nodes and an open control plane unless asked otherwise', () => {
     const [cluster] = resources('google_container_cluster');
     expect(cluster.private_cluster_config).toBeUndefined();
@@ -84,6 +90,24 @@ describe('GkeCluster options', () => {
     expect(r.json).toHaveResourceWithProperties(ContainerCluster, { location: 'europe-west1-c' });
     expect(r.resources('google_container_cluster')[0].node_locations).toBeUndefined();
     expect(r.json).toHaveResourceWithProperties(ContainerNodePool, { location: 'europe-west1-c', node_count: 3 });
+  });
+
+  test('location and gcloud flag: --region for a regional cluster, --zone for a zonal one', () => {
+    let regional: GkeCluster | undefined;
+    let zonal: GkeCluster | undefined;
+    synthScope((scope) => {
+      regional = new GkeCluster(scope, 'Regional', { description: description() });
+      zonal = new GkeCluster(scope, 'Zonal', { description: description({ gkeClusterName: 'crdb-zonal' }), location: GkeLocation.zonal('europe-west1-c'), nodePool: { nodesPerZone: 3 } });
+    });
+    expect(regional!.location).toBe('europe-west1');
+    expect(regional!.gcloudLocationFlag).toBe('--region europe-west1');
+    expect(zonal!.location).toBe('europe-west1-c');
+    expect(zonal!.gcloudLocationFlag).toBe('--zone europe-west1-c');
+  });
+
+  test('a VPC network and subnetwork of one\'s own', () => {
+    const r = gke({ network: 'crdb-vpc', subnetwork: 'crdb-europe-west1' });
+    expect(r.json).toHaveResourceWithProperties(ContainerCluster, { network: 'crdb-vpc', subnetwork: 'crdb-europe-west1' });
   });
 
   test('private nodes and master authorized networks', () => {
@@ -122,6 +146,15 @@ const BAD: Array<[string, Partial<GkeClusterProps>, string]> = [
   ['private control plane range not /28', { privateNodesMasterCidr: '172.16.0.0/24' }, 'privateNodesMasterCidr'],
   ['authorized network not a CIDR', { masterAuthorizedNetworks: [{ cidrBlock: '203.0.113.7' }] }, 'masterAuthorizedNetworks[0].cidrBlock'],
   ['label key with uppercase', { labels: { Team: 'data' } }, 'labels'],
+  ['more than 64 labels', { labels: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`l${i}`, 'x'])) }, 'labels'],
+  ['negative surge', { nodePool: { maxSurge: -1 } }, 'nodePool.maxSurge'],
+  ['surge above 100', { nodePool: { maxSurge: 101 } }, 'nodePool.maxSurge'],
+  ['fractional unavailability', { nodePool: { maxUnavailable: 0.5 } }, 'nodePool.maxUnavailable'],
+  ['unavailability above 100', { nodePool: { maxUnavailable: 101 } }, 'nodePool.maxUnavailable'],
+  ['negative autoscaling minimum', { nodePool: { autoscaling: { minNodesPerZone: -1, maxNodesPerZone: 3 } } }, 'nodePool.autoscaling.minNodesPerZone'],
+  ['autoscaling minimum above 1000', { nodePool: { autoscaling: { minNodesPerZone: 1001, maxNodesPerZone: 1000 } } }, 'nodePool.autoscaling.minNodesPerZone'],
+  ['autoscaling maximum of zero', { nodePool: { autoscaling: { minNodesPerZone: 1, maxNodesPerZone: 0 } } }, 'nodePool.autoscaling.maxNodesPerZone'],
+  ['autoscaling maximum above 1000', { nodePool: { autoscaling: { minNodesPerZone: 1, maxNodesPerZone: 1001 } } }, 'nodePool.autoscaling.maxNodesPerZone'],
   ['no surge and no unavailability', { nodePool: { maxSurge: 0, maxUnavailable: 0 } }, 'nodePool.maxSurge, nodePool.maxUnavailable'],
   ['unknown release channel', { releaseChannel: 'BETA' as ReleaseChannel }, 'releaseChannel'],
 ];

@@ -1,5 +1,6 @@
+import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { Testing } from 'cdktf';
-import { BackupKeyStack, BackupsStack, GkeStack } from '../../lib/gcp';
+import { BackupKeyStack, BackupsStack, BackupStorageClass, GkeLocation, GkeStack } from '../../lib/gcp';
 import { description } from './support';
 
 const synthStack = (build: (app: ReturnType<typeof Testing.app>) => any) => {
@@ -18,6 +19,22 @@ describe('stacks', () => {
     expect(doc.output.backup_service_account_email.value).toBe('${google_service_account.backup_sa_crdb_backup.email}');
   });
 
+  test('BackupsStack: the bucket options reach the bucket', () => {
+    const app = Testing.app();
+    const stack = new BackupsStack(app, 'backups', {
+      description: d,
+      bucket: { location: 'EU', retentionDays: 7, forceDestroy: true, labels: { env: 'prod' }, storageClassTransitions: [{ ageDays: 30, storageClass: BackupStorageClass.NEARLINE }] },
+    });
+    const json = Testing.synth(stack);
+    expect(json).toHaveResourceWithProperties(StorageBucket, {
+      name: 'acme-crdb-backups', location: 'EU', force_destroy: true, labels: { env: 'prod' },
+      retention_policy: { retention_period: 7 * 86400, is_locked: false },
+    });
+    expect(JSON.parse(json).resource.google_storage_bucket.backup_bucket_acme_crdb_backups.lifecycle_rule).toContainEqual(
+      { action: { type: 'SetStorageClass', storage_class: 'NEARLINE' }, condition: { age: 30, with_state: 'LIVE' } });
+    expect(stack.bucket.bucketUrl).toBe('gs://acme-crdb-backups');
+  });
+
   test('GkeStack: cluster, node pool, Workload Identity after the cluster, outputs', () => {
     const doc = synthStack((app) => new GkeStack(app, 'gke', { description: d }));
     const wi = Object.values(doc.resource.google_service_account_iam_member)[0] as any;
@@ -25,6 +42,12 @@ describe('stacks', () => {
     expect(doc.output.get_credentials_command.value).toBe('gcloud container clusters get-credentials cockroachdb --region europe-west1 --project acme-prod-db');
     expect(doc.output.gke_cluster_name.value).toBe('${google_container_cluster.gke_cockroachdb.name}');
     expect(doc.output.gke_endpoint.value).toBe('${google_container_cluster.gke_cockroachdb.endpoint}');
+  });
+
+  test('GkeStack: a zonal cluster gets the --zone flag in its get-credentials command', () => {
+    const doc = synthStack((app) => new GkeStack(app, 'gke', { description: d, gke: { location: GkeLocation.zonal('europe-west1-c'), nodePool: { nodesPerZone: 3 } } }));
+    expect(doc.output.get_credentials_command.value).toBe('gcloud container clusters get-credentials cockroachdb --zone europe-west1-c --project acme-prod-db');
+    expect((Object.values(doc.resource.google_container_cluster)[0] as any).location).toBe('europe-west1-c');
   });
 
   test('BackupKeyStack: the key is a sensitive output only', () => {

@@ -76,20 +76,26 @@ describe('addBooksLoad', () => {
   });
 });
 
-const BAD: Array<[string, BooksLoadOptions, string]> = [
-  ['no books', { books: 0 }, 'addBooksLoad(books)'],
-  ['too many books for a ConfigMap', { books: 5001 }, 'addBooksLoad(books)'],
-  ['zero concurrency', { concurrency: 0 }, 'addBooksLoad(concurrency)'],
-  ['a negative rate', { targetRate: -1 }, 'addBooksLoad(targetRate)'],
-  ['a read fraction above 1', { readFraction: 1.2 }, 'addBooksLoad(readFraction)'],
-  ['a fractional duration', { duration: Duration.millis(1500) }, 'addBooksLoad(duration) (seconds)'],
-  ['a database with a quote', { database: "shop'" }, 'addBooksLoad(database)'],
-  ['an unpinned image', { image: 'node:latest' }, 'addBooksLoad(image)'],
-  ['an image without tag', { image: 'node' }, 'addBooksLoad(image)'],
+/** [what, options, the prop named in the error, the received value as the message shows it] */
+const BAD: Array<[string, BooksLoadOptions, string, string]> = [
+  ['no books', { books: 0 }, 'addBooksLoad(books)', '0'],
+  ['too many books for a ConfigMap', { books: 5001 }, 'addBooksLoad(books)', '5001'],
+  ['a negative seed', { seed: -1 }, 'addBooksLoad(seed)', '-1'],
+  ['a seed above 32 bits', { seed: 2 ** 32 }, 'addBooksLoad(seed)', '4294967296'],
+  ['a fractional seed', { seed: 4.2 }, 'addBooksLoad(seed)', '4.2'],
+  ['zero concurrency', { concurrency: 0 }, 'addBooksLoad(concurrency)', '0'],
+  ['a negative rate', { targetRate: -1 }, 'addBooksLoad(targetRate)', '-1'],
+  ['a read fraction above 1', { readFraction: 1.2 }, 'addBooksLoad(readFraction)', '1.2'],
+  ['a zero batch size', { batchSize: 0 }, 'addBooksLoad(batchSize)', '0'],
+  ['a batch size above 1000', { batchSize: 1001 }, 'addBooksLoad(batchSize)', '1001'],
+  ['a fractional duration', { duration: Duration.millis(1500) }, 'addBooksLoad(duration) (seconds)', '1.5'],
+  ['a database with a quote', { database: "shop'" }, 'addBooksLoad(database)', '"shop\'"'],
+  ['an unpinned image', { image: 'node:latest' }, 'addBooksLoad(image)', '"node:latest"'],
+  ['an image without tag', { image: 'node' }, 'addBooksLoad(image)', '"node"'],
 ];
 
 describe('books load errors are thrown', () => {
-  test.each(BAD)('%s', (_what, options, prop) => {
+  test.each(BAD)('%s', (_what, options, prop, received) => {
     let error: unknown;
     try {
       build(options);
@@ -98,6 +104,7 @@ describe('books load errors are thrown', () => {
     }
     expect(error).toBeInstanceOf(CockroachConfigError);
     expect((error as CockroachConfigError).prop).toBe(prop);
+    expect((error as CockroachConfigError).message).toContain(`${prop}: received ${received}; expected `);
   });
 
   test('a second books load', () => {

@@ -78,6 +78,8 @@ const BAD_USERS: Array<[string, (c: CockroachCluster) => unknown, string, string
   ['a newline', (c) => c.addClientCertificate('app\nx'), 'user', 'received "app\\nx"'],
   ['a unicode look-alike', (c) => c.addClientCertificate('аpp'), 'user', 'received "аpp"'],
   ['too long', (c) => c.addClientCertificate('a'.repeat(64)), 'user', 'received "aaaa'],
+  ['a malformed Secret name', (c) => c.addClientCertificate('app', { secretName: 'App TLS' }), 'secretName', 'received "App TLS"; expected'],
+  ['a Secret name with a path', (c) => c.addClientCertificate('app', { secretName: '../app-tls' }), 'secretName', 'received "../app-tls"; expected'],
   ['a bad database in the URL', (c) => c.addClientCertificate('app').connectionUrl('shop?sslmode=disable'), 'connectionUrl(database)', 'received "shop?sslmode=disable"'],
 ];
 

@@ -8,6 +8,11 @@ import {
 import { Manifest, namespaced, newChart, only, podSpecs, synth, validateAgainstSchemas } from '../support/manifests';
 
 const insecure = { security: ClusterSecurity.insecure() };
+/** Both Services: SQL and the DB Console, to the container ports of the same names. */
+const SERVICE_PORTS = [
+  { name: 'sql', port: 26257, targetPort: 'sql', protocol: 'TCP' },
+  { name: 'http', port: 8080, targetPort: 'http', protocol: 'TCP' },
+];
 
 function build(props: Partial<CockroachClusterProps> = {}, namespace: string | null = 'db') {
   const chart = newChart(namespace);
@@ -26,7 +31,7 @@ describe('defaults', () => {
   test('every object passes the Kubernetes schema', () => {
     expect(() => validateAgainstSchemas(objects)).not.toThrow();
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
-      'ServiceAccount/crdb', 'Service/crdb', 'Service/crdb-public', 'PodDisruptionBudget/crdb-budget',
+      'ServiceAccount/crdb', 'ServiceAccount/crdb-client', 'Service/crdb', 'Service/crdb-public', 'PodDisruptionBudget/crdb-budget',
       'StatefulSet/crdb', expect.stringMatching(/^Job\/crdb-init-[0-9a-f]{10}$/),
       'ValidatingAdmissionPolicy/db-crdb-replica-guard', 'ValidatingAdmissionPolicyBinding/db-crdb-replica-guard',
     ]);
@@ -74,8 +79,18 @@ describe('defaults', () => {
     expect(container.readinessProbe.httpGet).toEqual({ path: '/health?ready=1', port: 'http', scheme: 'HTTP' });
     expect(container.livenessProbe.httpGet).toEqual({ path: '/health', port: 'http', scheme: 'HTTP' });
     expect(container.startupProbe.httpGet).toEqual({ path: '/health', port: 'http', scheme: 'HTTP' });
-    // The startup probe gives a node 5 minutes to come up before liveness may kill it.
-    expect(container.startupProbe.periodSeconds * container.startupProbe.failureThreshold).toBe(300);
+    // The startup probe gives a node 5 minutes (10 s × 30) to come up before liveness may kill it.
+    expect(container.startupProbe).toEqual({
+      httpGet: { path: '/health', port: 'http', scheme: 'HTTP' }, periodSeconds: 10, failureThreshold: 30, timeoutSeconds: 5,
+    });
+    // A node that stops answering is restarted after 30 s (10 s × 3).
+    expect(container.livenessProbe).toEqual({
+      httpGet: { path: '/health', port: 'http', scheme: 'HTTP' }, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 5,
+    });
+    // A node that is not ready leaves the Services after 10 s (5 s × 2).
+    expect(container.readinessProbe).toEqual({
+      httpGet: { path: '/health?ready=1', port: 'http', scheme: 'HTTP' }, periodSeconds: 5, failureThreshold: 2, timeoutSeconds: 5,
+    });
   });
 
   test('PVC template: datadir, ReadWriteOnce, 100Gi, default StorageClass, stable labels only', () => {
@@ -94,13 +109,21 @@ describe('defaults', () => {
       'prometheus.io/scrape': 'true', 'prometheus.io/path': '_status/vars', 'prometheus.io/port': '8080',
     });
     expect(svc.spec.selector).toEqual(cluster.selectorLabels);
+    expect(svc.spec.ports).toEqual(SERVICE_PORTS);
   });
 
   test('public Service: ClusterIP with SQL 26257 and DB Console 8080', () => {
     const svc = only(objects, 'Service', 'crdb-public');
     expect(svc.spec.type).toBe('ClusterIP');
-    expect(svc.spec.ports.map((p: any) => [p.name, p.port])).toEqual([['sql', 26257], ['http', 8080]]);
+    expect(svc.spec.ports).toEqual(SERVICE_PORTS);
     expect(svc.spec.selector).toEqual(cluster.selectorLabels);
+  });
+
+  test('the Services\' named target ports exist on the database container', () => {
+    expect(container.ports).toEqual([
+      { name: 'sql', containerPort: 26257, protocol: 'TCP' },
+      { name: 'http', containerPort: 8080, protocol: 'TCP' },
+    ]);
   });
 
   test('PodDisruptionBudget: maxUnavailable 1 on the pods', () => {
@@ -109,11 +132,14 @@ describe('defaults', () => {
     expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: cluster.selectorLabels } });
   });
 
-  test('ServiceAccount: tokens not mounted', () => {
-    expect(only(objects, 'ServiceAccount').automountServiceAccountToken).toBe(false);
-    for (const { spec } of podSpecs(objects)) {
+  test('ServiceAccounts: tokens not mounted; the database pods use the cluster\'s, the Jobs the client one', () => {
+    expect(only(objects, 'ServiceAccount', 'crdb').automountServiceAccountToken).toBe(false);
+    expect(only(objects, 'ServiceAccount', 'crdb-client').automountServiceAccountToken).toBe(false);
+    const specs = podSpecs(objects);
+    expect(specs.map((p) => p.owner.replace(/-[0-9a-f]{10}$/, ''))).toEqual(['StatefulSet/crdb', 'Job/crdb-init']);
+    for (const { owner, spec } of specs) {
       expect(spec.automountServiceAccountToken).toBe(false);
-      expect(spec.serviceAccountName).toBe('crdb');
+      expect(spec.serviceAccountName).toBe(owner.startsWith('StatefulSet/') ? 'crdb' : 'crdb-client');
     }
   });
 
@@ -161,9 +187,11 @@ describe('restricted Pod Security Standard on every pod, Jobs included', () => {
   });
 
   test.each(specs.map((s) => [s.owner, s.spec]))('%s', (_owner, spec: any) => {
-    expect(spec.securityContext).toEqual(expect.objectContaining({
-      runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' },
-    }));
+    // OnRootMismatch: no recursive chown of the whole data volume at every start.
+    expect(spec.securityContext).toEqual({
+      runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, fsGroupChangePolicy: 'OnRootMismatch', runAsNonRoot: true,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
     const containers = [...(spec.initContainers ?? []), ...spec.containers];
     expect(containers.length).toBeGreaterThan(0);
     for (const c of containers) {
@@ -200,13 +228,15 @@ describe('props', () => {
   });
 
   test('memory rule holds at exactly 80 % of the limit', () => {
-    // 2 × 0.3 + 0.2 = 0.8
-    const { cluster } = build({
+    // 2 × 3072 MiB + 2048 MiB = 8192 MiB = 80 % of 10 GiB; 1 MiB more is refused (see errors.test.ts).
+    const { container } = build({
       resources: { memory: { limit: Size.gibibytes(10) } },
       cache: MemoryAllocation.fraction(0.2),
       maxSqlMemory: MemoryAllocation.fraction(0.3),
     });
-    expect(2 * cluster.maxSqlMemoryMebibytes + cluster.cacheMebibytes).toBeLessThanOrEqual(0.8 * 10 * 1024);
+    expect(container.args).toContain('--cache=2048MiB');
+    expect(container.args).toContain('--max-sql-memory=3072MiB');
+    expect(container.resources.limits.memory).toBe('10Gi');
   });
 
   test('more replicas keep the same three join seeds and the same pod template', () => {
@@ -220,9 +250,20 @@ describe('props', () => {
     expect(five.cluster.joinAddresses).toEqual(three.cluster.joinAddresses);
   });
 
-  test('single-node development cluster', () => {
-    const { sts } = build({ replicas: 1 });
-    expect(sts.spec.replicas).toBe(1);
+  test('single-node development cluster: one pod, the same pod template, initialized by the init Job', () => {
+    const one = build({ replicas: 1 });
+    const three = build();
+    expect(one.sts.spec.replicas).toBe(1);
+    expect(one.cluster.podDnsNames).toEqual(['crdb-0.crdb.db.svc.cluster.local']);
+    // Only the count differs: `cockroach start` (never start-single-node) with the same join seeds, so
+    // growing to 3 replicas later adds pods without rolling the first one.
+    expect({ ...one.sts.spec, replicas: 3 }).toEqual(three.sts.spec);
+    expect(one.container.args[0]).toBe('start');
+    expect(one.container.args[1]).toBe(`--join=${three.cluster.joinAddresses.join(',')}`);
+    // The one node still needs `cockroach init`, sent to it.
+    const init = only(one.objects, 'Job').spec.template.spec.containers[0].command[2];
+    expect(init).toContain('init --insecure --host=crdb-0.crdb.db.svc.cluster.local:26257');
+    expect(only(one.objects, 'PodDisruptionBudget').spec.maxUnavailable).toBe(1);
   });
 
   test('storage size, class and retention', () => {
@@ -259,7 +300,7 @@ describe('props', () => {
 
   test('ServiceAccount annotations (Workload Identity)', () => {
     const { objects } = build({ serviceAccountAnnotations: { 'iam.gke.io/gcp-service-account': 'crdb@p.iam.gserviceaccount.com' } });
-    expect(only(objects, 'ServiceAccount').metadata.annotations).toEqual({ 'iam.gke.io/gcp-service-account': 'crdb@p.iam.gserviceaccount.com' });
+    expect(only(objects, 'ServiceAccount', 'crdb').metadata.annotations).toEqual({ 'iam.gke.io/gcp-service-account': 'crdb@p.iam.gserviceaccount.com' });
   });
 
   test('required anti-affinity, required zone spread, node selector, tolerations, priority class', () => {
@@ -312,7 +353,9 @@ describe('names', () => {
     const cluster = new CockroachCluster(chart, 'Database', { ...insecure, name: 'orders' });
     const objects = synth(chart);
     expect(only(objects, 'StatefulSet').metadata.name).toBe('orders');
-    expect(only(objects, 'Service', 'orders-public')).toBeDefined();
+    expect(only(objects, 'Service', 'orders-public').spec.selector['app.kubernetes.io/instance']).toBe('orders');
+    for (const o of objects) expect(o.metadata.name).toMatch(/^(db-)?orders(-|$)/);
+    expect(objects.some((o) => o.metadata.name.toLowerCase().includes('database'))).toBe(false);
     expect(cluster.podDnsName(0)).toBe('orders-0.orders.db.svc.cluster.local');
   });
 

@@ -9,7 +9,7 @@ import {
 } from '../../lib/k8s';
 import { newChart } from '../support/manifests';
 
-const secure = { security: ClusterSecurity.insecure() };
+const insecure = { security: ClusterSecurity.insecure() };
 const gib = (n: number) => ({ memory: { limit: Size.gibibytes(n) } });
 
 /** [what, props, the prop named in the error, the received value quoted in it] */
@@ -22,6 +22,10 @@ const BAD_INPUTS: Array<[string, Partial<CockroachClusterProps>, string, string]
     'cache, maxSqlMemory, resources.memory.limit', '2 × 2048 MiB'],
   ['memory rule: absolute sizes', { resources: gib(4), maxSqlMemory: MemoryAllocation.size(Size.gibibytes(2)) },
     'cache, maxSqlMemory, resources.memory.limit', '3276.8 MiB'],
+  ['memory rule: 1 MiB over 80 %', { resources: gib(10), cache: MemoryAllocation.size(Size.mebibytes(2049)), maxSqlMemory: MemoryAllocation.fraction(0.3) },
+    'cache, maxSqlMemory, resources.memory.limit', '= 8193 MiB > 8 GiB'],
+  ['cache below 1 MiB', { cache: MemoryAllocation.size(Size.kibibytes(512)) }, 'cache, maxSqlMemory', 'cache (512Ki → 0 MiB)'],
+  ['maxSqlMemory below 1 MiB', { maxSqlMemory: MemoryAllocation.fraction(0.0001) }, 'cache, maxSqlMemory', 'maxSqlMemory (0.01% → 0 MiB)'],
   ['no memory limit (CPU only)', { resources: { cpu: { limit: Cpu.units(2) } } }, 'resources.memory.limit', 'received undefined'],
   ['no memory limit (request only)', { resources: { memory: { request: Size.gibibytes(4) } } }, 'resources.memory.limit', 'received undefined'],
   ['memory limit malformed', { resources: { memory: { limit: Size.gibibytes(NaN) } } }, 'resources.memory.limit', 'received "NaNGi"'],
@@ -38,6 +42,7 @@ const BAD_INPUTS: Array<[string, Partial<CockroachClusterProps>, string, string]
   ['cache size not whole bytes', { cache: MemoryAllocation.size(Size.kibibytes(0.0001)) }, 'cache', 'received "0.0001Ki"'],
   ['storage below 1Gi', { storage: { size: Size.mebibytes(512) } }, 'storage.size', 'received "512Mi"'],
   ['storage malformed', { storage: { size: Size.gibibytes(NaN) } }, 'storage.size', 'received "NaNGi"'],
+  ['PVC retention on scale-down not in the enum', { storage: { whenScaled: 'Keep' as PvcRetention } }, 'storage.whenScaled', 'received "Keep"'],
   ['storage class not a DNS name', { storage: { storageClassName: 'Premium_RWO' } }, 'storage.storageClassName', 'received "Premium_RWO"'],
   ['PVC retention not in the enum', { storage: { whenDeleted: 'Keep' as PvcRetention } }, 'storage.whenDeleted', 'received "Keep"'],
   ['name with uppercase and underscore', { name: 'My_DB' }, 'name', 'received "My_DB"'],
@@ -58,6 +63,10 @@ const BAD_INPUTS: Array<[string, Partial<CockroachClusterProps>, string, string]
   }, 'placement.antiAffinity, placement.nodeSelector', 'PodAntiAffinity.required("topology.kubernetes.io/zone")'],
   ['anti-affinity weight 0', { placement: { antiAffinity: PodAntiAffinity.preferred(0) } }, 'placement.antiAffinity (weight)', 'received 0'],
   ['anti-affinity weight 101', { placement: { antiAffinity: PodAntiAffinity.preferred(101) } }, 'placement.antiAffinity (weight)', 'received 101'],
+  ['anti-affinity topology key malformed', { placement: { antiAffinity: PodAntiAffinity.preferred(50, 'topology zone') } },
+    'placement.antiAffinity (topologyKey)', 'received "topology zone"'],
+  ['required anti-affinity without a topology key', { placement: { antiAffinity: PodAntiAffinity.required('') } },
+    'placement.antiAffinity (topologyKey)', 'received ""'],
   ['topology spread skew 0', { placement: { topologySpread: TopologySpread.acrossZones({ maxSkew: 0 }) } }, 'placement.topologySpread (maxSkew)', 'received 0'],
   ['node selector key malformed', { placement: { nodeSelector: { 'bad key': 'x' } } }, 'placement.nodeSelector', 'received "bad key"'],
   ['node selector value malformed', { placement: { nodeSelector: { pool: 'a b' } } }, 'placement.nodeSelector["pool"]', 'received "a b"'],
@@ -74,7 +83,7 @@ describe('errors are thrown', () => {
     const chart = newChart();
     let error: unknown;
     try {
-      new CockroachCluster(chart, 'crdb', { ...secure, ...props });
+      new CockroachCluster(chart, 'crdb', { ...insecure, ...props });
     } catch (e) {
       error = e;
     }
@@ -90,20 +99,64 @@ describe('errors are thrown', () => {
 
   test('a chart namespace that is not a DNS-1123 label', () => {
     const chart = newChart('Prod_DB');
-    expect(() => new CockroachCluster(chart, 'crdb', secure)).toThrow(/namespace \(of the chart\): received "Prod_DB"/);
+    expect(() => new CockroachCluster(chart, 'crdb', insecure)).toThrow(/namespace \(of the chart\): received "Prod_DB"/);
   });
 
   test('the memory message names the sizes, the limit and the fix', () => {
     const chart = newChart();
-    expect(() => new CockroachCluster(chart, 'crdb', { ...secure, resources: gib(1), cache: MemoryAllocation.fraction(0.4) }))
+    expect(() => new CockroachCluster(chart, 'crdb', { ...insecure, resources: gib(1), cache: MemoryAllocation.fraction(0.4) }))
       .toThrow('(2 × maxSqlMemory) + cache must not exceed 80% of the memory limit: 2 × 256 MiB (maxSqlMemory 25%) + 409 MiB (cache 40%) = 921 MiB > 819.2 MiB (80% of resources.memory.limit 1 GiB). Lower cache or maxSqlMemory (e.g. 0.25 each), or raise resources.memory.limit');
   });
+});
 
-  test('nothing reaches the output folder when the input is bad', () => {
-    const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'crdb-bad-')), 'out');
-    const app = new App({ outdir });
-    const chart = new Chart(app, 'c', { namespace: 'db' });
-    expect(() => new CockroachCluster(chart, 'crdb', { ...secure, replicas: 2 })).toThrow(CockroachConfigError);
-    expect(fs.existsSync(outdir)).toBe(false);
+/** [what, a call on a valid cluster, the prop named in the error, the received value quoted in it] */
+const BAD_CALLS: Array<[string, (c: CockroachCluster) => unknown, string, string]> = [
+  ['podDnsName of a negative ordinal', (c) => c.podDnsName(-1), 'podDnsName(ordinal)', 'received -1'],
+  ['podDnsName of a fractional ordinal', (c) => c.podDnsName(0.5), 'podDnsName(ordinal)', 'received 0.5'],
+];
+
+describe('errors of method calls are thrown', () => {
+  test.each(BAD_CALLS)('%s', (_what, call, prop, received) => {
+    const cluster = new CockroachCluster(newChart(), 'crdb', insecure);
+    let error: unknown;
+    try {
+      call(cluster);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(CockroachConfigError);
+    const err = error as CockroachConfigError;
+    expect(err.prop).toBe(prop);
+    expect(err.constructPath).toBe('test/crdb');
+    expect(err.message).toContain(`${prop}: ${received}; expected`);
+  });
+});
+
+describe('nothing reaches the output folder when the input is bad', () => {
+  const parents: string[] = [];
+  const outdir = () => {
+    parents.push(fs.mkdtempSync(path.join(os.tmpdir(), 'crdb-bad-')));
+    return path.join(parents[parents.length - 1], 'out');
+  };
+  afterAll(() => {
+    for (const dir of parents) fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const synthToDisk = (dir: string, props: Partial<CockroachClusterProps>) => {
+    const app = new App({ outdir: dir });
+    new CockroachCluster(new Chart(app, 'c', { namespace: 'db' }), 'crdb', { ...insecure, ...props });
+    app.synth();
+  };
+
+  test('control: valid input writes the folder', () => {
+    const dir = outdir();
+    synthToDisk(dir, {});
+    expect(fs.readdirSync(dir)).toEqual(['c.k8s.yaml']);
+    expect(fs.readFileSync(path.join(dir, 'c.k8s.yaml'), 'utf8')).toContain('kind: StatefulSet');
+  });
+
+  test.each(BAD_INPUTS)('%s', (_what, props, prop) => {
+    const dir = outdir();
+    expect(() => synthToDisk(dir, props)).toThrow(expect.objectContaining({ name: 'CockroachConfigError', prop }));
+    expect(fs.existsSync(dir)).toBe(false);
   });
 });

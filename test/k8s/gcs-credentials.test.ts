@@ -12,7 +12,7 @@ describe('GcsCredentials', () => {
   test('Workload Identity: the ServiceAccount annotation, nothing mounted', () => {
     const d = DeploymentDescription.of({ projectId: 'acme-prod-db', region: 'europe-west1', bucketName: 'acme-crdb-backups' });
     const { objects, pod } = build(GcsCredentials.fromDeployment(d));
-    expect(only(objects, 'ServiceAccount').metadata.annotations).toEqual({ 'iam.gke.io/gcp-service-account': 'crdb-backup@acme-prod-db.iam.gserviceaccount.com' });
+    expect(only(objects, 'ServiceAccount', 'crdb').metadata.annotations).toEqual({ 'iam.gke.io/gcp-service-account': 'crdb-backup@acme-prod-db.iam.gserviceaccount.com' });
     expect(pod.volumes.map((v: any) => v.name)).not.toContain('gcs-key');
     expect(pod.containers[0].env.map((e: any) => e.name)).not.toContain('GOOGLE_APPLICATION_CREDENTIALS');
   });
@@ -29,11 +29,11 @@ describe('GcsCredentials', () => {
   });
 
   test.each([
-    [GcsCredentials.workloadIdentity('not-an-email'), 'gcsCredentials (service account)'],
-    [GcsCredentials.workloadIdentity('crdb-backup@acme.gserviceaccount.com'), 'gcsCredentials (service account)'],
-    [GcsCredentials.keyFromSecret('GCS Key'), 'gcsCredentials (secret)'],
-    [GcsCredentials.keyFromSecret('gcs-key', 'key json'), 'gcsCredentials (key)'],
-  ])('%o is rejected', (credentials, prop) => {
+    [GcsCredentials.workloadIdentity('not-an-email'), 'gcsCredentials (service account)', '"not-an-email"'],
+    [GcsCredentials.workloadIdentity('crdb-backup@acme.gserviceaccount.com'), 'gcsCredentials (service account)', '"crdb-backup@acme.gserviceaccount.com"'],
+    [GcsCredentials.keyFromSecret('GCS Key'), 'gcsCredentials (secret)', '"GCS Key"'],
+    [GcsCredentials.keyFromSecret('gcs-key', 'key json'), 'gcsCredentials (key)', '"key json"'],
+  ])('%o is rejected', (credentials, prop, received) => {
     let error: unknown;
     try {
       build(credentials);
@@ -42,5 +42,6 @@ describe('GcsCredentials', () => {
     }
     expect(error).toBeInstanceOf(CockroachConfigError);
     expect((error as CockroachConfigError).prop).toBe(prop);
+    expect((error as CockroachConfigError).message).toContain(`${prop}: received ${received}; expected `);
   });
 });

@@ -62,20 +62,53 @@ describe('monitoring', () => {
     }
   });
 
+  test('millisecond thresholds render as whole nanoseconds and whole milliseconds (no floating-point noise)', () => {
+    const odd = build({ thresholds: { p99SqlLatency: Duration.millis(67), clockOffset: Duration.millis(267) } });
+    const rules = only(odd.objects, 'PrometheusRule').spec.groups[0].rules;
+    const rule = (name: string) => rules.find((a: any) => a.alert === name);
+    expect(rule('CockroachHighSqlLatencyP99').expr).toMatch(/\) > 67000000$/);
+    expect(rule('CockroachHighSqlLatencyP99').annotations.summary).toBe('p99 SQL latency above 67 ms for 10 minutes.');
+    expect(rule('CockroachClockOffset').expr).toMatch(/\) > 267000000$/);
+    expect(rule('CockroachClockOffset').annotations.summary).toBe('A node\'s clock is more than 267 ms away from the cluster mean.');
+  });
+
   test('thresholds: defaults, and props', () => {
     const expr = (alertsOf: any[], name: string) => alertsOf.find((a) => a.alert === name).expr;
     expect(expr(alerts, 'CockroachHighSqlLatencyP99')).toMatch(/> 500000000$/);
-    expect(expr(alerts, 'CockroachMemoryNearLimit')).toBe(`sys_rss{namespace="db", service="crdb"} > ${Math.floor(8 * 1024 ** 3 * 0.9)}`);
+    // 90 % of 8 GiB
+    expect(expr(alerts, 'CockroachMemoryNearLimit')).toBe('sys_rss{namespace="db", service="crdb"} > 7730941132');
+    expect(expr(alerts, 'CockroachDiskIopsSaturated')).toBe('sys_host_disk_iopsinprogress{namespace="db", service="crdb"} > 16');
+    // 200 MiB/s
+    expect(expr(alerts, 'CockroachDiskThroughputSaturated')).toMatch(/\) > 209715200$/);
+    // 14 days, for the node and the CA certificates alike
+    expect(expr(alerts, 'CockroachNodeCertificateExpiresSoon')).toMatch(/\) < 1209600$/);
+    expect(expr(alerts, 'CockroachCaCertificateExpiresSoon')).toBe(
+      '(security_certificate_expiration_ca{namespace="db", service="crdb"} > 0) and (security_certificate_expiration_ca{namespace="db", service="crdb"} - time()) < 1209600');
+    // 300 ms, in nanoseconds
+    expect(expr(alerts, 'CockroachClockOffset')).toBe('abs(clock_offset_meannanos{namespace="db", service="crdb"}) > 300000000');
+
     const custom = build({
-      thresholds: { p99SqlLatency: Duration.millis(200), cpuHighFraction: 0.7, cpuHighFor: Duration.minutes(10), memoryFraction: 0.85, diskUsedFraction: 0.75, certificateExpiry: Duration.days(30) },
+      thresholds: {
+        p99SqlLatency: Duration.millis(200), cpuHighFraction: 0.7, cpuHighFor: Duration.minutes(10), memoryFraction: 0.85, diskUsedFraction: 0.75,
+        certificateExpiry: Duration.days(30), diskIopsInProgress: 32, diskThroughputBytesPerSecond: 100 * 1024 * 1024, clockOffset: Duration.millis(100),
+      },
     }, { resources: { memory: { limit: Size.gibibytes(16) } } });
     const c = only(custom.objects, 'PrometheusRule').spec.groups[0].rules;
     expect(expr(c, 'CockroachHighSqlLatencyP99')).toMatch(/> 200000000$/);
     expect(expr(c, 'CockroachHighCpu')).toMatch(/> 0.7$/);
     expect(c.find((a: any) => a.alert === 'CockroachHighCpu').for).toBe('10m');
-    expect(expr(c, 'CockroachMemoryNearLimit')).toMatch(new RegExp(`> ${Math.floor(16 * 1024 ** 3 * 0.85)}$`));
+    // 85 % of 16 GiB
+    expect(expr(c, 'CockroachMemoryNearLimit')).toMatch(/ > 14602888806$/);
     expect(expr(c, 'CockroachDiskAlmostFull')).toMatch(/> 0.75$/);
     expect(expr(c, 'CockroachNodeCertificateExpiresSoon')).toMatch(/< 2592000$/);
+    expect(expr(c, 'CockroachCaCertificateExpiresSoon')).toMatch(/< 2592000$/);
+    expect(expr(c, 'CockroachDiskIopsSaturated')).toMatch(/ > 32$/);
+    expect(expr(c, 'CockroachDiskThroughputSaturated')).toMatch(/\) > 104857600$/);
+    expect(expr(c, 'CockroachClockOffset')).toMatch(/\) > 100000000$/);
+    const summary = (name: string) => c.find((a: any) => a.alert === name).annotations.summary;
+    expect(summary('CockroachDiskThroughputSaturated')).toBe('Disk throughput above 100 MiB/s for 15 minutes.');
+    expect(summary('CockroachClockOffset')).toBe('A node\'s clock is more than 100 ms away from the cluster mean.');
+    expect(summary('CockroachCaCertificateExpiresSoon')).toBe('The CA certificate expires in less than 30 days.');
   });
 
   test('off unless asked; each half can be turned off', () => {
@@ -86,21 +119,28 @@ describe('monitoring', () => {
     expect(build({ serviceMonitor: false }).objects.filter((o) => o.kind === 'ServiceMonitor')).toEqual([]);
   });
 
+  /** [thresholds, the prop named in the error, the received value as the message shows it] */
   test.each([
-    [{ thresholds: { cpuHighFraction: 1.2 } }, 'monitoring.thresholds.cpuHighFraction'],
-    [{ thresholds: { memoryFraction: 0 } }, 'monitoring.thresholds.memoryFraction'],
-    [{ thresholds: { cpuHighFor: Duration.seconds(10) } }, 'monitoring.thresholds.cpuHighFor (seconds)'],
-    [{ thresholds: { clockOffset: Duration.seconds(1) } }, 'monitoring.thresholds.clockOffset'],
-    [{ thresholds: { diskIopsInProgress: 0 } }, 'monitoring.thresholds.diskIopsInProgress'],
-  ])('bad threshold %o', (monitoring, prop) => {
+    [{ p99SqlLatency: Duration.millis(0) }, 'monitoring.thresholds.p99SqlLatency', '"0ms"'],
+    [{ cpuHighFraction: 1.2 }, 'monitoring.thresholds.cpuHighFraction', '1.2'],
+    [{ memoryFraction: 0 }, 'monitoring.thresholds.memoryFraction', '0'],
+    [{ diskUsedFraction: 1 }, 'monitoring.thresholds.diskUsedFraction', '1'],
+    [{ cpuHighFor: Duration.seconds(10) }, 'monitoring.thresholds.cpuHighFor (seconds)', '10'],
+    [{ clockOffset: Duration.seconds(1) }, 'monitoring.thresholds.clockOffset', '"1000ms"'],
+    [{ diskIopsInProgress: 0 }, 'monitoring.thresholds.diskIopsInProgress', '0'],
+    [{ diskThroughputBytesPerSecond: 0 }, 'monitoring.thresholds.diskThroughputBytesPerSecond', '0'],
+    [{ diskThroughputBytesPerSecond: 1.5 }, 'monitoring.thresholds.diskThroughputBytesPerSecond', '1.5'],
+    [{ certificateExpiry: Duration.minutes(30) }, 'monitoring.thresholds.certificateExpiry (seconds)', '1800'],
+  ])('bad threshold %o', (thresholds, prop, received) => {
     let error: unknown;
     try {
-      build(monitoring as MonitoringOptions);
+      build({ thresholds } as MonitoringOptions);
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(CockroachConfigError);
     expect((error as CockroachConfigError).prop).toBe(prop);
+    expect((error as CockroachConfigError).message).toContain(`${prop}: received ${received}; expected `);
   });
 });
 
@@ -118,17 +158,45 @@ describe('DB Console Ingress', () => {
     });
   });
 
+  test('no HTTPS backend annotation when the DB Console speaks HTTP, or for another controller', () => {
+    const ingress = { host: 'crdb.example.com', tlsSecretName: 'crdb-console-tls' };
+    const insecureNginx = only(build({}, { security: ClusterSecurity.insecure(), dbConsoleIngress: { ...ingress, ingressClassName: 'nginx' } }).objects, 'Ingress');
+    expect(insecureNginx.metadata.annotations).toBeUndefined();
+    expect(insecureNginx.spec.ingressClassName).toBe('nginx');
+    const secureGce = only(build({}, { dbConsoleIngress: { ...ingress, ingressClassName: 'gce' } }).objects, 'Ingress');
+    expect(secureGce.metadata.annotations).toBeUndefined();
+    const secureDefaultClass = only(build({}, { dbConsoleIngress: ingress }).objects, 'Ingress');
+    expect(secureDefaultClass.metadata.annotations).toBeUndefined();
+    expect(secureDefaultClass.spec.ingressClassName).toBeUndefined();
+  });
+
+  test('the controller annotations are added to the HTTPS one, and may override it', () => {
+    const ingress = { host: 'crdb.example.com', tlsSecretName: 'crdb-console-tls', ingressClassName: 'nginx' };
+    const added = only(build({}, { dbConsoleIngress: { ...ingress, annotations: { 'nginx.ingress.kubernetes.io/whitelist-source-range': '203.0.113.0/24' } } }).objects, 'Ingress');
+    expect(added.metadata.annotations).toEqual({
+      'nginx.ingress.kubernetes.io/backend-protocol': 'HTTPS', 'nginx.ingress.kubernetes.io/whitelist-source-range': '203.0.113.0/24',
+    });
+    const overridden = only(build({}, { dbConsoleIngress: { ...ingress, annotations: { 'nginx.ingress.kubernetes.io/backend-protocol': 'HTTP' } } }).objects, 'Ingress');
+    expect(overridden.metadata.annotations).toEqual({ 'nginx.ingress.kubernetes.io/backend-protocol': 'HTTP' });
+  });
+
+  /** [options, the prop named in the error, the received value as the message shows it] */
   test.each([
-    [{ host: '*.example.com', tlsSecretName: 'x' }, 'dbConsoleIngress.host'],
-    [{ host: 'Crdb.Example.com', tlsSecretName: 'x' }, 'dbConsoleIngress.host'],
-    [{ host: 'crdb.example.com', tlsSecretName: 'Bad Secret' }, 'dbConsoleIngress.tlsSecretName'],
-  ])('bad input %o', (dbConsoleIngress, prop) => {
+    [{ host: '*.example.com', tlsSecretName: 'x' }, 'dbConsoleIngress.host', '"*.example.com"'],
+    [{ host: 'Crdb.Example.com', tlsSecretName: 'x' }, 'dbConsoleIngress.host', '"Crdb.Example.com"'],
+    [{ host: 'crdb.example.com', tlsSecretName: 'Bad Secret' }, 'dbConsoleIngress.tlsSecretName', '"Bad Secret"'],
+    [{ host: 'crdb.example.com', tlsSecretName: 'x', ingressClassName: 'Nginx Public' }, 'dbConsoleIngress.ingressClassName', '"Nginx Public"'],
+    [{ host: 'crdb.example.com', tlsSecretName: 'x', annotations: { 'bad key': 'x' } }, 'dbConsoleIngress.annotations', '"bad key"'],
+    [{ host: 'crdb.example.com', tlsSecretName: 'x', annotations: { 'Example.com/x': 'y' } }, 'dbConsoleIngress.annotations', '"Example.com/x"'],
+  ])('bad input %o', (dbConsoleIngress, prop, received) => {
     let error: unknown;
     try {
       build({}, { dbConsoleIngress });
     } catch (e) {
       error = e;
     }
+    expect(error).toBeInstanceOf(CockroachConfigError);
     expect((error as CockroachConfigError).prop).toBe(prop);
+    expect((error as CockroachConfigError).message).toContain(`${prop}: received ${received}; expected `);
   });
 });

@@ -36,9 +36,13 @@ describe('the NetworkPolicy', () => {
     expect(policy.spec.ingress[1]).toEqual({ ports: [{ port: 8080, protocol: 'TCP' }] });
   });
 
-  test('enabled: false', () => {
+  test('enabled: false synthesizes no NetworkPolicy, and allowFrom stays harmless', () => {
     const chart = newChart();
-    const cluster = new CockroachCluster(chart, 'crdb', { networkPolicy: { enabled: false } });
+    const cluster = new CockroachCluster(chart, 'crdb', { networkPolicy: { enabled: false, dbConsole: DbConsoleAccess.ANY } });
+    cluster.allowFrom(new Deployment(chart, 'shop', { containers: [container] }));
+    const objects = synth(chart);
+    expect(objects.filter((o) => o.kind === 'NetworkPolicy')).toEqual([]);
+    expect(objects.some((o) => o.kind === 'StatefulSet')).toBe(true);
     expect(cluster.networkPolicy).toBeUndefined();
   });
 

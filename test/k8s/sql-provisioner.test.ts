@@ -1,6 +1,6 @@
 import { Duration, Size } from 'cdk8s';
 import {
-  BackupDestination, ClusterSecurity, ClusterSetting, CockroachCluster, CockroachClusterProps, CockroachConfigError,
+  BackupDestination, BuiltinWorkload, ClusterSecurity, ClusterSetting, CockroachCluster, CockroachClusterProps, CockroachConfigError,
   DatabasePrivilege, FullBackup, PreviousRunPolicy, RestoreTarget, ScheduleFailurePolicy, SqlSecret, TablePrivilege,
 } from '../../lib/k8s';
 import { Manifest, newChart, only, synth, validateAgainstSchemas } from '../support/manifests';
@@ -311,6 +311,52 @@ describe('restore, run by the Job', () => {
     ]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('restore job 42 failed');
+  });
+});
+
+describe('Jobs that write data wait for a declared full-cluster restore', () => {
+  const build = (restoreFirst: boolean) => {
+    const { chart, c } = cluster();
+    let id = restoreFirst ? c.restoreFrom(dest) : '';
+    c.addBooksLoad({ duration: Duration.minutes(1) });
+    c.addWorkload(BuiltinWorkload.kv(), { duration: Duration.minutes(1) });
+    if (!restoreFirst) id = c.restoreFrom(dest);
+    const objects = synth(chart);
+    const job = (prefix: string) => objects.find((o) => o.kind === 'Job' && o.metadata.name.startsWith(prefix))!;
+    return { id, load: job('crdb-books-load-'), workload: job('crdb-workload-kv-') };
+  };
+
+  test.each([['restore declared first', true], ['restore declared after the Jobs', false]])('%s: the restore id reaches both Jobs, their deadlines make room for it', (_what, first) => {
+    const { id, load, workload } = build(first);
+    expect(id).toMatch(/^[0-9a-f]{16}$/);
+    expect(load.spec.template.spec.containers[0].env).toContainEqual({ name: 'LOAD_AFTER_RESTORE', value: id });
+    expect(load.spec.activeDeadlineSeconds).toBe(60 + 1800 + 6 * 3600);
+    expect(workload.spec.template.spec.containers[0].command[2]).toContain(`FROM crdb_k8s_ops.restores WHERE id = '${id}'`);
+    expect(workload.spec.activeDeadlineSeconds).toBe(60 + 3600 + 6 * 3600);
+  });
+
+  test('the workload polls until the restore is recorded, then initializes', () => {
+    const { workload } = build(true);
+    const r = runWithFakeCockroach(workload.spec.template.spec.containers[0].command[2], [
+      { args: /crdb_k8s_ops\.restores/, after: /crdb_k8s_ops\.restores/, output: 'count\n1\n' },
+      { args: /crdb_k8s_ops\.restores/, output: 'count\n0\n' },
+    ]);
+    expect(r.status).toBe(0);
+    const steps = r.calls.map((call) => (call.args.join(' ').includes('crdb_k8s_ops.restores') ? 'marker' : call.args.slice(0, 2).join(' ')));
+    expect(steps).toEqual(['sql --url', 'marker', 'marker', 'workload init', 'workload run']);
+  });
+
+  test('without a restore, no waiting and the usual deadlines', () => {
+    const { chart, c } = cluster();
+    c.addBooksLoad({ duration: Duration.minutes(1) });
+    c.addWorkload(BuiltinWorkload.kv(), { duration: Duration.minutes(1) });
+    const jobs = synth(chart).filter((o) => o.kind === 'Job');
+    const load = jobs.find((o) => o.metadata.name.startsWith('crdb-books-load-'))!;
+    const workload = jobs.find((o) => o.metadata.name.startsWith('crdb-workload-kv-'))!;
+    expect(load.spec.template.spec.containers[0].env.map((e: any) => e.name)).not.toContain('LOAD_AFTER_RESTORE');
+    expect(load.spec.activeDeadlineSeconds).toBe(60 + 1800);
+    expect(workload.spec.template.spec.containers[0].command[2]).not.toContain('crdb_k8s_ops');
+    expect(workload.spec.activeDeadlineSeconds).toBe(60 + 3600);
   });
 });
 

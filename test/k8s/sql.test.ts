@@ -1,5 +1,7 @@
 import * as fs from 'fs';
-import { ClusterSecurity, CockroachCluster, CockroachConfigError, SqlSecret } from '../../lib/k8s';
+import {
+  BackupDestination, ClusterSecurity, CockroachCluster, CockroachConfigError, DatabasePrivilege, RestoreTarget, SqlSecret, TablePrivilege,
+} from '../../lib/k8s';
 import { cronProblem, ident, literal } from '../../lib/k8s/sql';
 import { newChart, only, synth } from '../support/manifests';
 import { runWithFakeCockroach } from '../support/scripts';
@@ -71,21 +73,58 @@ const HOSTILE_NAMES = [
   'a'.repeat(64),
 ];
 
-describe('injection corpus: hostile names are refused everywhere a name goes', () => {
-  const entryPoints: Array<[string, (c: CockroachCluster, name: string) => unknown]> = [
-    ['addDatabase', (c, n) => c.addDatabase(n)],
-    ['addUser', (c, n) => c.addUser(n)],
-    ['addRole', (c, n) => c.addRole(n)],
-    ['grant to', (c, n) => c.addDatabase('shop').grant(n)],
-    ['grantOnTable table', (c, n) => c.addDatabase('shop').grantOnTable(n, 'app', [])],
-    ['grantOnAllTables schema', (c, n) => c.addDatabase('shop').grantOnAllTables('app', [], n)],
-    ['backup schedule name', (c, n) => c.addBackupSchedule(n, {} as never)],
-  ];
-  const cases = entryPoints.flatMap(([where, call]) => HOSTILE_NAMES.map((name) => [where, JSON.stringify(name), call, name] as const));
+const destination = BackupDestination.gcs('bucket-name', 'cluster');
 
-  test.each(cases)('%s(%s)', (_where, _shown, call, name) => {
+/**
+ * Every place a user-supplied name goes, with the prop its error names. Each call is otherwise valid
+ * (privileges given, a destination given), so a rejection is due to the name alone: the control below
+ * proves each call accepts a valid name.
+ */
+const NAME_ENTRY_POINTS: Array<[string, (c: CockroachCluster, name: string) => unknown]> = [
+  ['addDatabase(name)', (c, n) => c.addDatabase(n)],
+  ['addUser(name)', (c, n) => c.addUser(n)],
+  ['addRole(name)', (c, n) => c.addRole(n)],
+  ['grant(grantee)', (c, n) => c.addDatabase('shop').grant(n, DatabasePrivilege.ALL)],
+  ['grantOnTable(table)', (c, n) => c.addDatabase('shop').grantOnTable(n, 'app', [TablePrivilege.SELECT])],
+  ['grantOnTable(grantee)', (c, n) => c.addDatabase('shop').grantOnTable('orders', n, [TablePrivilege.SELECT])],
+  ['grantOnTable(schema)', (c, n) => c.addDatabase('shop').grantOnTable('orders', 'app', [TablePrivilege.SELECT], n)],
+  ['grantOnAllTables(grantee)', (c, n) => c.addDatabase('shop').grantOnAllTables(n, [TablePrivilege.SELECT])],
+  ['grantOnAllTables(schema)', (c, n) => c.addDatabase('shop').grantOnAllTables('app', [TablePrivilege.SELECT], n)],
+  ['grantTo(member)', (c, n) => c.addRole('readers').grantTo(n)],
+  ['addBackupSchedule(name)', (c, n) => c.addBackupSchedule(n, { destination })],
+  ['addBackupSchedule(databases[1])', (c, n) => c.addBackupSchedule('nightly', { destination, databases: ['shop', n] })],
+  ['restoreFrom(database)', (c, n) => c.restoreFrom(destination, RestoreTarget.database(n))],
+  ['restoreFrom(newName)', (c, n) => c.restoreFrom(destination, RestoreTarget.database('shop', { newName: n }))],
+  ['restoreFrom(table)', (c, n) => c.restoreFrom(destination, RestoreTarget.table('shop', n))],
+  ['restoreFrom(schema)', (c, n) => c.restoreFrom(destination, RestoreTarget.table('shop', 'orders', { schema: n }))],
+  ['restoreFrom(intoDatabase)', (c, n) => c.restoreFrom(destination, RestoreTarget.table('shop', 'orders', { intoDatabase: n }))],
+];
+
+describe('injection corpus: hostile names are refused everywhere a name goes', () => {
+  test.each(NAME_ENTRY_POINTS)('control: %s accepts a valid name', (_prop, call) => {
     const cluster = new CockroachCluster(newChart(), 'crdb');
-    expect(() => call(cluster, name)).toThrow(CockroachConfigError);
+    expect(() => call(cluster, 'orders')).not.toThrow();
+    // The name reached a statement (quoted as an identifier or a literal, or as a schedule label's prefix).
+    expect(cluster.sqlProvisioner.statementsForDisplay.join('\n')).toMatch(/["']orders['"_]/);
+  });
+
+  const cases = NAME_ENTRY_POINTS.flatMap(([prop, call]) => HOSTILE_NAMES.map((name) => [prop, JSON.stringify(name), call, name] as const));
+
+  test.each(cases)('%s: %s', (prop, _shown, call, name) => {
+    const cluster = new CockroachCluster(newChart(), 'crdb');
+    let error: unknown;
+    try {
+      call(cluster, name);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(CockroachConfigError);
+    const err = error as CockroachConfigError;
+    expect(err.prop).toBe(prop);
+    expect(err.constructPath).toBe('test/crdb');
+    expect(err.message).toContain(`${prop}: received ${JSON.stringify(name)}; expected`);
+    // Nothing of the hostile name reached a statement.
+    if (name !== '') expect(cluster.sqlProvisioner.statementsForDisplay.join('\n')).not.toContain(name);
   });
 });
 

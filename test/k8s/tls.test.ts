@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Duration } from 'cdk8s';
 import {
-  CertManagerOptions, ClusterSecurity, CockroachCluster, CockroachClusterProps, CockroachConfigError, IssuerRef,
+  CertManagerOptions, ClusterSecurity, CockroachCluster, CockroachClusterProps, CockroachConfigError, IssuerRef, Locality,
 } from '../../lib/k8s';
 import { certReloaderScript } from '../../lib/k8s/private/cert-reloader';
 import { Manifest, newChart, only, synth, validateAgainstSchemas } from '../support/manifests';
@@ -93,7 +93,24 @@ describe('TLS is the default: self-contained cert-manager mode', () => {
   });
 
   test('pods stay in the Guaranteed QoS class: helpers have requests equal to limits', () => {
-    for (const c of [...(pod.initContainers ?? []), ...pod.containers]) expect(c.resources.requests).toEqual(c.resources.limits);
+    // With per-pod locality the pod has every kind of helper: the locality init container and the reloader.
+    const { pod: full } = build({ locality: Locality.fromNode() });
+    const containers = [...full.initContainers, ...full.containers];
+    expect(containers.map((c: any) => c.name)).toEqual(['locality', 'cockroachdb', 'cert-reloader']);
+    for (const c of containers) {
+      // Guaranteed needs CPU and memory, each with its request equal to its limit, in every container.
+      expect(Object.keys(c.resources.limits).sort()).toEqual(['cpu', 'memory']);
+      expect(c.resources.requests).toEqual(c.resources.limits);
+    }
+    const resources = Object.fromEntries(containers.map((c: any) => [c.name, c.resources.limits]));
+    expect(resources).toEqual({
+      'locality': { cpu: '50m', memory: '64Mi' },
+      'cockroachdb': { cpu: '2', memory: '8Gi' },
+      'cert-reloader': { cpu: '20m', memory: '32Mi' },
+    });
+    // The default pod (no locality) has no init container, and the same reloader.
+    expect(pod.initContainers).toBeUndefined();
+    expect(pod.containers.find((c: any) => c.name === 'cert-reloader').resources).toEqual(full.containers[1].resources);
   });
 
   test('the init Job connects as root with the root client certificate', () => {
@@ -181,6 +198,10 @@ const BAD_TLS: Array<[string, CertManagerOptions | ClusterSecurity, string, stri
   ['issuer name malformed', ClusterSecurity.certManagerIssuer(IssuerRef.clusterIssuer('Corp CA')), 'security.issuer (name)', 'received "Corp CA"'],
   ['existing Secret name malformed', ClusterSecurity.existingSecrets({ nodeSecretName: 'node_tls', rootClientSecretName: 'root' }),
     'security.nodeSecretName', 'received "node_tls"'],
+  ['existing root client Secret name malformed', ClusterSecurity.existingSecrets({ nodeSecretName: 'node-tls', rootClientSecretName: 'Root TLS' }),
+    'security.rootClientSecretName', 'received "Root TLS"'],
+  ['issuer group malformed', ClusterSecurity.certManagerIssuer(IssuerRef.of('pca', 'AWSPCAClusterIssuer', 'AWS PCA')),
+    'security.issuer (group)', 'received "AWS PCA"'],
 ];
 
 describe('TLS errors are thrown', () => {

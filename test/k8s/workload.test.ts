@@ -56,14 +56,18 @@ describe('built-in workloads', () => {
     expect(rerun.stdout).toContain('running anyway');
   });
 
+  /** [workload, options, the prop named in the error, the received value as the message shows it] */
   test.each([
-    [() => BuiltinWorkload.tpcc(0), {}, 'addWorkload(tpcc.warehouses)'],
-    [() => BuiltinWorkload.kv(101), {}, 'addWorkload(kv.readPercent)'],
-    [() => BuiltinWorkload.bank(0), {}, 'addWorkload(bank.rows)'],
-    [() => BuiltinWorkload.kv(), { concurrency: 0 }, 'addWorkload(concurrency)'],
-    [() => BuiltinWorkload.kv(), { maxRate: -5 }, 'addWorkload(maxRate)'],
-    [() => BuiltinWorkload.kv(), { duration: Duration.seconds(5) }, 'addWorkload(duration) (seconds)'],
-  ])('bad input %#', (workload, options, prop) => {
+    [() => BuiltinWorkload.tpcc(0), {}, 'addWorkload(tpcc.warehouses)', '0'],
+    [() => BuiltinWorkload.kv(101), {}, 'addWorkload(kv.readPercent)', '101'],
+    [() => BuiltinWorkload.bank(0), {}, 'addWorkload(bank.rows)', '0'],
+    [() => BuiltinWorkload.kv(), { concurrency: 0 }, 'addWorkload(concurrency)', '0'],
+    [() => BuiltinWorkload.kv(), { maxRate: -5 }, 'addWorkload(maxRate)', '-5'],
+    [() => BuiltinWorkload.kv(), { duration: Duration.seconds(5) }, 'addWorkload(duration) (seconds)', '5'],
+    // Not a BuiltinWorkload: a name, or a look-alike object (an arbitrary command must not reach the Job).
+    [() => 'kv' as unknown as BuiltinWorkload, {}, 'addWorkload(workload)', '"kv"'],
+    [() => ({ name: 'kv', initFlags: [], runFlags: ['; id'], _checks: {} }) as unknown as BuiltinWorkload, {}, 'addWorkload(workload)', '{"name":"kv"'],
+  ])('bad input %#', (workload, options, prop, received) => {
     let error: unknown;
     try {
       build(workload(), options);
@@ -72,6 +76,8 @@ describe('built-in workloads', () => {
     }
     expect(error).toBeInstanceOf(CockroachConfigError);
     expect((error as CockroachConfigError).prop).toBe(prop);
+    expect((error as CockroachConfigError).message).toContain(`${prop}: received ${received}`);
+    expect((error as CockroachConfigError).message).toMatch(/; expected /);
   });
 
   test('the same workload twice', () => {

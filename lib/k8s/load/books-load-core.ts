@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'crypto';
 import type { Pool, PoolClient } from 'pg';
+import { restoreRecordedQuery } from '../private/restore-marker';
 
 /** One book of the data set. */
 export interface Book {
@@ -114,6 +115,31 @@ export async function waitForDatabase(pool: Pool, attempts: number, delayMs: num
       log({ event: 'waiting', attempt, error: (error as Error).message });
       await sleep(delayMs);
     }
+  }
+}
+
+/** SQLSTATEs of "the marker table is not there yet": undefined table, database or schema. */
+const MARKER_ABSENT = ['42P01', '3D000', '3F000'];
+
+/**
+ * Waits until the SQL Job has recorded the full-cluster restore `restoreId`: a full-cluster restore needs
+ * an empty cluster, so nothing may be written before it is done. Polls every `pollMs`; the Job's deadline
+ * bounds the wait.
+ */
+export async function waitForRestore(pool: Pool, restoreId: string, pollMs: number, log: (msg: object) => void): Promise<void> {
+  const query = restoreRecordedQuery(restoreId);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { rows } = await pool.query(query);
+      if (Number(rows[0].count) >= 1) {
+        log({ event: 'restore-done', restore: restoreId });
+        return;
+      }
+    } catch (error) {
+      if (!MARKER_ABSENT.includes((error as { code?: string }).code ?? '')) throw error;
+    }
+    log({ event: 'waiting-for-restore', restore: restoreId, attempt });
+    await sleep(pollMs);
   }
 }
 

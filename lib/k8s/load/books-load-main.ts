@@ -5,7 +5,8 @@
  */
 import * as fs from 'fs';
 import { Pool } from 'pg';
-import { Book, createSchema, insertBooksBatched, LoadStats, runMix, waitForDatabase } from './books-load-core';
+import { RESTORE_ID_PATTERN } from '../private/restore-marker';
+import { Book, createSchema, insertBooksBatched, LoadStats, runMix, waitForDatabase, waitForRestore } from './books-load-core';
 
 const log = (msg: object) => console.log(JSON.stringify({ time: new Date().toISOString(), ...msg }));
 
@@ -44,6 +45,12 @@ async function main(): Promise<void> {
   const batchSize = intEnv('LOAD_BATCH_SIZE', 100, 1, 1000);
   const connectAttempts = intEnv('LOAD_CONNECT_ATTEMPTS', 60, 1, 10000);
   const connectDelayMs = intEnv('LOAD_CONNECT_DELAY_MS', 5000, 0, 600000);
+  // A full-cluster restore declared on the cluster: write nothing before the SQL Job has recorded it.
+  const afterRestore = process.env.LOAD_AFTER_RESTORE || undefined;
+  if (afterRestore !== undefined && !RESTORE_ID_PATTERN.test(afterRestore)) {
+    fail(2, `LOAD_AFTER_RESTORE: received ${JSON.stringify(afterRestore)}; expected a restore id of 16 hexadecimal digits`);
+  }
+  const restorePollMs = intEnv('LOAD_RESTORE_POLL_SECONDS', 10, 1, 600) * 1000;
 
   let books: Book[];
   try {
@@ -59,6 +66,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   try {
     await waitForDatabase(pool, connectAttempts, connectDelayMs, log);
+    if (afterRestore !== undefined) await waitForRestore(pool, afterRestore, restorePollMs, log);
     await createSchema(pool);
     const inserted = await insertBooksBatched(pool, books, batchSize, stats);
     log({ event: 'books-loaded', books: books.length, inserted, batchSize });

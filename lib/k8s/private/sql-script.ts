@@ -1,5 +1,6 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { SqlPart, SqlSecret, SqlStatement, literal } from '../sql';
+import { RESTORE_MARKER_DATABASE as MARKER_DATABASE, RESTORE_MARKER_TABLE } from './restore-marker';
 
 /** A restore as the script runs it: guarded, detached, polled, and recorded once done. */
 export interface ScriptRestore {
@@ -14,8 +15,6 @@ export interface ScriptRestore {
   readonly notFreeMessage: string;
 }
 
-/** Database and table where the SQL Job records completed restores, so that a re-run never restores twice. */
-export const MARKER_DATABASE = 'crdb_k8s_ops';
 
 const SECRET_ENV_PREFIX = 'CRDB_SECRET_';
 const WAIT_ATTEMPTS = 60;
@@ -93,7 +92,7 @@ function waitForSql(): string[] {
 }
 
 function restoreBlock(r: ScriptRestore, env: SecretEnv): string[] {
-  const markerTable = `${MARKER_DATABASE}.restores`;
+  const markerTable = RESTORE_MARKER_TABLE;
   const secret = hasSecret(r.statement);
   return [
     `# ${r.statement.description} (${r.id})`,

@@ -19,6 +19,8 @@ let pg: TestPostgres;
 let mixRun: Promise<{ url: string; r: Run }>;
 let rateRun: Promise<{ url: string; r: Run }>;
 let contentionRun: Promise<{ url: string; r: Run }>;
+let restoreWaitRun: Promise<{ r: Run; booksBeforeMarkerTable: unknown; booksBeforeRecord: unknown }>;
+const RESTORE_ID = '0123456789abcdef';
 const timed = async (env: Record<string, string>) => {
   const url = await pg.newDatabase();
   return { url, r: await runLoad({ LOAD_DATABASE_URL: url, ...env }) };
@@ -29,6 +31,20 @@ beforeAll(async () => {
   mixRun = timed({ LOAD_DURATION_SECONDS: '2', LOAD_CONCURRENCY: '2', LOAD_TARGET_RATE: '200', LOAD_READ_FRACTION: '0.5' });
   rateRun = timed({ LOAD_DURATION_SECONDS: '2', LOAD_CONCURRENCY: '2', LOAD_TARGET_RATE: '20', LOAD_READ_FRACTION: '0.5' });
   contentionRun = timed({ LOAD_DURATION_SECONDS: '1', LOAD_CONCURRENCY: '4', LOAD_TARGET_RATE: '0', LOAD_READ_FRACTION: '0', LOAD_HOT_BOOKS: '2' });
+  // A full-cluster restore is declared: the load must write nothing until the SQL Job records it. The
+  // marker table appears first (the Job creates it), then the restore's row.
+  restoreWaitRun = (async () => {
+    const url = await pg.newDatabase();
+    const run = runLoad({ LOAD_DATABASE_URL: url, LOAD_DURATION_SECONDS: '0', LOAD_AFTER_RESTORE: RESTORE_ID, LOAD_RESTORE_POLL_SECONDS: '1' });
+    const books = async () => (await query(url, "SELECT to_regclass('public.books') AS t"))[0].t;
+    await new Promise((r) => setTimeout(r, 1500));
+    const booksBeforeMarkerTable = await books();
+    await query(url, 'CREATE SCHEMA crdb_k8s_ops; CREATE TABLE crdb_k8s_ops.restores (id TEXT PRIMARY KEY)');
+    await new Promise((r) => setTimeout(r, 1500));
+    const booksBeforeRecord = await books();
+    await query(url, `INSERT INTO crdb_k8s_ops.restores (id) VALUES ('${RESTORE_ID}')`);
+    return { r: await run, booksBeforeMarkerTable, booksBeforeRecord };
+  })();
 }, 60000);
 afterAll(async () => { await pg?.stop(); });
 
@@ -109,6 +125,18 @@ test('under forced contention at SERIALIZABLE, 40001 errors happen, are retried,
   expect(others).toBe(0);
 }, 60000);
 
+test('after a declared full-cluster restore: waits, writing nothing, until the restore is recorded, then loads', async () => {
+  const { r, booksBeforeMarkerTable, booksBeforeRecord } = await restoreWaitRun;
+  expect(r.status).toBe(0);
+  expect(booksBeforeMarkerTable).toBeNull();
+  expect(booksBeforeRecord).toBeNull();
+  const events = r.lines.map((l) => l.event);
+  expect(events.filter((e) => e === 'waiting-for-restore').length).toBeGreaterThanOrEqual(2);
+  expect(r.lines.find((l) => l.event === 'restore-done')).toMatchObject({ restore: RESTORE_ID });
+  expect(events.indexOf('restore-done')).toBeLessThan(events.indexOf('books-loaded'));
+  expect(r.lines.find((l) => l.event === 'books-loaded')).toMatchObject({ inserted: 1000 });
+}, 60000);
+
 test('retries the connection while the database starts, then gives up with a non-zero exit', async () => {
   const r = await runLoad({ LOAD_DATABASE_URL: 'postgresql://test@127.0.0.1:1/nothing', LOAD_CONNECT_ATTEMPTS: '3', LOAD_CONNECT_DELAY_MS: '50' });
   expect(r.status).toBe(1);
@@ -129,6 +157,8 @@ test.each([
   [{ LOAD_READ_FRACTION: '1.5' }, 'LOAD_READ_FRACTION'],
   [{ LOAD_DURATION_SECONDS: 'ten' }, 'LOAD_DURATION_SECONDS'],
   [{ BOOKS_FILE: '/nonexistent/books.json' }, 'BOOKS_FILE'],
+  [{ LOAD_AFTER_RESTORE: 'latest' }, 'LOAD_AFTER_RESTORE'],
+  [{ LOAD_AFTER_RESTORE: '0123456789abcdef', LOAD_RESTORE_POLL_SECONDS: '0' }, 'LOAD_RESTORE_POLL_SECONDS'],
 ])('bad configuration %o exits 2 naming %s', async (env, name) => {
   const r = await runLoad({ LOAD_DATABASE_URL: 'postgresql://test@127.0.0.1:1/x', ...env });
   expect(r.status).toBe(2);
