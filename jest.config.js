@@ -12,6 +12,7 @@ module.exports = {
   maxWorkers: 2,
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
   transform: {
     '^.+\\.ts$': transform,
     ...Object.fromEntries(esmOnly.map((pkg) => [`/node_modules/${pkg}/.+\\.js$`, transform])),
