@@ -13,6 +13,7 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
+  testSequencer: '<rootDir>/scripts/jest-sequencer.js',
   transform: {
     '^.+\\.ts$': transform,
     ...Object.fromEntries(esmOnly.map((pkg) => [`/node_modules/${pkg}/.+\\.js$`, transform])),
