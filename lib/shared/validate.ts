@@ -42,6 +42,7 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 /** A Kubernetes label (or annotation) key: optional DNS subdomain prefix, then a name of at most 63 characters. */
 export function checkLabelKey(scope: ErrorScope, prop: string, key: string): void {
+  if (typeof key !== 'string') reject(scope, prop, key, 'expected a Kubernetes label key (a string)');
   const slash = key.lastIndexOf('/');
   const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
   const name = slash >= 0 ? key.slice(slash + 1) : key;

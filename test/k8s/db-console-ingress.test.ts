@@ -1,0 +1,65 @@
+import { ClusterSecurity, CockroachCluster, CockroachClusterProps, CockroachConfigError } from '../../lib/k8s';
+import { newChart, only, synth, validateAgainstSchemas } from '../support/manifests';
+
+function build(props: Partial<CockroachClusterProps> = {}) {
+  const chart = newChart();
+  const cluster = new CockroachCluster(chart, 'crdb', props);
+  return { cluster, objects: synth(chart) };
+}
+
+describe('DB Console Ingress', () => {
+  test('off by default; with TLS on the Ingress and HTTPS to the backend for ingress-nginx', () => {
+    expect(build().objects.filter((o) => o.kind === 'Ingress')).toEqual([]);
+    const { objects } = build({ dbConsoleIngress: { host: 'crdb.example.com', tlsSecretName: 'crdb-console-tls', ingressClassName: 'nginx' } });
+    validateAgainstSchemas(objects);
+    const ing = only(objects, 'Ingress');
+    expect(ing.metadata.annotations).toEqual({ 'nginx.ingress.kubernetes.io/backend-protocol': 'HTTPS' });
+    expect(ing.spec).toEqual({
+      ingressClassName: 'nginx',
+      tls: [{ hosts: ['crdb.example.com'], secretName: 'crdb-console-tls' }],
+      rules: [{ host: 'crdb.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'crdb-public', port: { name: 'http' } } } }] } }],
+    });
+  });
+
+  test('no HTTPS backend annotation when the DB Console speaks HTTP, or for another controller', () => {
+    const ingress = { host: 'crdb.example.com', tlsSecretName: 'crdb-console-tls' };
+    const insecureNginx = only(build({ security: ClusterSecurity.insecure(), dbConsoleIngress: { ...ingress, ingressClassName: 'nginx' } }).objects, 'Ingress');
+    expect(insecureNginx.metadata.annotations).toBeUndefined();
+    expect(insecureNginx.spec.ingressClassName).toBe('nginx');
+    const secureGce = only(build({ dbConsoleIngress: { ...ingress, ingressClassName: 'gce' } }).objects, 'Ingress');
+    expect(secureGce.metadata.annotations).toBeUndefined();
+    const secureDefaultClass = only(build({ dbConsoleIngress: ingress }).objects, 'Ingress');
+    expect(secureDefaultClass.metadata.annotations).toBeUndefined();
+    expect(secureDefaultClass.spec.ingressClassName).toBeUndefined();
+  });
+
+  test('the controller annotations are added to the HTTPS one, and may override it', () => {
+    const ingress = { host: 'crdb.example.com', tlsSecretName: 'crdb-console-tls', ingressClassName: 'nginx' };
+    const added = only(build({ dbConsoleIngress: { ...ingress, annotations: { 'nginx.ingress.kubernetes.io/whitelist-source-range': '203.0.113.0/24' } } }).objects, 'Ingress');
+    expect(added.metadata.annotations).toEqual({
+      'nginx.ingress.kubernetes.io/backend-protocol': 'HTTPS', 'nginx.ingress.kubernetes.io/whitelist-source-range': '203.0.113.0/24',
+    });
+    const overridden = only(build({ dbConsoleIngress: { ...ingress, annotations: { 'nginx.ingress.kubernetes.io/backend-protocol': 'HTTP' } } }).objects, 'Ingress');
+    expect(overridden.metadata.annotations).toEqual({ 'nginx.ingress.kubernetes.io/backend-protocol': 'HTTP' });
+  });
+
+  /** [options, the prop named in the error, the received value as the message shows it] */
+  test.each([
+    [{ host: '*.example.com', tlsSecretName: 'x' }, 'dbConsoleIngress.host', '"*.example.com"'],
+    [{ host: 'Crdb.Example.com', tlsSecretName: 'x' }, 'dbConsoleIngress.host', '"Crdb.Example.com"'],
+    [{ host: 'crdb.example.com', tlsSecretName: 'Bad Secret' }, 'dbConsoleIngress.tlsSecretName', '"Bad Secret"'],
+    [{ host: 'crdb.example.com', tlsSecretName: 'x', ingressClassName: 'Nginx Public' }, 'dbConsoleIngress.ingressClassName', '"Nginx Public"'],
+    [{ host: 'crdb.example.com', tlsSecretName: 'x', annotations: { 'bad key': 'x' } }, 'dbConsoleIngress.annotations', '"bad key"'],
+    [{ host: 'crdb.example.com', tlsSecretName: 'x', annotations: { 'Example.com/x': 'y' } }, 'dbConsoleIngress.annotations', '"Example.com/x"'],
+  ])('bad input %o', (dbConsoleIngress, prop, received) => {
+    let error: unknown;
+    try {
+      build({ dbConsoleIngress });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(CockroachConfigError);
+    expect((error as CockroachConfigError).prop).toBe(prop);
+    expect((error as CockroachConfigError).message).toContain(`${prop}: received ${received}; expected `);
+  });
+});
