@@ -206,12 +206,15 @@ const JOIN_SEEDS = 3;
 const MAX_NAME_LENGTH = 40;
 const MIN_GRACE_SECONDS = 300;
 const MIN_STORAGE_BYTES = GIB;
+/** Suffixes of the names a cluster derives for its own objects (ServiceAccounts, Services). */
+const RESERVED_NAME_SUFFIXES = ['-client', '-public', '-scale-down'];
 const IMAGE_REPOSITORY = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
 const CLUSTER_NAME = /^[a-zA-Z](?:[-a-zA-Z0-9._]{0,254}[a-zA-Z0-9])?$/;
 
 /**
  * A CockroachDB cluster on Kubernetes: a StatefulSet with one volume per pod, its discovery and public
- * Services, a PodDisruptionBudget, a ServiceAccount and the Job that initializes the cluster.
+ * Services, a PodDisruptionBudget, the database pods' ServiceAccount, the SQL clients' ServiceAccount
+ * (`<name>-client`, used by the Jobs) and the Job that initializes the cluster.
  *
  * Object names come from `name` (the construct id by default) and the chart's namespace, never from a
  * hash of the construct path, so pods, volumes and DNS names survive refactoring of the app.
@@ -294,6 +297,10 @@ export class CockroachCluster extends Construct {
 
     this.name = props.name ?? id;
     checkDnsLabel(this, 'name', this.name, MAX_NAME_LENGTH);
+    // Another cluster's derived names: a cluster "crdb-client" would share its ServiceAccount, and with it
+    // the Workload Identity, with the Jobs of a cluster "crdb" in the same namespace.
+    const suffix = RESERVED_NAME_SUFFIXES.find((s) => this.name.endsWith(s));
+    if (suffix) reject(this, 'name', this.name, `expected a name not ending in "${suffix}": another cluster's objects are named <name>${suffix}`);
     this.namespace = Chart.of(this).namespace ?? 'default';
     checkDnsLabel(this, 'namespace (of the chart)', this.namespace);
     this.clusterDomain = props.clusterDomain ?? 'cluster.local';

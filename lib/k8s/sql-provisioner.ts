@@ -369,7 +369,7 @@ export class SqlProvisioner extends Construct {
         + " + (SELECT count(*) FROM crdb_internal.tables WHERE database_name <> 'system' AND state = 'PUBLIC');";
       notFree = 'the cluster already holds user databases or tables: a full-cluster restore needs an empty cluster';
       const schedule = this.scheduleLocations.get(destination.location);
-      if (schedule !== undefined) this.rejectRestoreSourceSchedule(schedule, destination.location);
+      if (schedule !== undefined) this.rejectRestoreSourceSchedule(`${prop}(destination)`, schedule, destination.location);
     } else if (target.kind === 'database') {
       const db = target.renameTo ?? target.database!;
       freeQuery = `SELECT count(*) FROM [SHOW DATABASES] WHERE database_name = ${literal(db)};`;
@@ -447,11 +447,11 @@ export class SqlProvisioner extends Construct {
    * collection backs up elsewhere.
    */
   private checkNotRestoreSource(schedule: string, location: string): void {
-    if (this.clusterRestore && this.restores[0].location === location) this.rejectRestoreSourceSchedule(schedule, location);
+    if (this.clusterRestore && this.restores[0].location === location) this.rejectRestoreSourceSchedule('addBackupSchedule(destination)', schedule, location);
   }
 
-  private rejectRestoreSourceSchedule(schedule: string, location: string): never {
-    return reject(this.cluster, 'addBackupSchedule(destination)', location,
+  private rejectRestoreSourceSchedule(prop: string, schedule: string, location: string): never {
+    return reject(this.cluster, prop, location,
       `expected a folder other than the one the full-cluster restore reads for schedule ${schedule}: a restored cluster is a new cluster `
       + 'and backs up into a collection of its own (e.g. BackupDestination.fromDeployment(description, \'gke\')); '
       + 'CockroachDB pauses the schedules that a restore brings onto another cluster, and two clusters must never write into one collection');

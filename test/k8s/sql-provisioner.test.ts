@@ -423,7 +423,7 @@ const BAD: Array<[string, (c: CockroachCluster) => unknown, string, string]> = [
   ['a schedule into the collection a cluster restore reads', (c) => { c.restoreFrom(dest); c.addBackupSchedule('b', { destination: dest }); },
     'addBackupSchedule(destination)', 'received "gs://acme-backups/cluster"; expected a folder other than the one the full-cluster restore reads for schedule b'],
   ['a cluster restore from the collection a schedule writes', (c) => { c.addBackupSchedule('b', { destination: dest }); c.restoreFrom(dest); },
-    'addBackupSchedule(destination)', 'two clusters must never write into one collection'],
+    'restoreFrom(destination)', 'received "gs://acme-backups/cluster"; expected a folder other than the one the full-cluster restore reads for schedule b'],
   ['an inspection whose key Secret is malformed', (c) => c.addBackupInspection(BackupDestination.gcsWithKey('acme-backups', 'x', SqlSecret.fromSecret('Bad Secret', 'key.json'))),
     'addBackupInspection(destination) (credentials) (secret)', 'received "Bad Secret"'],
   ['a restore whose key is not a SqlSecret', (c) => c.restoreFrom(BackupDestination.gcsWithKey('acme-backups', 'x', '{"private_key":"x"}' as unknown as SqlSecret)),

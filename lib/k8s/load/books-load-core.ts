@@ -118,13 +118,11 @@ export async function waitForDatabase(pool: Pool, attempts: number, delayMs: num
   }
 }
 
-/** SQLSTATEs of "the marker table is not there yet": undefined table, database or schema. */
-const MARKER_ABSENT = ['42P01', '3D000', '3F000'];
-
 /**
  * Waits until the SQL Job has recorded the full-cluster restore `restoreId`: a full-cluster restore needs
- * an empty cluster, so nothing may be written before it is done. Polls every `pollMs`; the Job's deadline
- * bounds the wait.
+ * an empty cluster, so nothing may be written before it is done. Polls every `pollMs`. Any error (the
+ * marker table not there yet, a node restarting, the restored marker database offline during the
+ * restore) means "not yet": the wait may last hours, and the Job's deadline bounds it.
  */
 export async function waitForRestore(pool: Pool, restoreId: string, pollMs: number, log: (msg: object) => void): Promise<void> {
   const query = restoreRecordedQuery(restoreId);
@@ -136,7 +134,9 @@ export async function waitForRestore(pool: Pool, restoreId: string, pollMs: numb
         return;
       }
     } catch (error) {
-      if (!MARKER_ABSENT.includes((error as { code?: string }).code ?? '')) throw error;
+      log({ event: 'waiting-for-restore', restore: restoreId, attempt, error: (error as Error).message });
+      await sleep(pollMs);
+      continue;
     }
     log({ event: 'waiting-for-restore', restore: restoreId, attempt });
     await sleep(pollMs);
