@@ -1,6 +1,7 @@
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
-import { BackupBucket, BackupBucketProps, BackupStorageClass, CockroachConfigError } from '../../lib/gcp';
+import { BackupBucket, BackupBucketProps, BackupStorageClass } from '../../lib/gcp';
 import { description, synthScope } from './support';
+import { configError } from '../support/errors';
 
 const bucket = (props: Partial<BackupBucketProps> = {}) => synthScope((scope) => {
   new BackupBucket(scope, 'Backups', { description: description(), ...props });
@@ -66,14 +67,8 @@ const BAD: Array<[string, Partial<BackupBucketProps>, string]> = [
 
 describe('BackupBucket errors are thrown', () => {
   test.each(BAD)('%s', (_what, props, prop) => {
-    let error: unknown;
-    try {
-      bucket(props);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(CockroachConfigError);
-    expect((error as CockroachConfigError).prop).toBe(prop);
-    expect((error as CockroachConfigError).message).toMatch(/received .+; expected/);
+    const error = configError(() => bucket(props));
+    expect(error.prop).toBe(prop);
+    expect(error.message).toMatch(/received .+; expected/);
   });
 });

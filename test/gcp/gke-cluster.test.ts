@@ -2,8 +2,9 @@ import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
 import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-pool';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
-import { CockroachConfigError, GkeCluster, GkeClusterProps, GkeLocation, NODE_SERVICE_ACCOUNT_ROLES, NodeDiskType, ReleaseChannel } from '../../lib/gcp';
+import { GkeCluster, GkeClusterProps, GkeLocation, NODE_SERVICE_ACCOUNT_ROLES, NodeDiskType, ReleaseChannel } from '../../lib/gcp';
 import { description, synthScope } from './support';
+import { configError } from '../support/errors';
 
 const gke = (props: Partial<GkeClusterProps> = {}, d = description()) => synthScope((scope) => {
   new GkeCluster(scope, 'Gke', { description: d, ...props });
@@ -161,14 +162,8 @@ const BAD: Array<[string, Partial<GkeClusterProps>, string]> = [
 
 describe('GkeCluster errors are thrown', () => {
   test.each(BAD)('%s', (_what, props, prop) => {
-    let error: unknown;
-    try {
-      gke(props);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(CockroachConfigError);
-    expect((error as CockroachConfigError).prop).toBe(prop);
-    expect((error as CockroachConfigError).message).toMatch(/received .+; (expected|CockroachDB needs|the minimum|an upgrade)/);
+    const error = configError(() => gke(props));
+    expect(error.prop).toBe(prop);
+    expect(error.message).toMatch(/received .+; (expected|CockroachDB needs|the minimum|an upgrade)/);
   });
 });

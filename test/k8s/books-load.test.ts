@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
-import { BOOKS_LOAD_IMAGE, ClusterSecurity, CockroachCluster, CockroachConfigError, BooksLoadOptions } from '../../lib/k8s';
+import { BOOKS_LOAD_IMAGE, ClusterSecurity, CockroachCluster, BooksLoadOptions } from '../../lib/k8s';
 import { newChart, only, podSpecs, synth, validateAgainstSchemas } from '../support/manifests';
+import { configError } from '../support/errors';
 
 const build = (options: BooksLoadOptions = {}, security?: ClusterSecurity) => {
   const chart = newChart();
@@ -96,15 +97,9 @@ const BAD: Array<[string, BooksLoadOptions, string, string]> = [
 
 describe('books load errors are thrown', () => {
   test.each(BAD)('%s', (_what, options, prop, received) => {
-    let error: unknown;
-    try {
-      build(options);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(CockroachConfigError);
-    expect((error as CockroachConfigError).prop).toBe(prop);
-    expect((error as CockroachConfigError).message).toContain(`${prop}: received ${received}; expected `);
+    const error = configError(() => build(options));
+    expect(error.prop).toBe(prop);
+    expect(error.message).toContain(`${prop}: received ${received}; expected `);
   });
 
   test('a second books load', () => {

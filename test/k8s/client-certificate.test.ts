@@ -1,7 +1,8 @@
 import { Chart, Testing } from 'cdk8s';
 import { ContainerProps, Deployment } from 'cdk8s-plus-28';
-import { ClientCertificate, ClusterSecurity, CockroachCluster, CockroachConfigError } from '../../lib/k8s';
+import { ClientCertificate, ClusterSecurity, CockroachCluster } from '../../lib/k8s';
 import { newChart, only, synth, validateAgainstSchemas } from '../support/manifests';
+import { configError } from '../support/errors';
 
 const appContainer: ContainerProps = { image: 'ghcr.io/example/shop:1.4.2', portNumber: 8000, securityContext: { user: 1000, group: 1000 } };
 
@@ -86,15 +87,9 @@ const BAD_USERS: Array<[string, (c: CockroachCluster) => unknown, string, string
 describe('client certificate errors are thrown', () => {
   test.each(BAD_USERS)('%s', (_what, call, prop, fragment) => {
     const cluster = new CockroachCluster(newChart(), 'crdb');
-    let error: unknown;
-    try {
-      call(cluster);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(CockroachConfigError);
-    expect((error as CockroachConfigError).prop).toBe(prop);
-    expect((error as CockroachConfigError).message).toContain(fragment);
+    const error = configError(() => call(cluster));
+    expect(error.prop).toBe(prop);
+    expect(error.message).toContain(fragment);
   });
 
   test('a client certificate on an insecure cluster', () => {

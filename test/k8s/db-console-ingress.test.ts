@@ -1,5 +1,6 @@
-import { ClusterSecurity, CockroachCluster, CockroachClusterProps, CockroachConfigError } from '../../lib/k8s';
+import { ClusterSecurity, CockroachCluster, CockroachClusterProps } from '../../lib/k8s';
 import { newChart, only, synth, validateAgainstSchemas } from '../support/manifests';
+import { configError } from '../support/errors';
 
 function build(props: Partial<CockroachClusterProps> = {}) {
   const chart = newChart();
@@ -52,14 +53,8 @@ describe('DB Console Ingress', () => {
     [{ host: 'crdb.example.com', tlsSecretName: 'x', annotations: { 'bad key': 'x' } }, 'dbConsoleIngress.annotations', '"bad key"'],
     [{ host: 'crdb.example.com', tlsSecretName: 'x', annotations: { 'Example.com/x': 'y' } }, 'dbConsoleIngress.annotations', '"Example.com/x"'],
   ])('bad input %o', (dbConsoleIngress, prop, received) => {
-    let error: unknown;
-    try {
-      build({ dbConsoleIngress });
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(CockroachConfigError);
-    expect((error as CockroachConfigError).prop).toBe(prop);
-    expect((error as CockroachConfigError).message).toContain(`${prop}: received ${received}; expected `);
+    const error = configError(() => build({ dbConsoleIngress }));
+    expect(error.prop).toBe(prop);
+    expect(error.message).toContain(`${prop}: received ${received}; expected `);
   });
 });

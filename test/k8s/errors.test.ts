@@ -8,6 +8,7 @@ import {
   MemoryAllocation, PodAntiAffinity, PvcRetention, TopologySpread,
 } from '../../lib/k8s';
 import { newChart } from '../support/manifests';
+import { configError } from '../support/errors';
 
 const insecure = { security: ClusterSecurity.insecure() };
 const gib = (n: number) => ({ memory: { limit: Size.gibibytes(n) } });
@@ -84,13 +85,7 @@ const BAD_INPUTS: Array<[string, Partial<CockroachClusterProps>, string, string]
 describe('errors are thrown', () => {
   test.each(BAD_INPUTS)('%s', (_what, props, prop, received) => {
     const chart = newChart();
-    let error: unknown;
-    try {
-      new CockroachCluster(chart, 'crdb', { ...insecure, ...props });
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(CockroachConfigError);
+    const error = configError(() => new CockroachCluster(chart, 'crdb', { ...insecure, ...props }));
     const err = error as CockroachConfigError;
     expect(err.prop).toBe(prop);
     expect(err.constructPath).toMatch(/^test\/crdb/);
@@ -121,13 +116,7 @@ const BAD_CALLS: Array<[string, (c: CockroachCluster) => unknown, string, string
 describe('errors of method calls are thrown', () => {
   test.each(BAD_CALLS)('%s', (_what, call, prop, received) => {
     const cluster = new CockroachCluster(newChart(), 'crdb', insecure);
-    let error: unknown;
-    try {
-      call(cluster);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(CockroachConfigError);
+    const error = configError(() => call(cluster));
     const err = error as CockroachConfigError;
     expect(err.prop).toBe(prop);
     expect(err.constructPath).toBe('test/crdb');

@@ -1,5 +1,6 @@
-import { CockroachCluster, CockroachConfigError, DeploymentDescription, GcsCredentials } from '../../lib/k8s';
+import { CockroachCluster, DeploymentDescription, GcsCredentials } from '../../lib/k8s';
 import { newChart, only, synth, validateAgainstSchemas } from '../support/manifests';
+import { configError } from '../support/errors';
 
 const build = (gcsCredentials: GcsCredentials) => {
   const chart = newChart();
@@ -34,14 +35,8 @@ describe('GcsCredentials', () => {
     [GcsCredentials.keyFromSecret('GCS Key'), 'gcsCredentials (secret)', '"GCS Key"'],
     [GcsCredentials.keyFromSecret('gcs-key', 'key json'), 'gcsCredentials (key)', '"key json"'],
   ])('%o is rejected', (credentials, prop, received) => {
-    let error: unknown;
-    try {
-      build(credentials);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(CockroachConfigError);
-    expect((error as CockroachConfigError).prop).toBe(prop);
-    expect((error as CockroachConfigError).message).toContain(`${prop}: received ${received}; expected `);
+    const error = configError(() => build(credentials));
+    expect(error.prop).toBe(prop);
+    expect(error.message).toContain(`${prop}: received ${received}; expected `);
   });
 });

@@ -1,8 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Duration, Size } from 'cdk8s';
-import { ClusterSecurity, CockroachCluster, CockroachClusterProps, CockroachConfigError, MonitoringOptions } from '../../lib/k8s';
+import { ClusterSecurity, CockroachCluster, CockroachClusterProps, MonitoringOptions } from '../../lib/k8s';
 import { newChart, only, synth, validateAgainstSchemas } from '../support/manifests';
+import { configError } from '../support/errors';
 
 const KNOWN_METRICS = fs.readFileSync(path.join(__dirname, '../fixtures/cockroachdb-metrics.txt'), 'utf8')
   .split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
@@ -132,14 +133,8 @@ describe('monitoring', () => {
     [{ diskThroughputBytesPerSecond: 1.5 }, 'monitoring.thresholds.diskThroughputBytesPerSecond', '1.5'],
     [{ certificateExpiry: Duration.minutes(30) }, 'monitoring.thresholds.certificateExpiry (seconds)', '1800'],
   ])('bad threshold %o', (thresholds, prop, received) => {
-    let error: unknown;
-    try {
-      build({ thresholds } as MonitoringOptions);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(CockroachConfigError);
-    expect((error as CockroachConfigError).prop).toBe(prop);
-    expect((error as CockroachConfigError).message).toContain(`${prop}: received ${received}; expected `);
+    const error = configError(() => build({ thresholds } as MonitoringOptions));
+    expect(error.prop).toBe(prop);
+    expect(error.message).toContain(`${prop}: received ${received}; expected `);
   });
 });

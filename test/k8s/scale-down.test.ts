@@ -2,10 +2,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Duration, Size } from 'cdk8s';
-import { ClusterSecurity, CockroachCluster, CockroachClusterProps, CockroachConfigError, ScaleDownPhase } from '../../lib/k8s';
+import { ClusterSecurity, CockroachCluster, CockroachClusterProps, ScaleDownPhase } from '../../lib/k8s';
 import { Manifest, newChart, only, synth, validateAgainstSchemas } from '../support/manifests';
 import { celEvaluate } from '../support/cel';
 import { runWithFakeCockroach } from '../support/scripts';
+import { configError } from '../support/errors';
 
 function build(props: Partial<CockroachClusterProps> = {}) {
   const chart = newChart();
@@ -42,6 +43,17 @@ describe('declared scale-down: decommission first', () => {
   const { objects, sts } = build({ replicas: 3, scaleDown: { from: 5, phase: ScaleDownPhase.DECOMMISSION } });
   const decommission = job(objects, 'crdb-decommission-');
 
+  /** Runs the Job's script: `node status` answers `before` until a decommission command ran, then `after`. */
+  const runDecommission = (before: string, after: string) => {
+    const api = fakeKubeApi();
+    const r = runWithFakeCockroach(script(decommission), [
+      { args: /^node decommission/, output: 'No more data reported on target nodes.\n' },
+      { args: /^node status/, after: /^node decommission /, output: after },
+      { args: /^node status/, output: before },
+    ], api.env, api.rewrite);
+    return { ...r, decommissions: r.calls.filter((c) => c.args[1] === 'decommission').map((c) => c.args.join(' ')), kubeApi: api.log() };
+  };
+
   test('the StatefulSet keeps its current size while nodes are decommissioned', () => {
     validateAgainstSchemas(objects);
     expect(sts.spec.replicas).toBe(5);
@@ -55,51 +67,36 @@ describe('declared scale-down: decommission first', () => {
   });
 
   test('run: the highest ordinals in one decommission command, waited for, then the allowed shrink is recorded', () => {
-    const api = fakeKubeApi();
-    const r = runWithFakeCockroach(script(decommission), [
-      { args: /^node decommission/, output: 'No more data reported on target nodes.\n' },
-      { args: /^node status/, after: /^node decommission /, output: fiveNodes('decommissioned', 'decommissioned') },
-      { args: /^node status/, output: fiveNodes('active', 'active') },
-    ], api.env, api.rewrite);
+    const r = runDecommission(fiveNodes('active', 'active'), fiveNodes('decommissioned', 'decommissioned'));
     expect(r.stderr).not.toMatch(/refused|fail/);
     expect(r.status).toBe(0);
     // crdb-4 and crdb-3 (node ids 5 and 4) in one command, which waits (--wait=all) until they hold no replicas.
-    expect(r.calls.filter((c) => c.args[1] === 'decommission').map((c) => c.args.join(' '))).toEqual([
-      'node decommission 5 4 --wait=all',
-    ]);
+    expect(r.decommissions).toEqual(['node decommission 5 4 --wait=all']);
     // Then, and only then, the StatefulSet is annotated for generation 7 going to 3 replicas.
-    const curl = api.log();
+    const curl = r.kubeApi;
     expect(curl).toContain('/apis/apps/v1/namespaces/db/statefulsets/crdb');
     expect(curl).toContain('{"metadata":{"annotations":{"cockroachdb/decommissioned":"7:3"}}}');
     expect(curl).toContain('Authorization: Bearer fake-token');
   });
 
   test('run again: a node already decommissioned is left out of the command; none left, no command, the shrink is still recorded', () => {
-    const partial = fakeKubeApi();
-    const r = runWithFakeCockroach(script(decommission), [
-      { args: /^node status/, after: /^node decommission /, output: fiveNodes('decommissioned', 'decommissioned') },
-      { args: /^node status/, output: fiveNodes('decommissioned', 'active') },
-    ], partial.env, partial.rewrite);
+    const r = runDecommission(fiveNodes('decommissioned', 'active'), fiveNodes('decommissioned', 'decommissioned'));
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('crdb-4 (node 5) is already decommissioned');
-    expect(r.calls.filter((c) => c.args[1] === 'decommission').map((c) => c.args.join(' '))).toEqual(['node decommission 4 --wait=all']);
+    expect(r.decommissions).toEqual(['node decommission 4 --wait=all']);
 
-    const done = fakeKubeApi();
-    const again = runWithFakeCockroach(script(decommission), [{ args: /^node status/, output: fiveNodes('decommissioned', 'decommissioned') }], done.env, done.rewrite);
+    const done = fiveNodes('decommissioned', 'decommissioned');
+    const again = runDecommission(done, done);
     expect(again.status).toBe(0);
-    expect(again.calls.filter((c) => c.args[1] === 'decommission')).toEqual([]);
-    expect(done.log()).toContain('"cockroachdb/decommissioned":"7:3"');
+    expect(again.decommissions).toEqual([]);
+    expect(again.kubeApi).toContain('"cockroachdb/decommissioned":"7:3"');
   });
 
   test('run: a node still active after the command fails the Job, and nothing is recorded', () => {
-    const api = fakeKubeApi();
-    const r = runWithFakeCockroach(script(decommission), [
-      { args: /^node status/, after: /^node decommission /, output: fiveNodes('decommissioned', 'decommissioning') },
-      { args: /^node status/, output: fiveNodes('active', 'active') },
-    ], api.env, api.rewrite);
+    const r = runDecommission(fiveNodes('active', 'active'), fiveNodes('decommissioned', 'decommissioning'));
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('crdb-3 is not decommissioned');
-    expect(api.log()).not.toContain('PATCH');
+    expect(r.kubeApi).not.toContain('PATCH');
   });
 
   test('run: refuses when fewer than 3 live nodes would remain', () => {
@@ -239,15 +236,9 @@ const BAD: Array<[string, Partial<CockroachClusterProps>, string, RegExp]> = [
 
 describe('scale-down errors are thrown', () => {
   test.each(BAD)('%s', (_what, props, prop, message) => {
-    let error: unknown;
-    try {
-      build(props);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(CockroachConfigError);
-    expect((error as CockroachConfigError).prop).toBe(prop);
-    expect((error as CockroachConfigError).message).toMatch(message);
+    const error = configError(() => build(props));
+    expect(error.prop).toBe(prop);
+    expect(error.message).toMatch(message);
   });
 
   test('insecure clusters scale down too', () => {

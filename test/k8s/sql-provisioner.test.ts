@@ -1,10 +1,11 @@
 import { Duration, Size } from 'cdk8s';
 import {
-  BackupDestination, BuiltinWorkload, ClusterSecurity, ClusterSetting, CockroachCluster, CockroachClusterProps, CockroachConfigError,
+  BackupDestination, BuiltinWorkload, ClusterSecurity, ClusterSetting, CockroachCluster, CockroachClusterProps,
   DatabasePrivilege, FullBackup, PreviousRunPolicy, RestoreTarget, ScheduleFailurePolicy, SqlSecret, TablePrivilege,
 } from '../../lib/k8s';
 import { Manifest, newChart, only, synth, validateAgainstSchemas } from '../support/manifests';
 import { FakeRule, runWithFakeCockroach } from '../support/scripts';
+import { configError } from '../support/errors';
 
 const dest = BackupDestination.gcs('acme-backups', 'cluster');
 
@@ -447,15 +448,9 @@ const BAD: Array<[string, (c: CockroachCluster) => unknown, string, string]> = [
 describe('SQL errors are thrown', () => {
   test.each(BAD)('%s', (_what, call, prop, fragment) => {
     const { c } = cluster();
-    let error: unknown;
-    try {
-      call(c);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(CockroachConfigError);
-    expect((error as CockroachConfigError).prop).toBe(prop);
-    expect((error as CockroachConfigError).message).toContain(fragment);
+    const error = configError(() => call(c));
+    expect(error.prop).toBe(prop);
+    expect(error.message).toContain(fragment);
   });
 
   test('the SQL Job timeout bounds', () => {

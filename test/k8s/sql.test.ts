@@ -5,6 +5,7 @@ import {
 import { cronProblem, ident, literal } from '../../lib/k8s/sql';
 import { newChart, only, synth } from '../support/manifests';
 import { runWithFakeCockroach } from '../support/scripts';
+import { configError } from '../support/errors';
 
 describe('quoting', () => {
   test.each([
@@ -112,13 +113,7 @@ describe('injection corpus: hostile names are refused everywhere a name goes', (
 
   test.each(cases)('%s: %s', (prop, _shown, call, name) => {
     const cluster = new CockroachCluster(newChart(), 'crdb');
-    let error: unknown;
-    try {
-      call(cluster, name);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(CockroachConfigError);
+    const error = configError(() => call(cluster, name));
     const err = error as CockroachConfigError;
     expect(err.prop).toBe(prop);
     expect(err.constructPath).toBe('test/crdb');

@@ -4,10 +4,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { Duration } from 'cdk8s';
 import {
-  CertManagerOptions, ClusterSecurity, CockroachCluster, CockroachClusterProps, CockroachConfigError, IssuerRef, Locality,
+  CertManagerOptions, ClusterSecurity, CockroachCluster, CockroachClusterProps, IssuerRef, Locality,
 } from '../../lib/k8s';
 import { certReloaderScript } from '../../lib/k8s/private/cert-reloader';
 import { Manifest, newChart, only, synth, validateAgainstSchemas } from '../support/manifests';
+import { configError } from '../support/errors';
 
 function build(props: CockroachClusterProps = {}, namespace = 'db') {
   const chart = newChart(namespace);
@@ -207,15 +208,9 @@ const BAD_TLS: Array<[string, CertManagerOptions | ClusterSecurity, string, stri
 describe('TLS errors are thrown', () => {
   test.each(BAD_TLS)('%s', (_what, input, prop, fragment) => {
     const security = input instanceof ClusterSecurity ? input : ClusterSecurity.certManager(input);
-    let error: unknown;
-    try {
-      build({ security });
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(CockroachConfigError);
-    expect((error as CockroachConfigError).prop).toBe(prop);
-    expect((error as CockroachConfigError).message).toContain(fragment);
+    const error = configError(() => build({ security }));
+    expect(error.prop).toBe(prop);
+    expect(error.message).toContain(fragment);
   });
 
   test('certificate reload interval bounds', () => {

@@ -1,7 +1,8 @@
 import { Duration } from 'cdk8s';
-import { BuiltinWorkload, ClusterSecurity, CockroachCluster, CockroachConfigError } from '../../lib/k8s';
+import { BuiltinWorkload, ClusterSecurity, CockroachCluster } from '../../lib/k8s';
 import { newChart, only, synth, validateAgainstSchemas } from '../support/manifests';
 import { runWithFakeCockroach } from '../support/scripts';
+import { configError } from '../support/errors';
 
 const build = (workload: BuiltinWorkload, options = {}, security?: ClusterSecurity) => {
   const chart = newChart();
@@ -68,16 +69,10 @@ describe('built-in workloads', () => {
     [() => 'kv' as unknown as BuiltinWorkload, {}, 'addWorkload(workload)', '"kv"'],
     [() => ({ name: 'kv', initFlags: [], runFlags: ['; id'], _checks: {} }) as unknown as BuiltinWorkload, {}, 'addWorkload(workload)', '{"name":"kv"'],
   ])('bad input %#', (workload, options, prop, received) => {
-    let error: unknown;
-    try {
-      build(workload(), options);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(CockroachConfigError);
-    expect((error as CockroachConfigError).prop).toBe(prop);
-    expect((error as CockroachConfigError).message).toContain(`${prop}: received ${received}`);
-    expect((error as CockroachConfigError).message).toMatch(/; expected /);
+    const error = configError(() => build(workload(), options));
+    expect(error.prop).toBe(prop);
+    expect(error.message).toContain(`${prop}: received ${received}`);
+    expect(error.message).toMatch(/; expected /);
   });
 
   test('the same workload twice', () => {

@@ -1,4 +1,5 @@
 import { CockroachConfigError, DeploymentDescription, DeploymentDescriptionProps } from '../../lib/shared';
+import { configError } from '../support/errors';
 
 const base: DeploymentDescriptionProps = { projectId: 'acme-prod-db', region: 'europe-west1', bucketName: 'acme-crdb-backups' };
 
@@ -66,13 +67,7 @@ const BAD: Array<[string, Partial<DeploymentDescriptionProps>, string, unknown?]
 describe('bad descriptions are rejected', () => {
   // Every row padded to four cells: jest reads a callback with more parameters than cells as async.
   test.each(BAD.map(([w, p, prop, r]) => [w, p, prop, r ?? null] as const))('%s', (_what, props, prop, received) => {
-    let error: unknown;
-    try {
-      DeploymentDescription.of({ ...base, ...props });
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(CockroachConfigError);
+    const error = configError(() => DeploymentDescription.of({ ...base, ...props }));
     const err = error as CockroachConfigError;
     expect(err.prop).toBe(prop);
     expect(err.constructPath).toBe('DeploymentDescription');

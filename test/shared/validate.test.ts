@@ -4,6 +4,7 @@ import {
   checkDnsLabel, checkDnsSubdomain, checkGcsBucketName, checkInteger, checkLabelKey, checkLabelValue, checkObjectPath,
   checkRules, checkSecretKey, reject, show,
 } from '../../lib/shared/validate';
+import { configError } from '../support/errors';
 
 type Check = (value: any) => void;
 const SCOPE = 'Widget';
@@ -36,13 +37,7 @@ describe.each(CHECKS)('%s', (_name, check, good, bad, allowed) => {
   });
 
   test.each(bad.map((v) => [v]))('refuses %j, naming the scope, the prop, the value and what is allowed', (value) => {
-    let error: unknown;
-    try {
-      check(value);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(CockroachConfigError);
+    const error = configError(() => check(value));
     const err = error as CockroachConfigError;
     expect(err.constructPath).toBe(SCOPE);
     expect(err.message).toContain(`[${SCOPE}] ${err.prop}: received ${show(value)}`);
@@ -64,13 +59,7 @@ describe('show, reject and checkRules', () => {
 
   test('reject throws the library error with the construct path of a construct scope', () => {
     const scope = new Construct(new Construct(new Construct(undefined as any, ''), 'prod'), 'crdb');
-    let error: unknown;
-    try {
-      reject(scope, 'replicas', 2, 'expected 3');
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(CockroachConfigError);
+    const error = configError(() => reject(scope, 'replicas', 2, 'expected 3'));
     expect(error).toBeInstanceOf(Error);
     expect(error).toMatchObject({ name: 'CockroachConfigError', constructPath: 'prod/crdb', prop: 'replicas', message: '[prod/crdb] replicas: received 2; expected 3' });
   });
