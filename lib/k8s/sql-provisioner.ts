@@ -188,9 +188,8 @@ export class SqlProvisioner extends Construct {
   private readonly statements = new Map<Bucket, SqlStatement[]>(ORDER.map((b) => [b, []]));
   private readonly restores: ScriptRestore[] = [];
   private readonly names = new Set<string>();
-  private readonly scheduleNames = new Set<string>();
-  /** Where each backup schedule writes (`gs://bucket/path`) → its name. */
-  private readonly scheduleLocations = new Map<string, string>();
+  /** Each backup schedule's name → where it writes (`gs://bucket/path`). */
+  private readonly schedules = new Map<string, string>();
   private readonly settings = new Set<string>();
   private clusterRestore = false;
   private hasLicense = false;
@@ -302,12 +301,13 @@ export class SqlProvisioner extends Construct {
     const prop = 'addBackupSchedule';
     this._name(`${prop}(name)`, name);
     if (name.length > 50) reject(this.cluster, `${prop}(name)`, name, 'expected at most 50 characters (a digest is appended)');
-    if (this.scheduleNames.has(name)) reject(this.cluster, `${prop}(name)`, name, 'expected a name not used by another schedule of this cluster');
+    if (this.schedules.has(name)) reject(this.cluster, `${prop}(name)`, name, 'expected a name not used by another schedule of this cluster');
     if (!(options?.destination instanceof BackupDestination)) {
       reject(this.cluster, `${prop}(destination)`, options?.destination, 'expected a BackupDestination, e.g. BackupDestination.fromDeployment(DEPLOYMENT)');
     }
     options.destination._validate(this.cluster, `${prop}(destination)`);
-    this.checkNotRestoreSource(name, options.destination.location);
+    const location = options.destination.location;
+    if (this.clusterRestore && this.restores[0].location === location) this.rejectRestoreSource(`${prop}(destination)`, name, location);
     const databases = options.databases ?? [];
     databases.forEach((d, i) => this._name(`${prop}(databases[${i}])`, d));
     const recurrence = options.recurrence ?? '@hourly';
@@ -336,8 +336,7 @@ export class SqlProvisioner extends Construct {
     // versions are dropped, so the change takes effect instead of IF NOT EXISTS keeping the old one.
     const label = `${name}_${shortHash(renderForDisplay(createBackupScheduleSql({ ...spec, label: name })), 8)}`;
     const create = createBackupScheduleSql({ ...spec, label });
-    this.scheduleNames.add(name);
-    this.scheduleLocations.set(options.destination.location, name);
+    this.schedules.set(name, location);
     this._add('schedules', dropOutdatedSchedulesSql(name, label));
     this._add('schedules', create);
     return new BackupSchedule(name, label, renderForDisplay(create));
@@ -368,8 +367,8 @@ export class SqlProvisioner extends Construct {
       freeQuery = "SELECT (SELECT count(*) FROM [SHOW DATABASES] WHERE database_name NOT IN ('defaultdb', 'postgres', 'system'))"
         + " + (SELECT count(*) FROM crdb_internal.tables WHERE database_name <> 'system' AND state = 'PUBLIC');";
       notFree = 'the cluster already holds user databases or tables: a full-cluster restore needs an empty cluster';
-      const schedule = this.scheduleLocations.get(destination.location);
-      if (schedule !== undefined) this.rejectRestoreSourceSchedule(`${prop}(destination)`, schedule, destination.location);
+      const schedule = [...this.schedules].find(([, location]) => location === destination.location)?.[0];
+      if (schedule !== undefined) this.rejectRestoreSource(`${prop}(destination)`, schedule, destination.location);
     } else if (target.kind === 'database') {
       const db = target.renameTo ?? target.database!;
       freeQuery = `SELECT count(*) FROM [SHOW DATABASES] WHERE database_name = ${literal(db)};`;
@@ -446,11 +445,7 @@ export class SqlProvisioner extends Construct {
    * cluster, and two clusters must never write into one backup collection. So a cluster restored from a
    * collection backs up elsewhere.
    */
-  private checkNotRestoreSource(schedule: string, location: string): void {
-    if (this.clusterRestore && this.restores[0].location === location) this.rejectRestoreSourceSchedule('addBackupSchedule(destination)', schedule, location);
-  }
-
-  private rejectRestoreSourceSchedule(prop: string, schedule: string, location: string): never {
+  private rejectRestoreSource(prop: string, schedule: string, location: string): never {
     return reject(this.cluster, prop, location,
       `expected a folder other than the one the full-cluster restore reads for schedule ${schedule}: a restored cluster is a new cluster `
       + 'and backs up into a collection of its own (e.g. BackupDestination.fromDeployment(description, \'gke\')); '

@@ -1,6 +1,6 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { SqlPart, SqlSecret, SqlStatement, literal } from '../sql';
-import { RESTORE_MARKER_DATABASE as MARKER_DATABASE, RESTORE_MARKER_TABLE } from './restore-marker';
+import { RESTORE_MARKER_DATABASE as MARKER_DATABASE, RESTORE_MARKER_TABLE, restoreRecordedQuery } from './restore-marker';
 
 /** A restore as the script runs it: guarded, detached, polled, and recorded once done. */
 export interface ScriptRestore {
@@ -97,7 +97,7 @@ function restoreBlock(r: ScriptRestore, env: SecretEnv): string[] {
   return [
     `# ${r.statement.description} (${r.id})`,
     `if [ "$(query ${bashQuote(`SELECT count(*) FROM [SHOW DATABASES] WHERE database_name = '${MARKER_DATABASE}';`)})" = 1 ] \\`,
-    `  && [ "$(query ${bashQuote(`SELECT count(*) FROM ${markerTable} WHERE id = ${literal(r.id)};`)})" = 1 ]; then`,
+    `  && [ "$(query ${bashQuote(`${restoreRecordedQuery(r.id)};`)})" = 1 ]; then`,
     `  echo ${bashQuote(`already done: ${r.statement.description}`)}`,
     'else',
     `  job=$(query ${bashQuote(`SELECT job_id FROM [SHOW JOBS] WHERE job_type = 'RESTORE' AND status IN ('pending', 'running', 'paused', 'pause-requested') AND strpos(description, ${literal(r.location)}) > 0 ORDER BY created DESC LIMIT 1;`)})`,
