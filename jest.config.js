@@ -12,6 +12,8 @@ module.exports = {
   maxWorkers: 2,
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // The real-control-plane suite has a config of its own (jest.cluster.config.js, `npm run test:cluster`).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/'],
   setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
   testSequencer: '<rootDir>/scripts/jest-sequencer.js',
   transform: {

@@ -4,7 +4,9 @@
  *  - the same GCP stacks the naive way (ts-node + barrel import of @cdktf/provider-google), and the ratio;
  *  - the cost of each extra cluster in one synth (1, 10, 50 clusters);
  *  - the import time of the Kubernetes-only entry;
- *  - `npm test` wall time (skip with --skip-npm-test).
+ *  - `npm test` wall time (skip with --skip-npm-test);
+ *  - the real-control-plane harness: build (cached, warm, cold with --cold), start-up, apply of every
+ *    profile (skip with --skip-cluster; see bench/cluster.ts).
  * Targets: all apps <= 1.0 s; >= 10x faster than naive; <= 20 ms per extra cluster; k8s entry <= 0.3 s;
  * npm test <= 30 s.
  */
@@ -14,6 +16,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { CockroachCluster } from '../lib/k8s';
+import { benchCluster } from './cluster';
 
 const root = path.resolve(__dirname, '../..');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -75,4 +78,11 @@ console.log(`  node start-up alone ${s(baseline)}; the entry itself ${s(k8sImpor
 if (!process.argv.includes('--skip-npm-test')) {
   const t = wall('npm', ['test'], { CI: 'true' }, 1);
   line('npm test (build, type-check, lint, all tests)', s(t), '<= 30 s', t <= 30);
+}
+
+if (!process.argv.includes('--skip-cluster')) {
+  benchCluster(process.argv.includes('--cold')).catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
 }

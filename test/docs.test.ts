@@ -45,3 +45,10 @@ test('the entries export the API, not the internals: no SQL text builders, no pr
     expect(k8sEntry).not.toContain(internal);
   }
 });
+
+test('the README\'s prune command is the one pruneCommand() prints (the one the cluster tests run)', () => {
+  const readme = fs.readFileSync(path.resolve(__dirname, '../README.md'), 'utf8');
+  const block = /```bash\nkubectl apply -f dist\/gke\/ {5}# as always\n([\s\S]*?)\n```/.exec(readme);
+  expect(block).not.toBeNull();
+  expect(block![1]).toBe(k8s.pruneCommand('dist/gke/', 'crdb', 'cockroachdb'));
+});

@@ -13,6 +13,7 @@ import { Locality } from './locality';
 import { MEMORY_BUDGET_FRACTION, MemoryAllocation } from './memory';
 import { ClusterNetworkPolicy, NetworkPolicyOptions } from './network-policy';
 import { HOSTNAME_TOPOLOGY_KEY, PlacementOptions, PodAntiAffinity, TopologySpread, ZONE_TOPOLOGY_KEY } from './placement';
+import { ApplyStableStatefulSet, fieldRefEnv } from './private/apply-stable';
 import { certReloaderContainer } from './private/cert-reloader';
 import { commandWithNodeLocality, LOCALITY_DIR, nodeLocalityParts } from './private/node-locality';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './private/pod-security';
@@ -21,13 +22,14 @@ import {
   checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabelKey, checkLabelValue, checkRules, reject,
 } from '../shared/validate';
 import { ClusterSecurity } from './security';
-import { MIN_LIVE_NODES, ReplicaGuard, ScaleDown, ScaleDownPhase, ScaleDownPlan } from './scale-down';
+import { MIN_LIVE_NODES, ReplicaGuard, ScaleDown, ScaleDownAccess, ScaleDownPhase, ScaleDownPlan, scaleDownRules } from './scale-down';
 import { CockroachSqlClient } from './sql-client';
 import {
   BackupInspectionJob, BackupSchedule, ClusterSetting, LicenseOptions, SqlDatabase, SqlJobOptions, SqlProvisioner, SqlRole,
   SqlUser, SqlUserOptions,
 } from './sql-provisioner';
 import { DATA_MOUNT_PATH, DATA_VOLUME_NAME, PvcRetention, StorageOptions } from './storage';
+import { pruneLabels, pruneSelector } from './prune';
 import { CERTS_DIR, ClusterCertificates } from './tls';
 import { BuiltinWorkload, WorkloadJob, WorkloadRunOptions } from './workload';
 import { CockroachDbVersion } from './version';
@@ -207,7 +209,7 @@ const MAX_NAME_LENGTH = 40;
 const MIN_GRACE_SECONDS = 300;
 const MIN_STORAGE_BYTES = GIB;
 /** Suffixes of the names a cluster derives for its own objects (ServiceAccounts, Services). */
-const RESERVED_NAME_SUFFIXES = ['-client', '-public', '-scale-down'];
+const RESERVED_NAME_SUFFIXES = ['-client', '-public', '-scale-down', '-sql'];
 const IMAGE_REPOSITORY = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
 const CLUSTER_NAME = /^[a-zA-Z](?:[-a-zA-Z0-9._]{0,254}[a-zA-Z0-9])?$/;
 
@@ -272,6 +274,11 @@ export class CockroachCluster extends Construct {
   public readonly networkPolicy?: ClusterNetworkPolicy;
   /** The scale-down in progress, when declared. */
   public readonly scaleDown?: ScaleDown;
+  /**
+   * The scale-down Role, in every cluster: the current phase's rules during a declared scale-down, none
+   * otherwise (so applying the manifests after a scale-down takes its rights away).
+   */
+  public readonly scaleDownAccess: ScaleDownAccess;
   /** The replica guard, unless disabled. */
   public readonly replicaGuard?: ReplicaGuard;
   /** The monitoring objects, when enabled. */
@@ -359,7 +366,7 @@ export class CockroachCluster extends Construct {
       metadata: {
         name: this.serviceAccountName,
         namespace: this.namespace,
-        labels: this.labels,
+        labels: this._objectLabels(),
         annotations: Object.keys(serviceAccountAnnotations).length > 0 ? serviceAccountAnnotations : undefined,
       },
       automountServiceAccountToken: false,
@@ -373,7 +380,7 @@ export class CockroachCluster extends Construct {
       metadata: {
         name: this.discoveryServiceName,
         namespace: this.namespace,
-        labels: this.discoveryServiceLabels,
+        labels: { ...this.discoveryServiceLabels, ...pruneLabels(this.name, this.namespace) },
         annotations: {
           'prometheus.io/scrape': 'true',
           'prometheus.io/path': '_status/vars',
@@ -390,12 +397,12 @@ export class CockroachCluster extends Construct {
     });
 
     this.publicService = new k8s.KubeService(this, 'PublicService', {
-      metadata: { name: this.publicServiceName, namespace: this.namespace, labels: this.labels },
+      metadata: { name: this.publicServiceName, namespace: this.namespace, labels: this._objectLabels() },
       spec: { type: 'ClusterIP', selector: this.selectorLabels, ports: this.servicePorts() },
     });
 
     this.podDisruptionBudget = new k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
-      metadata: { name: `${this.name}-budget`, namespace: this.namespace, labels: this.labels },
+      metadata: { name: `${this.name}-budget`, namespace: this.namespace, labels: this._objectLabels() },
       spec: {
         maxUnavailable: k8s.IntOrString.fromNumber(1),
         selector: { matchLabels: this.selectorLabels },
@@ -404,8 +411,14 @@ export class CockroachCluster extends Construct {
 
     const pod = this.podParts(props.locality, reloadSeconds, props.gcsCredentials);
     if (props.locality?.isPerPod) this.nodeReaderRole = this.grantNodeRead();
+    // Before the StatefulSet in the output: when a scale-out follows a scale-down, the apply empties the
+    // Role before the StatefulSet creates volumes with the names the SHRINK phase could delete.
+    this.scaleDownAccess = new ScaleDownAccess(this, 'ScaleDownAccess', {
+      cluster: this,
+      rules: props.scaleDown ? scaleDownRules(this, props.scaleDown, this.replicas) : [],
+    });
 
-    this.statefulSet = new k8s.KubeStatefulSet(this, 'StatefulSet', {
+    this.statefulSet = new ApplyStableStatefulSet(this, 'StatefulSet', {
       metadata: { name: this.name, namespace: this.namespace, labels: this.labels },
       spec: {
         serviceName: this.discoveryServiceName,
@@ -678,9 +691,23 @@ export class CockroachCluster extends Construct {
     return { ...this.labels, 'cockroachdb/service': 'discovery' };
   }
 
-  /** Labels of every object of this cluster. */
+  /** Labels common to every object of this cluster, its pods included. */
   public get labels(): { [key: string]: string } {
     return { ...this.selectorLabels, 'app.kubernetes.io/managed-by': 'cdk8s' };
+  }
+
+  /** The labels that `kubectl apply --prune -l` selects this cluster's objects by (all but the StatefulSet): see {@link pruneCommand}. */
+  public get pruneSelector(): string {
+    return pruneSelector(this.name, this.namespace);
+  }
+
+  /**
+   * Labels of an object of this cluster other than the StatefulSet and the pods: the common labels and
+   * the prune labels ({@link pruneLabels}).
+   * @internal
+   */
+  public _objectLabels(): { [key: string]: string } {
+    return { ...this.labels, ...pruneLabels(this.name, this.namespace) };
   }
 
   /**
@@ -689,7 +716,7 @@ export class CockroachCluster extends Construct {
    * @internal
    */
   public _componentLabels(component: string): { [key: string]: string } {
-    return { ...this.labels, 'app.kubernetes.io/component': component };
+    return { ...this._objectLabels(), 'app.kubernetes.io/component': component };
   }
 
   /**
@@ -742,7 +769,7 @@ export class CockroachCluster extends Construct {
 
   private startEnv(hasCpuLimit: boolean): k8s.EnvVar[] {
     return [
-      { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+      fieldRefEnv('POD_NAME', 'metadata.name'),
       // Go would otherwise size its scheduler to the node's cores, not the pod's CPU limit.
       ...(hasCpuLimit
         ? [{
@@ -814,11 +841,11 @@ export class CockroachCluster extends Construct {
     // Cluster-scoped names must be unique across namespaces.
     const roleName = `${this.namespace}-${this.name}-node-reader`;
     const role = new k8s.KubeClusterRole(this, 'NodeReaderRole', {
-      metadata: { name: roleName, labels: this.labels },
+      metadata: { name: roleName, labels: this._objectLabels() },
       rules: [{ apiGroups: [''], resources: ['nodes'], verbs: ['get'] }],
     });
     const binding = new k8s.KubeClusterRoleBinding(this, 'NodeReaderBinding', {
-      metadata: { name: roleName, labels: this.labels },
+      metadata: { name: roleName, labels: this._objectLabels() },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: roleName },
       subjects: [{ kind: 'ServiceAccount', name: this.serviceAccountName, namespace: this.namespace }],
     });

@@ -52,7 +52,7 @@ export class DbConsoleIngress extends Construct {
       metadata: {
         name: `${cluster.name}-console`,
         namespace: cluster.namespace,
-        labels: cluster.labels,
+        labels: cluster._objectLabels(),
         annotations: Object.keys(annotations).length > 0 ? annotations : undefined,
       },
       spec: {

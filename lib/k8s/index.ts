@@ -28,3 +28,4 @@ export * from './workload';
 export * from './scale-down';
 export * from './monitoring';
 export * from './db-console-ingress';
+export * from './prune';

@@ -180,7 +180,7 @@ export class ClusterMonitoring extends Construct {
         action: 'Fix time synchronization on the Kubernetes node; CockroachDB stops a node whose clock drifts too far.' },
     ];
 
-    const labels = { ...cluster.labels, ...(props.labels ?? {}) };
+    const labels = { ...cluster._objectLabels(), ...(props.labels ?? {}) };
     if (props.serviceMonitor ?? true) {
       const tls = cluster.certificates
         ? {

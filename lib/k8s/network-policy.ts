@@ -51,7 +51,7 @@ export class ClusterNetworkPolicy extends Construct {
     const port = (p: number): k8s.NetworkPolicyPort => ({ port: k8s.IntOrString.fromNumber(p), protocol: 'TCP' });
 
     this.policy = new k8s.KubeNetworkPolicy(this, 'Resource', {
-      metadata: { name: cluster.name, namespace: cluster.namespace, labels: cluster.labels },
+      metadata: { name: cluster.name, namespace: cluster.namespace, labels: cluster._objectLabels() },
       spec: {
         podSelector: { matchLabels: cluster.selectorLabels },
         policyTypes: ['Ingress'],

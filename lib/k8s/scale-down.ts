@@ -1,10 +1,9 @@
 import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
-import type { CockroachCluster } from './cluster';
 import { DigestNamedJob } from './digest-named-job';
 import { renderClusterJob } from './private/job';
-import { kubeApiAccessVolume, SERVICE_ACCOUNT_DIR } from './private/kube-api';
+import { KUBE_API, kubeApiAccessMount, kubeApiAccessVolume, kubeApiBash } from './private/kube-api';
 import { helperResources } from './private/pod-security';
 import { DATA_VOLUME_NAME } from './storage';
 
@@ -40,13 +39,10 @@ export const DECOMMISSIONED_ANNOTATION = 'cockroachdb/decommissioned';
 /** CockroachDB's default replication factor: fewer live nodes cannot hold three replicas. */
 export const MIN_LIVE_NODES = 3;
 
-const API = 'https://kubernetes.default.svc';
-const SA_DIR = SERVICE_ACCOUNT_DIR;
-
 /** Properties of {@link ScaleDown}. */
 export interface ScaleDownProps {
   /** The cluster to scale down. */
-  readonly cluster: CockroachCluster;
+  readonly cluster: IScaleDownTarget;
   /** The declared scale-down: from which size, and which phase. */
   readonly plan: ScaleDownPlan;
   /** The target size. */
@@ -58,6 +54,63 @@ export function removedOrdinals(from: number, to: number): number[] {
   return Array.from({ length: from - to }, (_, i) => from - 1 - i);
 }
 
+/** The name of the scale-down ServiceAccount, Role and RoleBinding of a cluster. */
+export function scaleDownAccessName(clusterName: string): string {
+  return `${clusterName}-scale-down`;
+}
+
+/** What a feature needs from the cluster to render the scale-down (see {@link ScaleDown}). */
+export interface IScaleDownTarget {
+  /** The cluster's name: the StatefulSet's, and the prefix of its pods and volumes. */
+  readonly name: string;
+  /** The cluster's namespace. */
+  readonly namespace: string;
+  /** The CockroachDB image the Jobs run. */
+  readonly image: string;
+  /** The SQL port. */
+  readonly sqlPort: number;
+  /** The public Service's DNS name, which the Jobs connect to. */
+  readonly publicHost: string;
+  /** The stable DNS name of pod `ordinal` (its node's address). */
+  podDnsName(ordinal: number): string;
+  /** Labels of an object of this cluster for a component. @internal */
+  _componentLabels(component: string): { [key: string]: string };
+  /** Labels of a Job (and its pods) of this cluster. @internal */
+  _jobLabels(component: string): { [key: string]: string };
+  /** How a Job connects as root: env, volumes and their mounts. @internal */
+  _clientConnection(): {
+    /** Env vars of the connection. */
+    env: k8s.EnvVar[];
+    /** Volumes with the client certificate. */
+    volumes: k8s.Volume[];
+    /** Their mounts. */
+    volumeMounts: k8s.VolumeMount[];
+  };
+}
+
+/**
+ * The Role of the scale-down, rendered in every cluster under one fixed name: with the rules of the
+ * current phase during a scale-down, and with none otherwise. So the apply that follows a scale-down
+ * (scaleDown removed) also takes away what the finished phase was allowed, even without pruning: the
+ * SHRINK phase may delete the removed nodes' volumes by name, and a later scale-out re-creates volumes
+ * with those names.
+ */
+export class ScaleDownAccess extends Construct {
+  /** The Role (escape hatch). */
+  public readonly role: k8s.KubeRole;
+
+  constructor(scope: Construct, id: string, props: { cluster: IScaleDownTarget; rules: k8s.PolicyRule[] }) {
+    super(scope, id);
+    const { cluster } = props;
+    const labels = cluster._componentLabels('scale-down');
+    this.role = new k8s.KubeRole(this, 'Role', {
+      metadata: { name: scaleDownAccessName(cluster.name), namespace: cluster.namespace, labels },
+      // No rules: left out rather than `[]`, which the API server drops (a re-apply would differ).
+      rules: props.rules.length > 0 ? props.rules : undefined,
+    });
+  }
+}
+
 /**
  * The declared scale-down (see {@link ScaleDownPlan}): the Job of the current phase, with a
  * ServiceAccount and a Role limited to the objects it touches by name.
@@ -65,26 +118,20 @@ export function removedOrdinals(from: number, to: number): number[] {
 export class ScaleDown extends Construct {
   /** The Job of the current phase (escape hatch). */
   public readonly job: DigestNamedJob;
-  /** The Role of the Job (escape hatch). */
-  public readonly role: k8s.KubeRole;
+  /** The rules of the phase's Role (the Role itself is the cluster's {@link ScaleDownAccess}). */
+  public readonly rules: k8s.PolicyRule[];
 
   constructor(scope: Construct, id: string, props: ScaleDownProps) {
     super(scope, id);
     const { cluster, plan, replicas } = props;
     const ordinals = removedOrdinals(plan.from, replicas);
-    const saName = `${cluster.name}-scale-down`;
+    const saName = scaleDownAccessName(cluster.name);
     const labels = cluster._componentLabels('scale-down');
+    this.rules = scaleDownRules(cluster, plan, replicas);
     new k8s.KubeServiceAccount(this, 'ServiceAccount', {
       metadata: { name: saName, namespace: cluster.namespace, labels },
       automountServiceAccountToken: false,
     });
-    const rules: k8s.PolicyRule[] = plan.phase === ScaleDownPhase.DECOMMISSION
-      ? [{ apiGroups: ['apps'], resources: ['statefulsets'], resourceNames: [cluster.name], verbs: ['get', 'patch'] }]
-      : [
-        { apiGroups: [''], resources: ['pods'], resourceNames: ordinals.map((o) => `${cluster.name}-${o}`), verbs: ['get'] },
-        { apiGroups: [''], resources: ['persistentvolumeclaims'], resourceNames: ordinals.map((o) => pvcName(cluster, o)), verbs: ['get', 'delete'] },
-      ];
-    this.role = new k8s.KubeRole(this, 'Role', { metadata: { name: saName, namespace: cluster.namespace, labels }, rules });
     new k8s.KubeRoleBinding(this, 'RoleBinding', {
       metadata: { name: saName, namespace: cluster.namespace, labels },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: saName },
@@ -109,22 +156,38 @@ export class ScaleDown extends Construct {
       backoffLimit: 4,
       resources: helperResources('50m', '128Mi', '256Mi'),
       volumes: [...connection.volumes, kubeApiAccessVolume()],
-      volumeMounts: [...connection.volumeMounts, { name: 'kube-api-access', mountPath: SA_DIR, readOnly: true }],
+      volumeMounts: [...connection.volumeMounts, kubeApiAccessMount()],
     });
   }
 }
 
-function pvcName(cluster: CockroachCluster, ordinal: number): string {
+/**
+ * What each phase's Job may do, by name: DECOMMISSION reads and annotates the StatefulSet; SHRINK reads
+ * the removed pods (to wait until they are gone) and deletes their volumes.
+ */
+export function scaleDownRules(cluster: IScaleDownTarget, plan: ScaleDownPlan, replicas: number): k8s.PolicyRule[] {
+  const ordinals = removedOrdinals(plan.from, replicas);
+  return plan.phase === ScaleDownPhase.DECOMMISSION
+    ? [{ apiGroups: ['apps'], resources: ['statefulsets'], resourceNames: [cluster.name], verbs: ['get', 'patch'] }]
+    : [
+      { apiGroups: [''], resources: ['pods'], resourceNames: ordinals.map((o) => `${cluster.name}-${o}`), verbs: ['get'] },
+      { apiGroups: [''], resources: ['persistentvolumeclaims'], resourceNames: ordinals.map((o) => pvcName(cluster, o)), verbs: ['delete'] },
+    ];
+}
+
+function pvcName(cluster: IScaleDownTarget, ordinal: number): string {
   return `${DATA_VOLUME_NAME}-${cluster.name}-${ordinal}`;
 }
 
 /** Shared bash: node status as TSV with its columns looked up by name, and a Kubernetes API client. */
 const HELPERS = [
   'set -euo pipefail',
-  `api() { curl --silent --show-error --fail-with-body --max-time 20 --cacert ${SA_DIR}/ca.crt -H "Authorization: Bearer $(<${SA_DIR}/token)" "$@"; }`,
+  ...kubeApiBash(),
   'nodes() { /cockroach/cockroach node status --all --decommission --format=tsv; }',
-  '# field <column> <address>: the column of the node with that address (empty when unknown)',
-  "field() { awk -F'\\t' -v col=\"$1\" -v addr=\"$2\" 'NR==1 { for (i = 1; i <= NF; i++) h[$i] = i; next } $h[\"address\"] == addr { print $h[col] }'; }",
+  '# field <column> <address>: the column of the node at that address (empty when unknown). An address',
+  '# used twice (one node that an earlier scale-down took out, then a new one on the same pod) names the',
+  '# one that is not out.',
+  "field() { awk -F'\\t' -v col=\"$1\" -v addr=\"$2\" 'NR==1 { for (i = 1; i <= NF; i++) h[$i] = i; next } $h[\"address\"] == addr { if ($h[\"membership\"] != \"decommissioned\") { v = $h[col]; current = 1 } else if (!current) v = $h[col] } END { print v }'; }",
   'fail() { echo "$1" >&2; exit 1; }',
   'for attempt in $(seq 1 60); do',
   '  if status=$(nodes 2>/dev/null); then break; fi',
@@ -133,10 +196,22 @@ const HELPERS = [
   'done',
 ];
 
-function decommissionScript(cluster: CockroachCluster, from: number, to: number, ordinals: number[]): string {
+function decommissionScript(cluster: IScaleDownTarget, from: number, to: number, ordinals: number[]): string {
   const ns = cluster.namespace;
+  const sts = `StatefulSet ${cluster.name}`;
   return [
     ...HELPERS,
+    `sts=${KUBE_API}/apis/apps/v1/namespaces/${ns}/statefulsets/${cluster.name}`,
+    '# The StatefulSet as it is now: its generation, resourceVersion and replicas.',
+    'read_sts() {',
+    '  request "$sts"',
+    `  [ "$code" = 200 ] || fail "reading ${sts} answered HTTP $code: $body"`,
+    '  generation=$(printf \'%s\' "$body" | json_get metadata generation) && version=$(printf \'%s\' "$body" | json_get metadata resourceVersion) \\',
+    `    && replicas=$(printf '%s' "$body" | json_get spec replicas) || fail "${sts}: unexpected answer: $body"`,
+    // The nodes that go are the highest ordinals of the StatefulSet as it is, which must be the size declared.
+    `  [ "$replicas" = ${from} ] || fail "refused: ${sts} has $replicas replicas, not the ${from} that scaleDown.from declares; nothing recorded"`,
+    '}',
+    'read_sts',
     // The nodes that stay must be live and active, and at least the replication factor.
     `remaining=$(printf '%s\\n' "$status" | awk -F'\\t' -v removed=' ${ordinals.map((o) => `${cluster.podDnsName(o)}:${cluster.sqlPort}`).join(' ')} ' 'NR==1 { for (i = 1; i <= NF; i++) h[$i] = i; next } $h["is_live"] == "true" && $h["membership"] == "active" && index(removed, " " $h["address"] " ") == 0' | wc -l)`,
     `echo "decommissioning ${ordinals.length} node(s) (${ordinals.map((o) => `${cluster.name}-${o}`).join(', ')}) to go from ${from} to ${to}; $remaining live node(s) remain"`,
@@ -166,41 +241,65 @@ function decommissionScript(cluster: CockroachCluster, from: number, to: number,
       const addr = `${cluster.podDnsName(o)}:${cluster.sqlPort}`;
       return `[ "$(printf '%s\\n' "$status" | field membership '${addr}')" = decommissioned ] || fail "${cluster.name}-${o} is not decommissioned"`;
     }),
+    // The record names the generation it was made for, and is written only if the StatefulSet is still
+    // the one just read (resourceVersion precondition: 409 Conflict otherwise, then read again).
     '# Allow the shrink: the replica guard admits this StatefulSet generation going to the target size.',
-    `sts=${API}/apis/apps/v1/namespaces/${ns}/statefulsets/${cluster.name}`,
-    'body=$(api "$sts")',
-    '[[ $body =~ \\"generation\\":([0-9]+) ]] || fail "cannot read the StatefulSet generation"',
-    `api -X PATCH -H 'Content-Type: application/merge-patch+json' "$sts" --data "{\\"metadata\\":{\\"annotations\\":{\\"${DECOMMISSIONED_ANNOTATION}\\":\\"\${BASH_REMATCH[1]}:${to}\\"}}}" >/dev/null`,
+    'for attempt in $(seq 1 10); do',
+    '  read_sts',
+    `  request -X PATCH -H 'Content-Type: application/merge-patch+json' --data "{\\"metadata\\":{\\"resourceVersion\\":\\"$version\\",\\"annotations\\":{\\"${DECOMMISSIONED_ANNOTATION}\\":\\"$generation:${to}\\"}}}" "$sts"`,
+    '  case "$code" in',
+    `    200) echo "recorded on ${sts}: generation $generation may go to ${to} replicas"; break ;;`,
+    `    409) echo "${sts} changed while the record was written; reading it again" ;;`,
+    `    *) fail "recording on ${sts} answered HTTP $code: $body" ;;`,
+    '  esac',
+    `  [ "$attempt" -lt 10 ] || fail "${sts} kept changing; nothing recorded"`,
+    'done',
     `echo "decommissioned; now render phase SHRINK to go to ${to} replicas"`,
   ].join('\n');
 }
 
-function shrinkScript(cluster: CockroachCluster, ordinals: number[]): string {
+function shrinkScript(cluster: IScaleDownTarget, ordinals: number[]): string {
   const ns = cluster.namespace;
   return [
     ...HELPERS,
     ...ordinals.flatMap((o) => {
       const addr = `${cluster.podDnsName(o)}:${cluster.sqlPort}`;
+      const pod = `${cluster.name}-${o}`;
       return [
-        `# ${cluster.name}-${o}`,
+        `# ${pod}`,
         `membership=$(printf '%s\\n' "$status" | field membership '${addr}')`,
-        `[ "$membership" = decommissioned ] || fail "refused: ${cluster.name}-${o} is \${membership:-unknown}, not decommissioned; its volume is kept"`,
+        `[ "$membership" = decommissioned ] || fail "refused: ${pod} is \${membership:-unknown}, not decommissioned; its volume is kept"`,
+        // The StatefulSet controller deletes the pod after the shrink; waiting for it is expected (quiet).
         'for attempt in $(seq 1 120); do',
-        `  code=$(api -o /dev/null -w '%{http_code}' ${API}/api/v1/namespaces/${ns}/pods/${cluster.name}-${o} || true)`,
-        '  [ "$code" = 404 ] && break',
-        `  [ "$attempt" -lt 120 ] || fail "pod ${cluster.name}-${o} is still there"`,
+        `  request ${KUBE_API}/api/v1/namespaces/${ns}/pods/${pod}`,
+        '  case "$code" in',
+        '    404) break ;;',
+        `    200) [ "$attempt" -gt 1 ] || echo "waiting for pod ${pod} to go" ;;`,
+        `    *) echo "reading pod ${pod} answered HTTP $code: $body" >&2 ;;`,
+        '  esac',
+        `  [ "$attempt" -lt 120 ] || fail "pod ${pod} is still there"`,
         '  sleep 5',
         'done',
-        `code=$(api -X DELETE -o /dev/null -w '%{http_code}' ${API}/api/v1/namespaces/${ns}/persistentvolumeclaims/${pvcName(cluster, o)} || true)`,
+        `request -X DELETE ${KUBE_API}/api/v1/namespaces/${ns}/persistentvolumeclaims/${pvcName(cluster, o)}`,
         'case "$code" in',
         `  200|202) echo "deleted volume ${pvcName(cluster, o)}" ;;`,
         `  404) echo "volume ${pvcName(cluster, o)} already gone" ;;`,
-        `  *) fail "deleting ${pvcName(cluster, o)} answered $code" ;;`,
+        `  *) fail "deleting ${pvcName(cluster, o)} answered HTTP $code: $body" ;;`,
         'esac',
       ];
     }),
     'echo "scale-down complete: remove scaleDown from the props"',
   ].join('\n');
+}
+
+/** What the replica guard needs from the cluster. */
+export interface IReplicaGuardTarget {
+  /** The StatefulSet's name. */
+  readonly name: string;
+  /** Its namespace. */
+  readonly namespace: string;
+  /** Labels of the policy and its binding. @internal */
+  _objectLabels(): { [key: string]: string };
 }
 
 /**
@@ -217,7 +316,7 @@ export class ReplicaGuard extends Construct {
   /** The CEL expression that must hold for an update to pass. */
   public readonly expression: string;
 
-  constructor(scope: Construct, id: string, props: { cluster: CockroachCluster }) {
+  constructor(scope: Construct, id: string, props: { cluster: IReplicaGuardTarget }) {
     super(scope, id);
     const cluster = props.cluster;
     const name = `${cluster.namespace}-${cluster.name}-replica-guard`;
@@ -226,15 +325,20 @@ export class ReplicaGuard extends Construct {
     this.policy = new ApiObject(this, 'Policy', {
       apiVersion: 'admissionregistration.k8s.io/v1',
       kind: 'ValidatingAdmissionPolicy',
-      metadata: { name, labels: cluster.labels },
+      metadata: { name, labels: cluster._objectLabels() },
       spec: {
         failurePolicy: 'Fail',
         matchConstraints: {
           resourceRules: [{
             apiGroups: ['apps'], apiVersions: ['v1'], operations: ['UPDATE'],
             resources: ['statefulsets', 'statefulsets/scale'], resourceNames: [cluster.name],
+            // The API server's default, written out: the list is atomic for `kubectl apply`.
+            scope: '*',
           }],
           namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': cluster.namespace } },
+          // The API server's defaults, written out: matchConstraints is atomic for server-side apply.
+          objectSelector: {},
+          matchPolicy: 'Equivalent',
         },
         validations: [{
           expression: this.expression,
@@ -246,7 +350,7 @@ export class ReplicaGuard extends Construct {
     this.binding = new ApiObject(this, 'Binding', {
       apiVersion: 'admissionregistration.k8s.io/v1',
       kind: 'ValidatingAdmissionPolicyBinding',
-      metadata: { name, labels: cluster.labels },
+      metadata: { name, labels: cluster._objectLabels() },
       spec: { policyName: name, validationActions: ['Deny'] },
     });
     // Cluster-scoped: no namespace.

@@ -10,7 +10,9 @@ import { shortHash } from './private/hash';
 import { DigestNamedJob } from './digest-named-job';
 import { renderClusterJob } from './private/job';
 import { RESTORE_MARKER_DATABASE } from './private/restore-marker';
-import { escapeKubernetesExpansion, renderSqlScript, ScriptRestore } from './private/sql-script';
+import { fieldRefEnv } from './private/apply-stable';
+import { kubeApiAccessMount, kubeApiAccessVolume } from './private/kube-api';
+import { escapeKubernetesExpansion, JOB_NAME_ENV, POD_NAME_ENV, renderSqlScript, ScriptLease, ScriptRestore } from './private/sql-script';
 import { durationSeconds } from './private/units';
 import { helperResources } from './private/pod-security';
 import {
@@ -167,6 +169,14 @@ type Bucket = 'settings' | 'roles' | 'databases' | 'users' | 'memberships' | 'gr
 const ORDER: Bucket[] = ['settings', 'roles', 'databases', 'users', 'memberships', 'grants', 'schedules'];
 const RESERVED_SETTINGS = ['cluster.organization', 'enterprise.license'];
 const RESERVED_NAMES = ['root', 'admin', 'public', 'node', 'none', 'system', RESTORE_MARKER_DATABASE];
+/** The Lease annotation that names the SQL Job the manifests declare. */
+export const SQL_JOB_ANNOTATION = 'cockroachdb/sql-job';
+/** A holder that stopped renewing (its pod was killed) keeps the Lease this long, by the waiter's clock. */
+const LEASE_SECONDS = 300;
+/** The longest one statement may run under the Lease (the holder renews between statements). */
+const STATEMENT_SECONDS = 240;
+/** How long a new Job waits for the apply to name it in the Lease (objects applied out of order). */
+const DECLARE_WAIT_SECONDS = 60;
 
 /** Properties of {@link SqlProvisioner}. */
 export interface SqlProvisionerProps extends SqlJobOptions {
@@ -183,6 +193,14 @@ export interface SqlProvisionerProps extends SqlJobOptions {
 export class SqlProvisioner extends Construct {
   /** The Job (escape hatch). */
   public readonly job: DigestNamedJob;
+  /**
+   * The Lease `<name>-sql` (escape hatch). Its annotation `cockroachdb/sql-job`, written by every apply,
+   * names the SQL Job the manifests declare; the Job acts only while it holds the Lease and is that Job.
+   * An older copy still running when a changed one is applied stops at its next statement, and the new
+   * one waits for it. A holder whose pod died keeps the Lease 5 minutes; no statement may run longer
+   * than 4 (it is cut), so a newer Job never acts beside an older one's statement.
+   */
+  public readonly lease: k8s.KubeLease;
   private readonly cluster: CockroachCluster;
   private readonly timeout?: Duration;
   private readonly statements = new Map<Bucket, SqlStatement[]>(ORDER.map((b) => [b, []]));
@@ -195,6 +213,7 @@ export class SqlProvisioner extends Construct {
   private hasLicense = false;
   /** The rendered script, kept until a declaration changes it (the script and its env come from one render). */
   private renderCache?: ReturnType<typeof renderSqlScript>;
+  private readonly scriptLease: ScriptLease;
 
   constructor(scope: Construct, id: string, props: SqlProvisionerProps) {
     super(scope, id);
@@ -206,6 +225,41 @@ export class SqlProvisioner extends Construct {
     this.checkSeconds('sqlJob.ttlAfterFinished (seconds)', ttl, 0, 30 * 86400);
     const connection = cluster._clientConnection();
 
+    // Its own ServiceAccount: get and patch this one Lease, nothing else (no cloud identity either).
+    const access = `${cluster.name}-sql`;
+    const labels = cluster._componentLabels('sql');
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { name: access, namespace: cluster.namespace, labels },
+      automountServiceAccountToken: false,
+    });
+    new k8s.KubeRole(this, 'Role', {
+      metadata: { name: access, namespace: cluster.namespace, labels },
+      rules: [{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: [access], verbs: ['get', 'patch'] }],
+    });
+    new k8s.KubeRoleBinding(this, 'RoleBinding', {
+      metadata: { name: access, namespace: cluster.namespace, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: access },
+      subjects: [{ kind: 'ServiceAccount', name: access, namespace: cluster.namespace }],
+    });
+    this.scriptLease = {
+      name: access,
+      namespace: cluster.namespace,
+      annotation: SQL_JOB_ANNOTATION,
+      seconds: LEASE_SECONDS,
+      declareWaitSeconds: DECLARE_WAIT_SECONDS,
+      statementSeconds: STATEMENT_SECONDS,
+    };
+    // Before the Job in the output, so that `kubectl apply` names the new Job before it exists.
+    this.lease = new k8s.KubeLease(this, 'Lease', {
+      metadata: {
+        name: access,
+        namespace: cluster.namespace,
+        labels,
+        annotations: { [SQL_JOB_ANNOTATION]: Lazy.any({ produce: () => this.job.jobName }) as unknown as string },
+      },
+      spec: { leaseDurationSeconds: LEASE_SECONDS },
+    });
+
     this.job = renderClusterJob(this, 'Resource', {
       baseName: `${cluster.name}-sql`,
       namespace: cluster.namespace,
@@ -215,17 +269,20 @@ export class SqlProvisioner extends Construct {
       env: Lazy.any({
         produce: () => [
           { name: 'COCKROACH_HOST', value: `${cluster.publicHost}:${cluster.sqlPort}` },
+          // The Job controller labels its pods with the Job's name.
+          fieldRefEnv(JOB_NAME_ENV, "metadata.labels['batch.kubernetes.io/job-name']"),
+          fieldRefEnv(POD_NAME_ENV, 'metadata.name'),
           ...connection.env,
           ...this.rendered().env,
         ],
       }) as unknown as k8s.EnvVar[],
-      serviceAccountName: cluster.clientServiceAccountName,
+      serviceAccountName: access,
       ttlAfterFinished: ttl,
       deadlineSeconds: Lazy.any({ produce: () => this.deadlineSeconds() }) as unknown as number,
       backoffLimit: 6,
       resources: helperResources('100m', '256Mi'),
-      volumes: connection.volumes,
-      volumeMounts: connection.volumeMounts,
+      volumes: [...connection.volumes, kubeApiAccessVolume()],
+      volumeMounts: [...connection.volumeMounts, kubeApiAccessMount()],
     });
   }
 
@@ -425,7 +482,7 @@ export class SqlProvisioner extends Construct {
   }
 
   private rendered(): ReturnType<typeof renderSqlScript> {
-    this.renderCache ??= renderSqlScript({ restores: this.restores, statements: ORDER.flatMap((b) => this.statements.get(b)!) });
+    this.renderCache ??= renderSqlScript({ restores: this.restores, statements: ORDER.flatMap((b) => this.statements.get(b)!), lease: this.scriptLease });
     return this.renderCache;
   }
 

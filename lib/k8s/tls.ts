@@ -6,6 +6,7 @@ import { goDuration, renderCertificate, renderIssuer } from './private/cert-mana
 import { durationSeconds } from './private/units';
 import { checkDnsSubdomain, checkRules, reject } from '../shared/validate';
 import { CertificateLifetime, ClusterSecurity, SecurityMode } from './security';
+import { withoutPruneLabels } from './prune';
 
 /** Where certificates are mounted in every CockroachDB container (node pods, Jobs, client pods). */
 export const CERTS_DIR = '/cockroach/cockroach-certs';
@@ -128,9 +129,12 @@ export class ClusterCertificates extends Construct {
           message: `received ca.renewBefore ${goDuration(ca.renewBefore)} with leaf durations up to ${goDuration(durationSeconds(node.duration) >= durationSeconds(client.duration) ? node.duration : client.duration)}; the CA must be renewed at least one leaf lifetime before it expires, so that no certificate outlives the CA that signed it. Raise ca.renewBefore or shorten the leaf durations`,
         },
       ]);
-      const bootstrap = renderIssuer(this, 'SelfSignedIssuer', { name: `${name}-selfsigned`, namespace: ns, labels });
+      // The CA and its self-signed issuer never carry the prune labels: with cert-manager's
+      // --enable-certificate-owner-ref, deleting the CA's Certificate would delete the CA key with it.
+      const caLabels = withoutPruneLabels(labels);
+      const bootstrap = renderIssuer(this, 'SelfSignedIssuer', { name: `${name}-selfsigned`, namespace: ns, labels: caLabels });
       this.caCertificate = renderCertificate(this, 'CaCertificate', {
-        name: `${name}-ca`, namespace: ns, labels, secretName: `${name}-ca`,
+        name: `${name}-ca`, namespace: ns, labels: caLabels, secretName: `${name}-ca`,
         commonName: `${name} CockroachDB CA`, organization: 'Cockroach', isCA: true,
         duration: ca.duration, renewBefore: ca.renewBefore,
         usages: ['cert sign', 'crl sign', 'digital signature'],

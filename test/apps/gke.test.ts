@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import { DEPLOYMENT } from '../../apps/deployment';
 import { GkeChart } from '../../apps/gke';
-import { runWithFakeCockroach } from '../support/scripts';
+import { runWithFakeCockroach, withoutLease } from '../support/scripts';
 import { only, podSpecs, synthApp, validateAgainstSchemas } from '../support/manifests';
 
 describe('the GKE app', () => {
@@ -98,6 +98,23 @@ describe('the GKE app', () => {
       .toEqual(['crdb-init', 'crdb-show-backups', 'crdb-sql']);
   });
 
+  test('the SQL Job runs as crdb-sql and acts only while it holds the Lease that names it', () => {
+    const sqlJob = objects.find((o) => o.kind === 'Job' && o.metadata.name.startsWith('crdb-sql-'))!;
+    const pod = sqlJob.spec.template.spec;
+    expect(pod.serviceAccountName).toBe('crdb-sql');
+    const lease = only(objects, 'Lease', 'crdb-sql');
+    expect(lease.metadata.namespace).toBe('cockroachdb');
+    expect(lease.metadata.annotations).toEqual({ 'cockroachdb/sql-job': sqlJob.metadata.name });
+    expect(lease.spec).toEqual({ leaseDurationSeconds: 300 });
+    expect(objects.indexOf(lease)).toBeLessThan(objects.indexOf(sqlJob));
+    expect(only(objects, 'Role', 'crdb-sql').rules).toEqual([{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: ['crdb-sql'], verbs: ['get', 'patch'] }]);
+    expect(only(objects, 'RoleBinding', 'crdb-sql').subjects).toEqual([{ kind: 'ServiceAccount', name: 'crdb-sql', namespace: 'cockroachdb' }]);
+    expect(pod.containers[0].env).toContainEqual({ name: 'SQL_JOB_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: "metadata.labels['batch.kubernetes.io/job-name']" } } });
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'kube-api-access', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true });
+    // No cloud identity: the backups are written by the database pods, not by this Job.
+    expect(only(objects, 'ServiceAccount', 'crdb-sql').metadata.annotations).toBeUndefined();
+  });
+
   test('the books load is an option', () => {
     expect(objects.some((o) => o.kind === 'Job' && o.metadata.name.startsWith('crdb-books-load-'))).toBe(false);
     const withLoad = Testing.app();
@@ -112,6 +129,7 @@ describe('the GKE app', () => {
     expect(c.cluster.sqlProvisioner.statementsForDisplay[0]).toBe("RESTORE FROM LATEST IN 'gs://crdb-book-demo-backups/cluster?AUTH=implicit' WITH detached;");
     const job = synthApp(withRestore).find((o) => o.kind === 'Job' && o.metadata.name.startsWith('crdb-sql-'))!;
     expect(job.spec.activeDeadlineSeconds).toBe(6 * 3600);
+    // Without the Lease section (withoutLease): it talks to the Kubernetes API, tested in test/cluster/sql-job.test.ts.
     const r = runWithFakeCockroach(job.spec.template.spec.containers[0].command[2], [
       { match: /^SELECT 1;/, output: '?column?\n1\n' },
       { match: /database_name = 'crdb_k8s_ops'/, output: 'count\n0\n' },
@@ -119,7 +137,7 @@ describe('the GKE app', () => {
       { match: /database_name NOT IN/, output: 'count\n0\n' },
       { match: /^RESTORE/, output: 'job_id\n99\n' },
       { match: /SHOW JOB 99/, output: 'status\nsucceeded\n' },
-    ], { CRDB_SECRET_0: 'crl-0-license' });
+    ], { CRDB_SECRET_0: 'crl-0-license' }, withoutLease);
     expect(r.status).toBe(0);
     const restoreAt = r.sql.findIndex((q) => q.startsWith('RESTORE'));
     const firstProvisioning = r.sql.findIndex((q) => q.startsWith('SET CLUSTER SETTING'));

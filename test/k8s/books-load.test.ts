@@ -1,3 +1,4 @@
+import { builtinModules } from 'module';
 import { Duration } from 'cdk8s';
 import { BOOKS_LOAD_IMAGE, ClusterSecurity, CockroachCluster, BooksLoadOptions } from '../../lib/k8s';
 import { newChart, only, podSpecs, synth, validateAgainstSchemas } from '../support/manifests';
@@ -16,24 +17,38 @@ describe('addBooksLoad', () => {
   const pod = job.spec.template.spec;
   const container = pod.containers[0];
 
-  test('validates; two ConfigMaps and a Job', () => {
+  test('validates; one ConfigMap (the script: the books are generated in the pod) and a Job', () => {
     validateAgainstSchemas(objects);
-    expect(objects.filter((o) => o.kind === 'ConfigMap').map((o) => o.metadata.name)).toEqual([
-      expect.stringMatching(/^crdb-books-data-[0-9a-f]{10}$/), expect.stringMatching(/^crdb-books-load-[0-9a-f]{10}$/),
-    ]);
+    expect(objects.filter((o) => o.kind === 'ConfigMap').map((o) => o.metadata.name)).toEqual([expect.stringMatching(/^crdb-books-load-[0-9a-f]{10}$/)]);
+    expect(load.scriptConfigMap.name).toBe(objects.find((o) => o.kind === 'ConfigMap')!.metadata.name);
     expect(job.metadata.name).toMatch(/^crdb-books-load-[0-9a-f]{10}$/);
     expect(load.job.jobName).toBe(job.metadata.name);
   });
 
-  test('the data ConfigMap holds 1000 books; the script ConfigMap the bundled script with its driver', () => {
-    const data = JSON.parse(only(objects, 'ConfigMap', load.dataConfigMap.name).data['books.json']);
-    expect(data).toHaveLength(1000);
+  test('the script ConfigMap holds the bundled script with its driver, minified', () => {
     const script: string = only(objects, 'ConfigMap', load.scriptConfigMap.name).data['books-load.js'];
     expect(script).toContain('LOAD_DATABASE_URL');
     expect(script).toContain('BEGIN ISOLATION LEVEL SERIALIZABLE');
-    // pg is inside: nothing to install when the pod starts.
-    expect(script).toMatch(/node_modules\/pg\/lib\/client\.js/);
+    // pg is inside (its client and its SCRAM authentication): nothing to install when the pod starts.
+    expect(script).toContain('Client has already been connected. You cannot reuse a client.');
+    expect(script).toContain('SCRAM-SHA-256');
     expect(script).not.toMatch(/\brequire\("pg"\)/);
+    // Only Node's own modules are required, and pg's optional native binding, which is never loaded.
+    const required = [...new Set([...script.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]))];
+    expect(required).toContain('net');
+    expect(required.filter((m) => !builtinModules.includes(m))).toEqual(['pg-native']);
+    // It generates the books itself, from BOOKS_COUNT and BOOKS_SEED; there is no data file to read.
+    expect(script).toContain('BOOKS_COUNT');
+    expect(script).toContain('BOOKS_SEED');
+    expect(script).not.toContain('BOOKS_FILE');
+    // Minified (about 93 KB; unminified it was well over 200 KB).
+    expect(script.length).toBeLessThan(120_000);
+  });
+
+  test('client-side kubectl apply copies the script ConfigMap into an annotation of at most 262144 bytes: it takes less than half', () => {
+    // The annotation (last-applied-configuration) holds the whole object as JSON, next to the object itself.
+    const configMap = only(objects, 'ConfigMap', load.scriptConfigMap.name);
+    expect(Buffer.byteLength(JSON.stringify(configMap), 'utf8')).toBeLessThan(262144 / 2);
   });
 
   test('runs the script on a pinned Node image, restricted, with nothing to install', () => {
@@ -49,38 +64,49 @@ describe('addBooksLoad', () => {
       name: 'LOAD_DATABASE_URL',
       value: 'postgresql://root@crdb-public.db.svc.cluster.local:26257/defaultdb?sslmode=verify-full&sslrootcert=/cockroach/cockroach-certs/ca.crt&sslcert=/cockroach/cockroach-certs/client.root.crt&sslkey=/cockroach/cockroach-certs/client.root.key',
     });
-    expect(container.volumeMounts.map((m: any) => m.mountPath)).toEqual(['/data', '/load', '/cockroach/cockroach-certs']);
+    expect(container.volumeMounts.map((m: any) => m.mountPath)).toEqual(['/load', '/cockroach/cockroach-certs']);
+    expect(pod.volumes.map((v: any) => v.name)).toEqual(['load', 'certs']);
   });
 
   test('the knobs reach the script', () => {
     const env = Object.fromEntries(container.env.map((e: any) => [e.name, e.value]));
-    expect(env).toMatchObject({ LOAD_DURATION_SECONDS: '300', LOAD_CONCURRENCY: '4', LOAD_TARGET_RATE: '50', LOAD_READ_FRACTION: '0.8', LOAD_BATCH_SIZE: '100', BOOKS_FILE: '/data/books.json' });
-    const custom = build({ books: 2000, duration: Duration.minutes(1), concurrency: 16, targetRate: 0, readFraction: 0.5, batchSize: 250, database: 'bookstore' });
+    expect(env).toMatchObject({
+      BOOKS_COUNT: '1000', BOOKS_SEED: '42', LOAD_DURATION_SECONDS: '300', LOAD_CONCURRENCY: '4', LOAD_TARGET_RATE: '50', LOAD_READ_FRACTION: '0.8', LOAD_BATCH_SIZE: '100',
+    });
+    expect(env).not.toHaveProperty('BOOKS_FILE');
+    const custom = build({ books: 100_000, seed: 7, duration: Duration.minutes(1), concurrency: 16, targetRate: 0, readFraction: 0.5, batchSize: 250, database: 'bookstore' });
     const e2 = Object.fromEntries(custom.job.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
-    expect(e2).toMatchObject({ LOAD_DURATION_SECONDS: '60', LOAD_CONCURRENCY: '16', LOAD_TARGET_RATE: '0', LOAD_READ_FRACTION: '0.5', LOAD_BATCH_SIZE: '250' });
+    expect(e2).toMatchObject({
+      BOOKS_COUNT: '100000', BOOKS_SEED: '7', LOAD_DURATION_SECONDS: '60', LOAD_CONCURRENCY: '16', LOAD_TARGET_RATE: '0', LOAD_READ_FRACTION: '0.5', LOAD_BATCH_SIZE: '250',
+    });
     expect(e2.LOAD_DATABASE_URL).toContain(':26257/bookstore?');
-    expect(JSON.parse(custom.objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('crdb-books-data'))!.data['books.json'])).toHaveLength(2000);
+    // However many books, the manifests stay small: the data set is not in them.
+    expect(custom.objects.filter((o) => o.kind === 'ConfigMap')).toHaveLength(1);
+    expect(JSON.stringify(custom.objects).length).toBeLessThan(JSON.stringify(objects).length + 100);
   });
 
   test('insecure clusters: sslmode=disable and no certificate volume', () => {
     const { job: j } = build({}, ClusterSecurity.insecure());
     const c = j.spec.template.spec.containers[0];
     expect(c.env.find((e: any) => e.name === 'LOAD_DATABASE_URL').value).toBe('postgresql://root@crdb-public.db.svc.cluster.local:26257/defaultdb?sslmode=disable');
-    expect(c.volumeMounts.map((m: any) => m.name)).toEqual(['data', 'load']);
+    expect(c.volumeMounts.map((m: any) => m.name)).toEqual(['load']);
   });
 
-  test('the same input gives the same names; another seed, new data and a new Job', () => {
+  test('the same input gives the same names; another seed or count, a new Job (the script ConfigMap stays)', () => {
     const again = build();
     expect(again.job.metadata.name).toBe(job.metadata.name);
-    const other = build({ seed: 7 });
-    expect(other.job.metadata.name).not.toBe(job.metadata.name);
+    for (const other of [build({ seed: 7 }), build({ books: 999 })]) {
+      expect(other.job.metadata.name).not.toBe(job.metadata.name);
+      expect(other.load.scriptConfigMap.name).toBe(load.scriptConfigMap.name);
+    }
   });
 });
 
 /** [what, options, the prop named in the error, the received value as the message shows it] */
 const BAD: Array<[string, BooksLoadOptions, string, string]> = [
   ['no books', { books: 0 }, 'addBooksLoad(books)', '0'],
-  ['too many books for a ConfigMap', { books: 5001 }, 'addBooksLoad(books)', '5001'],
+  ['more books than the pod generates', { books: 100_001 }, 'addBooksLoad(books)', '100001'],
+  ['a fractional number of books', { books: 2.5 }, 'addBooksLoad(books)', '2.5'],
   ['a negative seed', { seed: -1 }, 'addBooksLoad(seed)', '-1'],
   ['a seed above 32 bits', { seed: 2 ** 32 }, 'addBooksLoad(seed)', '4294967296'],
   ['a fractional seed', { seed: 4.2 }, 'addBooksLoad(seed)', '4.2'],

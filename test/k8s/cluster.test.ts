@@ -32,7 +32,7 @@ describe('defaults', () => {
     expect(() => validateAgainstSchemas(objects)).not.toThrow();
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
       'ServiceAccount/crdb', 'ServiceAccount/crdb-client', 'Service/crdb', 'Service/crdb-public', 'PodDisruptionBudget/crdb-budget',
-      'StatefulSet/crdb', expect.stringMatching(/^Job\/crdb-init-[0-9a-f]{10}$/),
+      'Role/crdb-scale-down', 'StatefulSet/crdb', expect.stringMatching(/^Job\/crdb-init-[0-9a-f]{10}$/),
       'ValidatingAdmissionPolicy/db-crdb-replica-guard', 'ValidatingAdmissionPolicyBinding/db-crdb-replica-guard',
     ]);
     for (const o of namespaced(objects)) expect(o.metadata.namespace).toBe('db');
@@ -63,7 +63,7 @@ describe('defaults', () => {
       '--logtostderr=INFO',
     ]);
     // $(POD_NAME) is expanded by Kubernetes from this env var.
-    expect(container.env).toContainEqual({ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } });
+    expect(container.env).toContainEqual({ name: 'POD_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.name' } } });
     expect(container.env).toContainEqual({ name: 'GOMAXPROCS', valueFrom: { resourceFieldRef: { resource: 'limits.cpu', divisor: '1' } } });
     expect(container.env).toContainEqual({ name: 'GODEBUG', value: 'disablethp=1' });
   });
@@ -94,9 +94,13 @@ describe('defaults', () => {
   });
 
   test('PVC template: datadir, ReadWriteOnce, 100Gi, default StorageClass, stable labels only', () => {
+    // With the fields the API server adds (apiVersion, kind, status): see test/k8s/private/apply-stable.test.ts.
     expect(sts.spec.volumeClaimTemplates).toEqual([{
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
       metadata: { name: 'datadir', labels: cluster.selectorLabels },
       spec: { accessModes: ['ReadWriteOnce'], volumeMode: 'Filesystem', resources: { requests: { storage: '100Gi' } } },
+      status: { phase: 'Pending' },
     }]);
     expect(container.volumeMounts).toEqual([{ name: 'datadir', mountPath: '/cockroach/cockroach-data' }]);
   });

@@ -50,6 +50,7 @@ const BAD_INPUTS: Array<[string, Partial<CockroachClusterProps>, string, string]
   ['name of another cluster\'s client ServiceAccount', { name: 'crdb-client' }, 'name', 'received "crdb-client"; expected a name not ending in "-client"'],
   ['name of another cluster\'s public Service', { name: 'crdb-public' }, 'name', 'received "crdb-public"; expected a name not ending in "-public"'],
   ['name of another cluster\'s scale-down ServiceAccount', { name: 'crdb-scale-down' }, 'name', 'received "crdb-scale-down"'],
+  ['name of another cluster\'s SQL ServiceAccount and Lease', { name: 'crdb-sql' }, 'name', 'received "crdb-sql"; expected a name not ending in "-sql"'],
   ['name ending with a hyphen', { name: 'crdb-' }, 'name', 'received "crdb-"'],
   ['name too long', { name: 'a'.repeat(41) }, 'name', `received "${'a'.repeat(41)}"`],
   ['grace period below 300 s', { terminationGracePeriod: Duration.seconds(299) }, 'terminationGracePeriod', 'received "299s"'],

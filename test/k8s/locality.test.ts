@@ -1,9 +1,7 @@
 import { spawnSync } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { CockroachCluster, Locality } from '../../lib/k8s';
-import { nodeLocalityScript } from '../../lib/k8s/private/node-locality';
+import { kubeApiBash, METADATA_ONLY } from '../../lib/k8s/private/kube-api';
+import { LOCALITY_FILE, nodeLocalityScript } from '../../lib/k8s/private/node-locality';
 import { newChart, only, synth, validateAgainstSchemas } from '../support/manifests';
 
 describe('Locality.of (static)', () => {
@@ -31,7 +29,7 @@ describe('Locality.fromNode (per pod)', () => {
   test('an init container reads the node\'s labels and hands the locality to cockroach', () => {
     expect(pod.initContainers.map((c: any) => c.name)).toEqual(['locality']);
     const init = pod.initContainers[0];
-    expect(init.env).toEqual([{ name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }]);
+    expect(init.env).toEqual([{ name: 'NODE_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'spec.nodeName' } } }]);
     expect(init.command[2]).toContain('add_tier region topology.kubernetes.io/region');
     expect(init.command[2]).toContain('add_tier zone topology.kubernetes.io/zone');
     const main = pod.containers[0];
@@ -62,56 +60,59 @@ describe('Locality.fromNode (per pod)', () => {
   });
 });
 
-/** Runs the init container's script with bash, curl replaced by a fake that returns `node` as the API would. */
-function runLocalityScript(nodeJson: object | null) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crdb-locality-'));
-  const bin = path.join(dir, 'bin');
-  fs.mkdirSync(bin);
-  fs.writeFileSync(path.join(dir, 'token'), 'fake-token');
-  fs.writeFileSync(path.join(dir, 'ca.crt'), 'fake-ca');
-  fs.writeFileSync(path.join(bin, 'curl'), nodeJson
-    ? `#!/bin/bash\necho "$*" > ${dir}/curl-args\nprintf '%s' '${JSON.stringify(nodeJson)}'\n`
-    : '#!/bin/bash\necho "curl: (22) The requested URL returned error: 403" >&2\nexit 22\n', { mode: 0o755 });
-  const script = nodeLocalityScript(Locality.STANDARD_TIERS)
-    .replace('sa=/var/run/secrets/kubernetes.io/serviceaccount', `sa=${dir}`)
-    .replace('> /cockroach/locality/locality', `> ${dir}/locality`);
-  const r = spawnSync('bash', ['-c', script], { encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, NODE_NAME: 'gke-pool-1-abc' } });
-  const read = (f: string) => (fs.existsSync(path.join(dir, f)) ? fs.readFileSync(path.join(dir, f), 'utf8') : undefined);
-  return { status: r.status, stderr: r.stderr, locality: read('locality'), curlArgs: read('curl-args') };
-}
+/**
+ * The locality script talks to the Kubernetes API, so it is never run here against a fake curl: it runs
+ * against a real API server, with a real token, in test/cluster/locality.test.ts (labels read, a missing
+ * label left out even when an annotation has its key, no label at all refused). JSON reading is
+ * json_get's, tested on every awk in test/k8s/private/json-get.test.ts. What is left to check here is
+ * the script's text: that it asks what it should and reads the answer as JSON.
+ */
+describe('the locality script (text)', () => {
+  const script = nodeLocalityScript(Locality.STANDARD_TIERS);
+  const lines = script.split('\n');
 
-describe('the locality script (bash, fake curl)', () => {
-  const labels = (l: object) => ({ kind: 'Node', metadata: { name: 'gke-pool-1-abc', labels: { 'kubernetes.io/hostname': 'gke-pool-1-abc', ...l } } });
+  test('asks the API for its node\'s metadata only, with the request helper and its token', () => {
+    expect(METADATA_ONLY).toBe('Accept: application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1');
+    expect(lines).toContain(`  request -H '${METADATA_ONLY}' "https://kubernetes.default.svc/api/v1/nodes/\${NODE_NAME}"`);
+    for (const part of kubeApiBash()) expect(script).toContain(part);
+    expect(script).toContain('-H "Authorization: Bearer $(</var/run/secrets/kubernetes.io/serviceaccount/token)"');
+    expect(script).toContain('--cacert /var/run/secrets/kubernetes.io/serviceaccount/ca.crt');
+  });
 
-  test('region and zone from the node\'s labels', () => {
-    const r = runLocalityScript(labels({ 'topology.kubernetes.io/region': 'europe-west1', 'topology.kubernetes.io/zone': 'europe-west1-b' }));
+  test('retries an API that does not answer 200, says so, and fails the start after 12 attempts', () => {
+    const loop = lines.slice(lines.indexOf('for attempt in $(seq 1 12); do'), lines.indexOf('locality=""'));
+    expect(loop).toEqual([
+      'for attempt in $(seq 1 12); do',
+      `  request -H '${METADATA_ONLY}' "https://kubernetes.default.svc/api/v1/nodes/\${NODE_NAME}"`,
+      '  [ "$code" = 200 ] && break',
+      '  echo "reading node ${NODE_NAME} answered HTTP $code: $body" >&2',
+      '  [ "$attempt" -lt 12 ] || exit 1',
+      '  sleep 5',
+      'done',
+    ]);
+  });
+
+  test('reads each tier\'s label as JSON (json_get), not with a regular expression', () => {
+    expect(script).toContain('value=$(printf \'%s\' "$body" | json_get metadata labels "$2") || status=$?');
+    expect(lines).toContain('add_tier region topology.kubernetes.io/region');
+    expect(lines).toContain('add_tier zone topology.kubernetes.io/zone');
+    // json_get's statuses: 0 the label, 1 no such label (the tier left out), anything else not a node.
+    expect(script).toContain('1) echo "node ${NODE_NAME} has no label $2: tier $1 left out" >&2 ;;');
+    expect(script).toContain('*) echo "node ${NODE_NAME}: unexpected answer: $body" >&2; exit 1 ;;');
+    expect(script).not.toMatch(/BASH_REMATCH|=~/);
+    expect(script).not.toMatch(/--fail\b/);
+  });
+
+  test('no locality label at all fails the start; otherwise the locality goes to the file the main container reads', () => {
+    const none = lines.indexOf('if [ -z "$locality" ]; then echo "node ${NODE_NAME} has none of the locality labels" >&2; exit 1; fi');
+    expect(none).toBeGreaterThan(lines.indexOf('add_tier zone topology.kubernetes.io/zone'));
+    expect(lines.indexOf(`printf '%s' "$locality" > ${LOCALITY_FILE}`)).toBeGreaterThan(none);
+    expect(LOCALITY_FILE).toBe('/cockroach/locality/locality');
+  });
+
+  test('bash accepts it', () => {
+    const r = spawnSync('bash', ['--norc', '-n', '-c', script], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.locality).toBe('region=europe-west1,zone=europe-west1-b');
-    expect(r.curlArgs).toContain('https://kubernetes.default.svc/api/v1/nodes/gke-pool-1-abc');
-    expect(r.curlArgs).toContain('Authorization: Bearer fake-token');
-  });
-
-  test('a label whose dots could match anything is matched literally', () => {
-    const r = runLocalityScript(labels({ 'topologyXkubernetesXio/zone': 'wrong', 'topology.kubernetes.io/zone': 'right' }));
-    expect(r.locality).toBe('zone=right');
-  });
-
-  test('a missing tier is left out with a warning', () => {
-    const r = runLocalityScript(labels({ 'topology.kubernetes.io/zone': 'us-east1-c' }));
-    expect(r.status).toBe(0);
-    expect(r.locality).toBe('zone=us-east1-c');
-    expect(r.stderr).toContain('has no label topology.kubernetes.io/region');
-  });
-
-  test('a node without any locality label fails the pod start', () => {
-    const r = runLocalityScript(labels({}));
-    expect(r.status).toBe(1);
-    expect(r.locality).toBeUndefined();
-  });
-
-  test('an API error fails the pod start', () => {
-    const r = runLocalityScript(null);
-    expect(r.status).not.toBe(0);
-    expect(r.locality).toBeUndefined();
   });
 });

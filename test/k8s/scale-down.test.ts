@@ -1,8 +1,7 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { Duration, Size } from 'cdk8s';
-import { ClusterSecurity, CockroachCluster, CockroachClusterProps, ScaleDownPhase } from '../../lib/k8s';
+import {
+  ClusterSecurity, CockroachCluster, CockroachClusterProps, ReplicaGuard, ScaleDownPhase, scaleDownRules,
+} from '../../lib/k8s';
 import { Manifest, newChart, only, synth, validateAgainstSchemas } from '../support/manifests';
 import { celEvaluate } from '../support/cel';
 import { runWithFakeCockroach } from '../support/scripts';
@@ -16,42 +15,54 @@ function build(props: Partial<CockroachClusterProps> = {}) {
 }
 const job = (objects: Manifest[], prefix: string) => objects.find((o) => o.kind === 'Job' && o.metadata.name.startsWith(prefix))!;
 const script = (j: Manifest): string => j.spec.template.spec.containers[0].command[2];
+const at = (objects: Manifest[], kind: string, name: string) => objects.findIndex((o) => o.kind === kind && o.metadata.name === name);
 
 const TSV_HEADER = 'id\taddress\tsql_address\tbuild\tstarted_at\tupdated_at\tlocality\tis_available\tis_live\tmembership';
 const nodeRow = (id: number, ordinal: number, live: boolean, membership: string) =>
   `${id}\tcrdb-${ordinal}.crdb.db.svc.cluster.local:26257\tx\tv26.2.1\tt\tt\t\t${live}\t${live}\t${membership}`;
 
-/** A fake curl for the Kubernetes API: the StatefulSet is at generation 7; every call is recorded. */
-function fakeKubeApi() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crdb-api-'));
-  fs.writeFileSync(path.join(dir, 'token'), 'fake-token');
-  fs.writeFileSync(path.join(dir, 'ca.crt'), 'fake-ca');
-  fs.mkdirSync(path.join(dir, 'bin'));
-  fs.writeFileSync(path.join(dir, 'bin', 'curl'), `#!/bin/bash\necho "$*" >> ${dir}/curl.log\nif [[ " $* " == *" PATCH "* ]]; then echo '{}'; else echo '{"metadata":{"name":"crdb","generation":7}}'; fi\n`, { mode: 0o755 });
-  return {
-    env: { PATH: `${dir}/bin:${process.env.PATH}` },
-    rewrite: (x: string) => x.split('/var/run/secrets/kubernetes.io/serviceaccount').join(dir),
-    log: () => (fs.existsSync(path.join(dir, 'curl.log')) ? fs.readFileSync(path.join(dir, 'curl.log'), 'utf8') : ''),
-  };
-}
-
 /** Five nodes; crdb-3 and crdb-4 (node ids 4 and 5) in the given memberships. */
 const fiveNodes = (m4: string, m3: string) => [TSV_HEADER, nodeRow(1, 0, true, 'active'), nodeRow(2, 1, true, 'active'), nodeRow(3, 2, true, 'active'),
   nodeRow(4, 3, true, m3), nodeRow(5, 4, true, m4)].join('\n') + '\n';
 
-describe('declared scale-down: decommission first', () => {
-  const { objects, sts } = build({ replicas: 3, scaleDown: { from: 5, phase: ScaleDownPhase.DECOMMISSION } });
-  const decommission = job(objects, 'crdb-decommission-');
+/** The call of read_sts (the StatefulSet read, refused unless it has scaleDown.from replicas) and the start of the record. */
+const READ_STS_CALL = 'read_sts';
+const RECORD_START = '# Allow the shrink: the replica guard admits this StatefulSet generation going to the target size.';
 
-  /** Runs the Job's script: `node status` answers `before` until a decommission command ran, then `after`. */
-  const runDecommission = (before: string, after: string) => {
-    const api = fakeKubeApi();
-    const r = runWithFakeCockroach(script(decommission), [
+/**
+ * The node part of the decommission script: every line but the API calls, which are the first read of the
+ * StatefulSet and the record at the end. A script that calls the Kubernetes API is never run against a
+ * fake curl: the whole script, API calls included, runs against a real API server in
+ * test/cluster/scale-down.test.ts. What runs here is what involves `cockroach` only (which nodes, one
+ * command, the checks after it); the order of the cut parts is asserted on the text.
+ */
+function nodePart(decommissionScript: string): string {
+  const lines = decommissionScript.split('\n');
+  const call = lines.indexOf(READ_STS_CALL);
+  const record = lines.indexOf(RECORD_START);
+  expect([call > 0, record > call, lines.lastIndexOf(READ_STS_CALL) === call, lines.lastIndexOf(RECORD_START) === record]).toEqual([true, true, true, true]);
+  const part = [...lines.slice(0, call), ...lines.slice(call + 1, record)];
+  // Functions are defined there (request, json_get, read_sts), but none that reaches the API is called:
+  // the only request is inside read_sts, which is never called.
+  expect(part.filter((l) => /\bread_sts\b/.test(l))).toEqual(['read_sts() {']);
+  expect(part.filter((l) => /^\s*request\b(?!\(\))/.test(l))).toEqual(['  request "$sts"']);
+  return part.join('\n');
+}
+
+describe('declared scale-down: decommission first', () => {
+  const { cluster, objects, sts } = build({ replicas: 3, scaleDown: { from: 5, phase: ScaleDownPhase.DECOMMISSION } });
+  const decommission = job(objects, 'crdb-decommission-');
+  const s = script(decommission);
+  const lines = s.split('\n');
+
+  /** Runs the node part: `node status` answers `before` until a decommission command ran, then `after`. */
+  const runNodePart = (before: string, after: string, objs = objects) => {
+    const r = runWithFakeCockroach(nodePart(script(job(objs, 'crdb-decommission-'))), [
       { args: /^node decommission/, output: 'No more data reported on target nodes.\n' },
       { args: /^node status/, after: /^node decommission /, output: after },
       { args: /^node status/, output: before },
-    ], api.env, api.rewrite);
-    return { ...r, decommissions: r.calls.filter((c) => c.args[1] === 'decommission').map((c) => c.args.join(' ')), kubeApi: api.log() };
+    ]);
+    return { ...r, decommissions: r.calls.filter((c) => c.args[1] === 'decommission').map((c) => c.args.join(' ')) };
   };
 
   test('the StatefulSet keeps its current size while nodes are decommissioned', () => {
@@ -61,57 +72,107 @@ describe('declared scale-down: decommission first', () => {
   });
 
   test('the Job may only read and annotate this StatefulSet', () => {
-    expect(only(objects, 'Role').rules).toEqual([{ apiGroups: ['apps'], resources: ['statefulsets'], resourceNames: ['crdb'], verbs: ['get', 'patch'] }]);
+    const rules = [{ apiGroups: ['apps'], resources: ['statefulsets'], resourceNames: ['crdb'], verbs: ['get', 'patch'] }];
+    expect(only(objects, 'Role', 'crdb-scale-down').rules).toEqual(rules);
+    expect(cluster.scaleDown!.rules).toEqual(rules);
+    expect(cluster.scaleDownAccess.role.name).toBe('crdb-scale-down');
     expect(decommission.spec.template.spec.serviceAccountName).toBe('crdb-scale-down');
-    expect(only(objects, 'RoleBinding').subjects).toEqual([{ kind: 'ServiceAccount', name: 'crdb-scale-down', namespace: 'db' }]);
+    expect(only(objects, 'ServiceAccount', 'crdb-scale-down').automountServiceAccountToken).toBe(false);
+    const binding = only(objects, 'RoleBinding', 'crdb-scale-down');
+    expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'crdb-scale-down' });
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'crdb-scale-down', namespace: 'db' }]);
+    // Its token, and no other, is mounted where the script reads it.
+    expect(decommission.spec.template.spec.automountServiceAccountToken).toBe(false);
+    expect(decommission.spec.template.spec.containers[0].volumeMounts).toContainEqual({ name: 'kube-api-access', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true });
   });
 
-  test('run: the highest ordinals in one decommission command, waited for, then the allowed shrink is recorded', () => {
-    const r = runDecommission(fiveNodes('active', 'active'), fiveNodes('decommissioned', 'decommissioned'));
-    expect(r.stderr).not.toMatch(/refused|fail/);
+  test('reads the StatefulSet as JSON first, and refuses unless it has the scaleDown.from replicas', () => {
+    expect(lines).toContain('sts=https://kubernetes.default.svc/apis/apps/v1/namespaces/db/statefulsets/crdb');
+    const read = lines.slice(lines.indexOf('read_sts() {'), lines.indexOf('read_sts() {') + 7);
+    expect(read).toEqual([
+      'read_sts() {',
+      '  request "$sts"',
+      '  [ "$code" = 200 ] || fail "reading StatefulSet crdb answered HTTP $code: $body"',
+      '  generation=$(printf \'%s\' "$body" | json_get metadata generation) && version=$(printf \'%s\' "$body" | json_get metadata resourceVersion) \\',
+      '    && replicas=$(printf \'%s\' "$body" | json_get spec replicas) || fail "StatefulSet crdb: unexpected answer: $body"',
+      '  [ "$replicas" = 5 ] || fail "refused: StatefulSet crdb has $replicas replicas, not the 5 that scaleDown.from declares; nothing recorded"',
+      '}',
+    ]);
+    // Called before anything is counted or decommissioned.
+    expect(lines.indexOf(READ_STS_CALL)).toBeGreaterThan(lines.indexOf('read_sts() {'));
+    expect(lines.indexOf(READ_STS_CALL)).toBeLessThan(lines.findIndex((l) => l.startsWith('remaining=')));
+  });
+
+  test('the nodes that stay are counted before any decommission: fewer than 3 live ones is refused', () => {
+    // Run against a real API server in test/cluster/scale-down.test.ts ("when fewer than 3 live nodes would remain").
+    const remaining = lines.findIndex((l) => l.startsWith('remaining='));
+    expect(lines[remaining]).toContain("-v removed=' crdb-4.crdb.db.svc.cluster.local:26257 crdb-3.crdb.db.svc.cluster.local:26257 '");
+    expect(lines[remaining]).toContain('$h["is_live"] == "true" && $h["membership"] == "active"');
+    const refusal = lines.indexOf('[ "$remaining" -ge 3 ] || fail "refused: only $remaining live node(s) would remain, fewer than 3, the replication factor"');
+    expect(refusal).toBeGreaterThan(remaining);
+    expect(lines.findIndex((l) => l.includes('node decommission "${ids[@]}"'))).toBeGreaterThan(refusal);
+  });
+
+  test('then records the allowed shrink on the StatefulSet it read, with its resourceVersion (a Conflict reads it again)', () => {
+    const record = lines.slice(lines.indexOf(RECORD_START));
+    expect(record).toEqual([
+      RECORD_START,
+      'for attempt in $(seq 1 10); do',
+      '  read_sts',
+      '  request -X PATCH -H \'Content-Type: application/merge-patch+json\' --data "{\\"metadata\\":{\\"resourceVersion\\":\\"$version\\",\\"annotations\\":{\\"cockroachdb/decommissioned\\":\\"$generation:3\\"}}}" "$sts"',
+      '  case "$code" in',
+      '    200) echo "recorded on StatefulSet crdb: generation $generation may go to 3 replicas"; break ;;',
+      '    409) echo "StatefulSet crdb changed while the record was written; reading it again" ;;',
+      '    *) fail "recording on StatefulSet crdb answered HTTP $code: $body" ;;',
+      '  esac',
+      '  [ "$attempt" -lt 10 ] || fail "StatefulSet crdb kept changing; nothing recorded"',
+      'done',
+      'echo "decommissioned; now render phase SHRINK to go to 3 replicas"',
+    ]);
+    // Only after every removed node was confirmed decommissioned.
+    const checks = lines.filter((l) => l.includes('| field membership') && l.includes('is not decommissioned'));
+    expect(checks).toHaveLength(2);
+    for (const c of checks) expect(lines.indexOf(c)).toBeLessThan(lines.indexOf(RECORD_START));
+  });
+
+  test('run (node part): the highest ordinals in one decommission command, waited for, then checked', () => {
+    const r = runNodePart(fiveNodes('active', 'active'), fiveNodes('decommissioned', 'decommissioned'));
+    expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     // crdb-4 and crdb-3 (node ids 5 and 4) in one command, which waits (--wait=all) until they hold no replicas.
     expect(r.decommissions).toEqual(['node decommission 5 4 --wait=all']);
-    // Then, and only then, the StatefulSet is annotated for generation 7 going to 3 replicas.
-    const curl = r.kubeApi;
-    expect(curl).toContain('/apis/apps/v1/namespaces/db/statefulsets/crdb');
-    expect(curl).toContain('{"metadata":{"annotations":{"cockroachdb/decommissioned":"7:3"}}}');
-    expect(curl).toContain('Authorization: Bearer fake-token');
+    expect(r.stdout).toContain('decommissioning 2 node(s) (crdb-4, crdb-3) to go from 5 to 3; 3 live node(s) remain');
   });
 
-  test('run again: a node already decommissioned is left out of the command; none left, no command, the shrink is still recorded', () => {
-    const r = runDecommission(fiveNodes('decommissioned', 'active'), fiveNodes('decommissioned', 'decommissioned'));
+  test('run again (node part): a node already decommissioned is left out of the command; none left, no command', () => {
+    const r = runNodePart(fiveNodes('decommissioned', 'active'), fiveNodes('decommissioned', 'decommissioned'));
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('crdb-4 (node 5) is already decommissioned');
     expect(r.decommissions).toEqual(['node decommission 4 --wait=all']);
 
     const done = fiveNodes('decommissioned', 'decommissioned');
-    const again = runDecommission(done, done);
+    const again = runNodePart(done, done);
     expect(again.status).toBe(0);
     expect(again.decommissions).toEqual([]);
-    expect(again.kubeApi).toContain('"cockroachdb/decommissioned":"7:3"');
   });
 
-  test('run: a node still active after the command fails the Job, and nothing is recorded', () => {
-    const r = runDecommission(fiveNodes('active', 'active'), fiveNodes('decommissioned', 'decommissioning'));
+  test('run (node part): a node still active after the command fails the Job, before the record', () => {
+    // The whole script, nothing recorded on the StatefulSet: test/cluster/scale-down.test.ts ("when a node is still active after the command").
+    const r = runNodePart(fiveNodes('active', 'active'), fiveNodes('decommissioned', 'decommissioning'));
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain('crdb-3 is not decommissioned');
-    expect(r.kubeApi).not.toContain('PATCH');
+    expect(r.stderr).toBe('crdb-3 is not decommissioned\n');
   });
 
-  test('run: refuses when fewer than 3 live nodes would remain', () => {
+  test('run (node part): refuses when fewer than 3 live nodes would remain, and decommissions nothing', () => {
     const { objects: o2 } = build({ replicas: 3, scaleDown: { from: 4, phase: ScaleDownPhase.DECOMMISSION } });
-    const r = runWithFakeCockroach(script(job(o2, 'crdb-decommission-')), [
-      { args: /^node status/, output: [TSV_HEADER, nodeRow(1, 0, true, 'active'), nodeRow(2, 1, false, 'active'), nodeRow(3, 2, true, 'active'),
-        nodeRow(4, 3, true, 'active')].join('\n') + '\n' },
-    ]);
+    const four = [TSV_HEADER, nodeRow(1, 0, true, 'active'), nodeRow(2, 1, false, 'active'), nodeRow(3, 2, true, 'active'), nodeRow(4, 3, true, 'active')].join('\n') + '\n';
+    const r = runNodePart(four, four, o2);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain('refused: only 2 live node(s) would remain, fewer than 3');
-    expect(r.calls.filter((c) => c.args[1] === 'decommission')).toEqual([]);
+    expect(r.stderr).toBe('refused: only 2 live node(s) would remain, fewer than 3, the replication factor\n');
+    expect(r.decommissions).toEqual([]);
   });
 
   test('the decommission command, as the script runs it', () => {
-    const s = script(decommission);
     const at4 = s.indexOf("field id 'crdb-4.crdb.db.svc.cluster.local:26257'");
     const at3 = s.indexOf("field id 'crdb-3.crdb.db.svc.cluster.local:26257'");
     expect(at4).toBeGreaterThan(0);
@@ -120,25 +181,33 @@ describe('declared scale-down: decommission first', () => {
     expect(s).toContain('/cockroach/cockroach node decommission "${ids[@]}" --wait=all');
     expect(s.indexOf('node decommission')).toBeGreaterThan(at3);
     expect(s.indexOf('node decommission')).toBeLessThan(s.indexOf('merge-patch'));
-    expect(s).toContain('"cockroachdb/decommissioned\\":\\"${BASH_REMATCH[1]}:3\\"');
+  });
+
+  test('no JSON read with a regular expression; HTTP errors are the script\'s to say, not curl\'s', () => {
+    expect(s).not.toMatch(/BASH_REMATCH|=~/);
+    expect(s).not.toMatch(/--fail\b/);
+    expect(s.match(/\bcurl\b/g)).toHaveLength(1);
   });
 });
 
 describe('declared scale-down: then shrink', () => {
-  const { objects, sts } = build({ replicas: 3, scaleDown: { from: 5, phase: ScaleDownPhase.SHRINK } });
+  const { cluster, objects, sts } = build({ replicas: 3, scaleDown: { from: 5, phase: ScaleDownPhase.SHRINK } });
   const shrink = job(objects, 'crdb-shrink-');
+  const s = script(shrink);
 
   test('the StatefulSet shrinks; the Job may only read the removed pods and delete their volumes', () => {
     validateAgainstSchemas(objects);
     expect(sts.spec.replicas).toBe(3);
-    expect(only(objects, 'Role').rules).toEqual([
+    const rules = [
       { apiGroups: [''], resources: ['pods'], resourceNames: ['crdb-4', 'crdb-3'], verbs: ['get'] },
-      { apiGroups: [''], resources: ['persistentvolumeclaims'], resourceNames: ['datadir-crdb-4', 'datadir-crdb-3'], verbs: ['get', 'delete'] },
-    ]);
+      { apiGroups: [''], resources: ['persistentvolumeclaims'], resourceNames: ['datadir-crdb-4', 'datadir-crdb-3'], verbs: ['delete'] },
+    ];
+    expect(only(objects, 'Role', 'crdb-scale-down').rules).toEqual(rules);
+    expect(cluster.scaleDown!.rules).toEqual(rules);
+    expect(shrink.spec.template.spec.serviceAccountName).toBe('crdb-scale-down');
   });
 
   test('volumes are deleted only after the node is confirmed decommissioned and its pod is gone', () => {
-    const s = script(shrink);
     const check = s.indexOf('membership=$(printf');
     const podGone = s.indexOf('/pods/crdb-4');
     const del = s.indexOf('persistentvolumeclaims/datadir-crdb-4');
@@ -148,12 +217,67 @@ describe('declared scale-down: then shrink', () => {
     expect(s.indexOf('persistentvolumeclaims/datadir-crdb-3')).toBeGreaterThan(del);
   });
 
-  test('run: a node that is not decommissioned keeps its volume', () => {
-    const r = runWithFakeCockroach(script(shrink), [
+  test('waiting for a pod to go is quiet (404 and 200 expected); another status is said; the delete names the status', () => {
+    // Run against a real API server in test/cluster/scale-down.test.ts ("SHRINK: … quietly").
+    const lines = s.split('\n');
+    const wait = lines.indexOf('  request https://kubernetes.default.svc/api/v1/namespaces/db/pods/crdb-4');
+    expect(lines.slice(wait - 1, wait + 10)).toEqual([
+      'for attempt in $(seq 1 120); do',
+      '  request https://kubernetes.default.svc/api/v1/namespaces/db/pods/crdb-4',
+      '  case "$code" in',
+      '    404) break ;;',
+      '    200) [ "$attempt" -gt 1 ] || echo "waiting for pod crdb-4 to go" ;;',
+      '    *) echo "reading pod crdb-4 answered HTTP $code: $body" >&2 ;;',
+      '  esac',
+      '  [ "$attempt" -lt 120 ] || fail "pod crdb-4 is still there"',
+      '  sleep 5',
+      'done',
+      'request -X DELETE https://kubernetes.default.svc/api/v1/namespaces/db/persistentvolumeclaims/datadir-crdb-4',
+    ]);
+    expect(lines).toContain('  *) fail "deleting datadir-crdb-4 answered HTTP $code: $body" ;;');
+    // curl itself never reports an HTTP status (no --fail): the script decides what is expected.
+    expect(s).not.toMatch(/--fail\b/);
+    expect(s.match(/\bcurl\b/g)).toHaveLength(1);
+    expect(s).not.toMatch(/BASH_REMATCH|=~/);
+  });
+
+  test('run: a node that is not decommissioned keeps its volume (refused before any API call)', () => {
+    const r = runWithFakeCockroach(s, [
       { args: /^node status/, output: [TSV_HEADER, nodeRow(5, 4, true, 'active'), nodeRow(4, 3, true, 'active')].join('\n') + '\n' },
     ]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain('refused: crdb-4 is active, not decommissioned; its volume is kept');
+    expect(r.stderr).toBe('refused: crdb-4 is active, not decommissioned; its volume is kept\n');
+  });
+});
+
+describe('the scale-down Role, in every cluster', () => {
+  test('without a scale-down: the Role is there with no rules, so the apply after a scale-down takes its rights away', () => {
+    const { cluster, objects } = build();
+    const role = only(objects, 'Role', 'crdb-scale-down');
+    // cdk8s leaves an empty list out: no rules at all, which the API server reads as none.
+    expect(role.rules ?? []).toEqual([]);
+    expect(cluster.scaleDownAccess.role.name).toBe('crdb-scale-down');
+    expect(cluster.scaleDown).toBeUndefined();
+    expect(objects.filter((o) => o.metadata.name === 'crdb-scale-down').map((o) => o.kind)).toEqual(['Role']);
+    expect(objects.filter((o) => o.kind === 'Job')).toEqual([]);
+    validateAgainstSchemas(objects);
+  });
+
+  test.each([
+    ['no scale-down', {}],
+    ['DECOMMISSION', { replicas: 3, scaleDown: { from: 5, phase: ScaleDownPhase.DECOMMISSION } }],
+    ['SHRINK', { replicas: 3, scaleDown: { from: 5, phase: ScaleDownPhase.SHRINK } }],
+  ])('%s: the Role comes before the StatefulSet in the output (emptied before a scale-out re-creates the volumes)', (_what, props) => {
+    const { objects } = build(props as Partial<CockroachClusterProps>);
+    expect(at(objects, 'Role', 'crdb-scale-down')).toBeGreaterThanOrEqual(0);
+    expect(at(objects, 'Role', 'crdb-scale-down')).toBeLessThan(at(objects, 'StatefulSet', 'crdb'));
+  });
+
+  test('its rules are scaleDownRules() of the declared phase', () => {
+    const { cluster, objects } = build({ replicas: 4, scaleDown: { from: 6, phase: ScaleDownPhase.SHRINK } });
+    expect(only(objects, 'Role', 'crdb-scale-down').rules).toEqual(scaleDownRules(cluster, { from: 6, phase: ScaleDownPhase.SHRINK }, 4));
+    expect(scaleDownRules(cluster, { from: 6, phase: ScaleDownPhase.SHRINK }, 4)[1]).toEqual(
+      { apiGroups: [''], resources: ['persistentvolumeclaims'], resourceNames: ['datadir-crdb-5', 'datadir-crdb-4'], verbs: ['delete'] });
   });
 });
 
@@ -168,6 +292,8 @@ describe('the replica guard (ValidatingAdmissionPolicy), its CEL evaluated', () 
   test('matches this StatefulSet only, including kubectl scale, and denies', () => {
     expect(policy.spec.matchConstraints.resourceRules).toEqual([{
       apiGroups: ['apps'], apiVersions: ['v1'], operations: ['UPDATE'], resources: ['statefulsets', 'statefulsets/scale'], resourceNames: ['crdb'],
+      // The API server's default, written out: otherwise every client-side apply would report a change.
+      scope: '*',
     }]);
     expect(policy.spec.matchConstraints.namespaceSelector).toEqual({ matchLabels: { 'kubernetes.io/metadata.name': 'db' } });
     expect(binding.spec).toEqual({ policyName: 'db-crdb-replica-guard', validationActions: ['Deny'] });
@@ -198,6 +324,17 @@ describe('the replica guard (ValidatingAdmissionPolicy), its CEL evaluated', () 
   test('the message says what to do', () => {
     const [message] = celEvaluate([{ expression: policy.spec.validations[0].messageExpression, context: { object: { spec: { replicas: 3 } }, oldObject: { spec: { replicas: 5 } } } }]);
     expect(message).toBe('lowering crdb from 5 to 3 replicas would drop live CockroachDB nodes: declare scaleDown { from: 5, phase: DECOMMISSION }, apply it and wait for its Job, then apply phase SHRINK');
+  });
+
+  test('takes only a name, a namespace and the object labels (no cluster needed)', () => {
+    const chart = newChart();
+    const guard = new ReplicaGuard(chart, 'guard', { cluster: { name: 'books', namespace: 'shop', _objectLabels: () => ({ team: 'db' }) } });
+    const out = synth(chart);
+    expect(out.map((o) => [o.kind, o.metadata.name, o.metadata.labels])).toEqual([
+      ['ValidatingAdmissionPolicy', 'shop-books-replica-guard', { team: 'db' }],
+      ['ValidatingAdmissionPolicyBinding', 'shop-books-replica-guard', { team: 'db' }],
+    ]);
+    expect(guard.expression).toContain("'cockroachdb/decommissioned' in oldObject.metadata.annotations");
   });
 
   test('can be turned off', () => {

@@ -36,7 +36,7 @@ describe('addSqlClient', () => {
 });
 
 describe('the client ServiceAccount', () => {
-  test('every Job and the SQL client pod run as <name>-client, which has no token and no cloud identity; only the database pods carry the Workload Identity', () => {
+  test('every Job but the SQL Job, and the SQL client pod, run as <name>-client, which has no token and no cloud identity; only the database pods carry the Workload Identity', () => {
     const chart = newChart();
     const cluster = new CockroachCluster(chart, 'crdb', { gcsCredentials: GcsCredentials.workloadIdentity('crdb-backup@acme-prod-db.iam.gserviceaccount.com') });
     const dest = BackupDestination.gcs('acme-backups', 'cluster');
@@ -52,15 +52,21 @@ describe('the client ServiceAccount', () => {
       .map((o) => ({ name: o.metadata.name.replace(/-[0-9a-f]{10}$/, ''), spec: o.kind === 'Pod' ? o.spec : o.spec.template.spec }));
     expect(clientPods.map((p) => p.name).sort()).toEqual(['crdb-books-load', 'crdb-init', 'crdb-show-backups', 'crdb-sql', 'crdb-sql-client', 'crdb-workload-kv']);
     for (const p of clientPods) {
-      expect({ pod: p.name, sa: p.spec.serviceAccountName }).toEqual({ pod: p.name, sa: 'crdb-client' });
+      // The SQL Job has its own ServiceAccount, for its Lease (test/k8s/sql-provisioner.test.ts).
+      expect({ pod: p.name, sa: p.spec.serviceAccountName }).toEqual({ pod: p.name, sa: p.name === 'crdb-sql' ? 'crdb-sql' : 'crdb-client' });
       expect(p.spec.automountServiceAccountToken).toBe(false);
     }
+    // Neither has a cloud identity.
+    expect(only(objects, 'ServiceAccount', 'crdb-sql').metadata.annotations).toBeUndefined();
     expect(cluster.clientServiceAccountName).toBe('crdb-client');
     const clientSa = only(objects, 'ServiceAccount', 'crdb-client');
     expect(clientSa.metadata.annotations).toBeUndefined();
     expect(clientSa.automountServiceAccountToken).toBe(false);
-    // Nothing grants the client ServiceAccount anything.
-    expect(objects.filter((o) => o.kind.endsWith('RoleBinding')).flatMap((b) => b.subjects ?? []).map((s: any) => s.name)).not.toContain('crdb-client');
+    // Nothing grants the client ServiceAccount anything; the SQL ServiceAccount only its Lease.
+    const bindings = objects.filter((o) => o.kind.endsWith('RoleBinding'));
+    expect(bindings.flatMap((b) => b.subjects ?? []).map((s: any) => s.name)).not.toContain('crdb-client');
+    expect(bindings.filter((b) => b.subjects.some((s: any) => s.name === 'crdb-sql')).map((b) => `${b.kind}/${b.metadata.name} -> ${b.roleRef.name}`))
+      .toEqual(['RoleBinding/crdb-sql -> crdb-sql']);
 
     expect(only(objects, 'StatefulSet').spec.template.spec.serviceAccountName).toBe('crdb');
     expect(only(objects, 'ServiceAccount', 'crdb').metadata.annotations).toEqual({ 'iam.gke.io/gcp-service-account': 'crdb-backup@acme-prod-db.iam.gserviceaccount.com' });

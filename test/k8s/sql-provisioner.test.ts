@@ -1,10 +1,12 @@
 import { Duration, Size } from 'cdk8s';
 import {
   BackupDestination, BuiltinWorkload, ClusterSecurity, ClusterSetting, CockroachCluster, CockroachClusterProps,
-  DatabasePrivilege, FullBackup, PreviousRunPolicy, RestoreTarget, ScheduleFailurePolicy, SqlSecret, TablePrivilege,
+  DatabasePrivilege, FullBackup, PreviousRunPolicy, RestoreTarget, ScheduleFailurePolicy, SQL_JOB_ANNOTATION, SqlSecret, TablePrivilege,
 } from '../../lib/k8s';
+import { kubeApiAccessVolume } from '../../lib/k8s/private/kube-api';
+import { JOB_NAME_ENV } from '../../lib/k8s/private/sql-script';
 import { Manifest, newChart, only, synth, validateAgainstSchemas } from '../support/manifests';
-import { FakeRule, runWithFakeCockroach } from '../support/scripts';
+import { FakeRule, LEASE_SECTION_END, LEASE_SECTION_START, runWithFakeCockroach, withoutLease } from '../support/scripts';
 import { configError } from '../support/errors';
 
 const dest = BackupDestination.gcs('acme-backups', 'cluster');
@@ -18,6 +20,11 @@ function cluster(props: Partial<CockroachClusterProps> = {}) {
 
 const script = (job: Manifest): string => job.spec.template.spec.containers[0].command[2];
 const READY: FakeRule = { match: /^SELECT 1;/, output: '?column?\n1\n' };
+/**
+ * Runs the SQL Job's script with the fake cockroach, without its Lease section (see withoutLease): the
+ * Lease talks to the Kubernetes API and is tested against a real API server in test/cluster/sql-job.test.ts.
+ */
+const runSqlJob = (job: Manifest, rules: FakeRule[], env: Record<string, string> = {}) => runWithFakeCockroach(script(job), rules, env, withoutLease);
 
 describe('the exact SQL of each feature (CockroachDB grammar)', () => {
   test('databases, users, roles, memberships and grants', () => {
@@ -125,9 +132,14 @@ describe('the SQL Job', () => {
     const container = job.spec.template.spec.containers[0];
     expect(container.env).toEqual([
       { name: 'COCKROACH_HOST', value: 'crdb-public.db.svc.cluster.local:26257' },
+      { name: 'SQL_JOB_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: "metadata.labels['batch.kubernetes.io/job-name']" } } },
+      { name: 'SQL_POD_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.name' } } },
       { name: 'COCKROACH_CERTS_DIR', value: '/cockroach/cockroach-certs' },
     ]);
-    expect(container.volumeMounts).toEqual([{ name: 'certs', mountPath: '/cockroach/cockroach-certs', readOnly: true }]);
+    expect(container.volumeMounts).toEqual([
+      { name: 'certs', mountPath: '/cockroach/cockroach-certs', readOnly: true },
+      { name: 'kube-api-access', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true },
+    ]);
     expect(job.spec.activeDeadlineSeconds).toBe(1800);
     expect(job.spec.ttlSecondsAfterFinished).toBe(3600);
     expect(job.spec.template.metadata.labels['app.kubernetes.io/component']).toBe('sql');
@@ -143,7 +155,7 @@ describe('the SQL Job', () => {
     const { c, sqlJob } = cluster();
     c.addDatabase('shop');
     c.addUser('app');
-    const r = runWithFakeCockroach(script(sqlJob()), [READY]);
+    const r = runSqlJob(sqlJob(), [READY]);
     expect(r.status).toBe(0);
     expect(r.sql).toEqual(['SELECT 1;', 'CREATE DATABASE IF NOT EXISTS "shop";', 'CREATE USER IF NOT EXISTS "app";']);
     expect(r.stdout).toContain('applying: database shop');
@@ -157,7 +169,7 @@ describe('the SQL Job', () => {
     expect(s).toContain('for attempt in $$(seq 1 60); do');
     // The same loop with a bound of 4 instead of 60, so the test does not start 60 fake processes.
     const r = runWithFakeCockroach(s, [{ match: /^SELECT 1;/, output: '', status: 1 }], {},
-      (x) => x.replace('seq 1 60', 'seq 1 4').replace('-eq 60 ]', '-eq 4 ]'));
+      (x) => withoutLease(x).replace('seq 1 60', 'seq 1 4').replace('-eq 60 ]', '-eq 4 ]'));
     expect(r.status).toBe(1);
     expect(r.sql.filter((q) => q === 'SELECT 1;')).toHaveLength(4);
     expect(r.sql).not.toContain('CREATE DATABASE IF NOT EXISTS "shop";');
@@ -168,7 +180,7 @@ describe('the SQL Job', () => {
     const { c, sqlJob } = cluster();
     c.addDatabase('shop');
     c.addUser('app');
-    const r = runWithFakeCockroach(script(sqlJob()), [READY, { match: /CREATE DATABASE/, output: 'ERROR: boom', status: 1 }]);
+    const r = runSqlJob(sqlJob(), [READY, { match: /CREATE DATABASE/, output: 'ERROR: boom', status: 1 }]);
     expect(r.status).not.toBe(0);
     expect(r.sql).not.toContain('CREATE USER IF NOT EXISTS "app";');
   });
@@ -194,7 +206,7 @@ describe('the SQL Job', () => {
     expect(cluster().c.addBackupSchedule('nightly', { destination: dest, recurrence: '@hourly' }).label).toBe(a.label);
     const { c, sqlJob } = cluster();
     c.addBackupSchedule('nightly', { destination: dest, recurrence: '@daily', fullBackup: FullBackup.every('@weekly') });
-    const r = runWithFakeCockroach(script(sqlJob()), [READY]);
+    const r = runSqlJob(sqlJob(), [READY]);
     expect(r.status).toBe(0);
     expect(r.sql[1]).toBe(`DROP SCHEDULES WITH s AS (SHOW SCHEDULES) SELECT id FROM s WHERE label ~ '^nightly_[0-9a-f]{8}$' AND label != '${b.label}';`);
     expect(r.sql[2]).toContain(`CREATE SCHEDULE IF NOT EXISTS '${b.label}'`);
@@ -206,7 +218,7 @@ describe('the SQL Job', () => {
     const job = sqlJob();
     expect(job.spec.template.spec.containers[0].env).toContainEqual({ name: 'CRDB_SECRET_0', valueFrom: { secretKeyRef: { name: 'gcs-key', key: 'key.json' } } });
     const key = '{"type":"service_account","private_key":"-----BEGIN PRIVATE KEY-----\\nMIIE+/==\\n"}';
-    const r = runWithFakeCockroach(script(job), [READY], { CRDB_SECRET_0: key });
+    const r = runSqlJob(job, [READY], { CRDB_SECRET_0: key });
     expect(r.status).toBe(0);
     const create = r.sql.find((q) => q.startsWith('CREATE SCHEDULE'))!;
     const encoded = /CREDENTIALS=([^']*)'/.exec(create)![1];
@@ -214,6 +226,150 @@ describe('the SQL Job', () => {
     expect(Buffer.from(decodeURIComponent(encoded), 'base64').toString()).toBe(key);
     expect(create).toContain(`CREATE SCHEDULE IF NOT EXISTS '${s.label}' FOR BACKUP INTO 'gs://acme-backups/p?AUTH=specified&CREDENTIALS=`);
     expect(r.stdout + r.stderr).not.toContain('BEGIN PRIVATE KEY');
+  });
+});
+
+/**
+ * The Lease that keeps two versions of the SQL Job from acting at once. Its protocol talks to the
+ * Kubernetes API, so it runs against a real API server in test/cluster/sql-job.test.ts; here, what is
+ * rendered, by name.
+ */
+describe('the SQL Job\'s Lease, ServiceAccount and Role', () => {
+  const { c, chart } = cluster();
+  c.restoreFrom(dest, RestoreTarget.database('shop', { newName: 'shop_old' }));
+  c.addDatabase('shop');
+  c.addUser('reporter', { password: SqlSecret.fromSecret('reporter-pw', 'password') });
+  const objects = synth(chart);
+  const job = only(objects, 'Job');
+  const pod = job.spec.template.spec;
+  const lease = only(objects, 'Lease', 'crdb-sql');
+  const lines: string[] = pod.containers[0].command[2].split('\n');
+
+  test('validates', () => {
+    validateAgainstSchemas(objects);
+  });
+
+  test('the Job runs as its own ServiceAccount <name>-sql, which has no token of its own and no cloud identity', () => {
+    expect(pod.serviceAccountName).toBe('crdb-sql');
+    expect(pod.automountServiceAccountToken).toBe(false);
+    const sa = only(objects, 'ServiceAccount', 'crdb-sql');
+    expect(sa.automountServiceAccountToken).toBe(false);
+    expect(sa.metadata.annotations).toBeUndefined();
+    expect(sa.metadata.namespace).toBe('db');
+  });
+
+  test('its Role: get and patch on this one Lease, nothing else', () => {
+    const role = only(objects, 'Role', 'crdb-sql');
+    expect(role.metadata.namespace).toBe('db');
+    expect(role.rules).toEqual([{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: ['crdb-sql'], verbs: ['get', 'patch'] }]);
+  });
+
+  test('its RoleBinding: that Role, to that ServiceAccount', () => {
+    const binding = only(objects, 'RoleBinding', 'crdb-sql');
+    expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'crdb-sql' });
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'crdb-sql', namespace: 'db' }]);
+  });
+
+  test('the Lease <name>-sql names the declared Job (its final, digest name), for 300 s, and comes before the Job', () => {
+    expect(lease.apiVersion).toBe('coordination.k8s.io/v1');
+    expect(lease.metadata.namespace).toBe('db');
+    expect(lease.metadata.annotations).toEqual({ [SQL_JOB_ANNOTATION]: job.metadata.name });
+    expect(SQL_JOB_ANNOTATION).toBe('cockroachdb/sql-job');
+    expect(job.metadata.name).toBe(c.sqlProvisioner.job.jobName);
+    expect(c.sqlProvisioner.lease.name).toBe('crdb-sql');
+    expect(lease.spec).toEqual({ leaseDurationSeconds: 300 });
+    // Before the Job: an apply names the new Job in the Lease before the Job exists.
+    const index = (kind: string) => objects.findIndex((o) => o.kind === kind);
+    expect(index('Lease')).toBeLessThan(index('Job'));
+  });
+
+  test('a changed declaration: a new Job name, and the Lease names it', () => {
+    const other = cluster();
+    other.c.addDatabase('shop');
+    other.c.addDatabase('billing');
+    const out = synth(other.chart);
+    const otherJob = only(out, 'Job');
+    expect(otherJob.metadata.name).not.toBe(job.metadata.name);
+    expect(only(out, 'Lease').metadata.annotations[SQL_JOB_ANNOTATION]).toBe(otherJob.metadata.name);
+  });
+
+  test('the Job reads its own name from its pod\'s label (downward API), and its token from the usual path', () => {
+    expect(JOB_NAME_ENV).toBe('SQL_JOB_NAME');
+    expect(pod.containers[0].env).toContainEqual({ name: 'SQL_JOB_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: "metadata.labels['batch.kubernetes.io/job-name']" } } });
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'kube-api-access', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true });
+    expect(pod.volumes).toContainEqual(kubeApiAccessVolume());
+    expect(kubeApiAccessVolume().projected!.sources!.map((src) => Object.keys(src)[0])).toEqual(['serviceAccountToken', 'configMap']);
+  });
+
+  test('the script: the Lease section once, `hold first` after the wait for SQL, `hold` before every statement and in the restore polling loop', () => {
+    const start = lines.indexOf(LEASE_SECTION_START);
+    const end = lines.indexOf(LEASE_SECTION_END);
+    expect(lines.filter((l) => l === LEASE_SECTION_START || l === LEASE_SECTION_END)).toEqual([LEASE_SECTION_START, LEASE_SECTION_END]);
+    expect(start).toBeGreaterThan(lines.indexOf('for attempt in $$(seq 1 60); do'));
+    expect(lines[end + 1]).toBe('hold first');
+    const statements = lines.map((l, i) => [l, i] as const).filter(([l]) => /^(run|run_secret) /.test(l));
+    expect(statements.map(([l]) => l.split(' ')[0])).toEqual(['run', 'run', 'run_secret']);
+    for (const [, i] of statements) expect(lines[i - 1]).toBe('hold');
+    const poll = lines.indexOf('  echo "waiting for restore job $${job}"') + 1;
+    expect(lines.slice(poll, poll + 3)).toEqual(['  while true; do', '    hold', '    status=$$(query "SELECT status FROM [SHOW JOB $${job}];")']);
+    expect(lines.indexOf('hold first')).toBeLessThan(lines.findIndex((l) => l.includes('RESTORE DATABASE')));
+    // Each restore block starts with a hold, and the record of a finished restore is held too.
+    const blocks = lines.map((l, i) => [l, i] as const).filter(([l]) => /^# RESTORE .* \([0-9a-f]{16}\)$|^# restore .* \([0-9a-f]{16}\)$/i.test(l));
+    expect(blocks.length).toBeGreaterThan(0);
+    for (const [, i] of blocks) expect(lines[i + 1]).toBe('hold');
+    const records = lines.map((l, i) => [l, i] as const).filter(([l]) => l.startsWith("  run 'record "));
+    expect(records.length).toBe(blocks.length);
+    for (const [, i] of records) expect(lines[i - 1]).toBe('  hold');
+  });
+
+  test('the Lease section reads the Lease as JSON and writes it only over the version it read', () => {
+    const section = lines.slice(lines.indexOf(LEASE_SECTION_START), lines.indexOf(LEASE_SECTION_END) + 1).join('\n');
+    expect(section).toContain('lease_url=https://kubernetes.default.svc/apis/coordination.k8s.io/v1/namespaces/db/leases/crdb-sql');
+    expect(section).toContain('me="$${SQL_JOB_NAME:?the Job name (downward API) is missing}"');
+    expect(section).toContain('json_get metadata annotations cockroachdb/sql-job');
+    expect(section).toContain('json_get spec holderIdentity');
+    expect(section).toContain('json_get metadata resourceVersion');
+    expect(section).toContain('--data "{\\"metadata\\":{\\"resourceVersion\\":\\"$$lease_version\\"},\\"spec\\":{\\"holderIdentity\\":$$who,\\"renewTime\\":\\"$$now\\"}}"');
+    expect(section).toContain('trap release EXIT');
+    // bash as PID 1 ignores SIGTERM unless trapped: the trap makes it exit, and the EXIT trap release.
+    expect(section).toContain("trap 'exit 143' TERM");
+    // The holder is the pod; the Job only says which declaration it runs.
+    expect(section).toContain('pod="$${SQL_POD_NAME:?the pod name (downward API) is missing}"');
+    expect(section).toContain('lease_write "$$pod"');
+    // Expiry on this pod's clock, since it saw the Lease's version; no date of another pod is parsed.
+    expect(section).toContain('  [ $$((now - seen_at)) -ge 300 ]');
+    expect(section).not.toContain('date -u -d');
+    // No statement outlives the Lease.
+    expect(section).toContain('sql() { timeout 240 /cockroach/cockroach sql --format=tsv "$$@"; }');
+    // release retries when an apply wrote the Lease in between.
+    expect(section).toMatch(/for attempt in 1 2 3 4 5; do[\s\S]*lease_write null\n {4}\[ "\$\$code" = 409 \] \|\| return 0/);
+    expect(lines.join('\n')).not.toMatch(/BASH_REMATCH|=~/);
+    expect(lines.join('\n')).not.toMatch(/--fail\b/);
+  });
+
+  test('withoutLease (the unit tests\' rewrite) cuts exactly that section, and refuses a script without one', () => {
+    const text = lines.join('\n');
+    const cut = withoutLease(text).split('\n');
+    const start = lines.indexOf(LEASE_SECTION_START);
+    expect(cut.slice(0, start)).toEqual(lines.slice(0, start));
+    expect(cut[start]).toBe('hold() { :; }');
+    expect(cut.slice(start + 1)).toEqual(lines.slice(lines.indexOf(LEASE_SECTION_END) + 1));
+    expect(cut.join('\n')).not.toMatch(/\brequest\b(?!ed)|\blease_|SQL_JOB_NAME|json_get|kubernetes\.default\.svc/);
+    const inspection = cluster();
+    inspection.c.addBackupInspection(dest);
+    expect(() => withoutLease(script(only(synth(inspection.chart), 'Job')))).toThrow(/no Lease section/);
+  });
+
+  test('the backup inspection Job (read-only) has no Lease, no token and no SQL ServiceAccount', () => {
+    const { c: c2, chart: chart2 } = cluster();
+    c2.addBackupInspection(dest);
+    const out = synth(chart2);
+    const inspection = only(out, 'Job').spec.template.spec;
+    expect(out.filter((o) => ['Lease', 'RoleBinding'].includes(o.kind) || o.metadata.name === 'crdb-sql')).toEqual([]);
+    expect(inspection.serviceAccountName).toBe('crdb-client');
+    expect(inspection.containers[0].env.map((e: any) => e.name)).not.toContain('SQL_JOB_NAME');
+    expect((inspection.volumes ?? []).map((v: any) => v.name)).not.toContain('kube-api-access');
+    expect(inspection.containers[0].command[2]).not.toMatch(/\bhold\b|kubernetes\.default\.svc/);
   });
 });
 
@@ -228,7 +384,7 @@ describe('restore, run by the Job', () => {
   test('a fresh, empty cluster: RESTORE detached, poll until it succeeds, record it, then the rest', () => {
     const { id, job } = setup();
     expect(job.spec.activeDeadlineSeconds).toBe(6 * 3600);
-    const r = runWithFakeCockroach(script(job), [
+    const r = runSqlJob(job, [
       READY,
       { match: /database_name = 'crdb_k8s_ops'/, output: 'count\n0\n' },
       { match: /FROM \[SHOW JOBS\]/, output: 'job_id\n' },
@@ -252,7 +408,7 @@ describe('restore, run by the Job', () => {
 
   test('already restored (recorded): skipped, never repeated', () => {
     const { job } = setup();
-    const r = runWithFakeCockroach(script(job), [
+    const r = runSqlJob(job, [
       READY,
       { match: /database_name = 'crdb_k8s_ops'/, output: 'count\n1\n' },
       { match: /FROM crdb_k8s_ops.restores/, output: 'count\n1\n' },
@@ -264,7 +420,7 @@ describe('restore, run by the Job', () => {
 
   test('a restore still running after a pod restart: polled, not started again', () => {
     const { job } = setup();
-    const r = runWithFakeCockroach(script(job), [
+    const r = runSqlJob(job, [
       READY,
       { match: /database_name = 'crdb_k8s_ops'/, output: 'count\n0\n' },
       { match: /FROM \[SHOW JOBS\]/, output: 'job_id\n777\n' },
@@ -277,7 +433,7 @@ describe('restore, run by the Job', () => {
 
   test('a cluster that already holds data: refused with a clear error', () => {
     const { job } = setup();
-    const r = runWithFakeCockroach(script(job), [
+    const r = runSqlJob(job, [
       READY,
       { match: /database_name = 'crdb_k8s_ops'/, output: 'count\n0\n' },
       { match: /FROM \[SHOW JOBS\]/, output: 'job_id\n' },
@@ -290,7 +446,7 @@ describe('restore, run by the Job', () => {
 
   test('a database restore whose target exists: refused', () => {
     const { job } = setup(RestoreTarget.database('shop', { newName: 'shop_old' }));
-    const r = runWithFakeCockroach(script(job), [
+    const r = runSqlJob(job, [
       READY,
       { match: /database_name = 'crdb_k8s_ops'/, output: 'count\n0\n' },
       { match: /FROM \[SHOW JOBS\]/, output: 'job_id\n' },
@@ -302,7 +458,7 @@ describe('restore, run by the Job', () => {
 
   test('a failed restore job fails the Job', () => {
     const { job } = setup();
-    const r = runWithFakeCockroach(script(job), [
+    const r = runSqlJob(job, [
       READY,
       { match: /database_name = 'crdb_k8s_ops'/, output: 'count\n0\n' },
       { match: /FROM \[SHOW JOBS\]/, output: 'job_id\n' },

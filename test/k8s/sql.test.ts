@@ -4,7 +4,9 @@ import {
 } from '../../lib/k8s';
 import { cronProblem, ident, literal } from '../../lib/k8s/sql';
 import { newChart, only, synth } from '../support/manifests';
-import { runWithFakeCockroach } from '../support/scripts';
+// The SQL Job runs without its Lease section (withoutLease): the Lease talks to the Kubernetes API and is
+// tested against a real API server in test/cluster/sql-job.test.ts.
+import { runWithFakeCockroach, withoutLease } from '../support/scripts';
 import { configError } from '../support/errors';
 
 describe('quoting', () => {
@@ -131,7 +133,7 @@ describe('strings and secret values are rendered inert', () => {
     cluster.setLicense({ organization: org, key: SqlSecret.fromSecret('crdb-license', 'license') });
     const job = only(synth(chart), 'Job');
     const r = runWithFakeCockroach(job.spec.template.spec.containers[0].command[2], [{ match: /SELECT 1/, output: '?column?\n1\n' }],
-      { CRDB_SECRET_0: 'LICENSE-KEY' });
+      { CRDB_SECRET_0: 'LICENSE-KEY' }, withoutLease);
     expect(r.status).toBe(0);
     expect(r.sql).toContain(`SET CLUSTER SETTING cluster.organization = ${literal(org)};`);
   });
@@ -144,7 +146,7 @@ describe('strings and secret values are rendered inert', () => {
     for (const f of ['/tmp/crdb-pwned', '/tmp/crdb-pwned2']) fs.rmSync(f, { force: true });
     const password = "p'w\"; DROP USER root; -- $(touch /tmp/crdb-pwned) `touch /tmp/crdb-pwned2` \\n";
     const r = runWithFakeCockroach(job.spec.template.spec.containers[0].command[2], [{ match: /SELECT 1/, output: '?column?\n1\n' }],
-      { CRDB_SECRET_0: password });
+      { CRDB_SECRET_0: password }, withoutLease);
     expect(r.status).toBe(0);
     expect(r.sql).toContain(`ALTER USER "reporter" WITH PASSWORD ${literal(password)};`);
     // The secret went to cockroach on stdin, never as an argument.

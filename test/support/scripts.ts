@@ -2,6 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { LEASE_SECTION_END, LEASE_SECTION_START } from '../../lib/k8s/private/sql-script';
 
 /**
  * What kubelet does to a container's command before running it: `$$` becomes `$`, and `$(NAME)` becomes
@@ -41,14 +42,37 @@ export interface FakeRule {
   readonly after?: RegExp;
   readonly output?: string;
   readonly status?: number;
+  /** Seconds the call takes before it answers (a slow statement). */
+  readonly delaySeconds?: number;
+  /** The call answers only once this file exists (a statement held until the test lets it finish). */
+  readonly gate?: string;
+}
+
+/** One call the fake `cockroach` received: its arguments and the SQL text on its stdin. */
+export interface FakeCall {
+  readonly args: string[];
+  readonly sql: string;
+  /** When it started and answered (seconds since the epoch). */
+  readonly started: number;
+  readonly ended: number;
+  /** The caller's SQL_JOB_NAME (set from the downward API in the SQL Job), when any. */
+  readonly job: string;
+}
+
+/** A fake `cockroach` binary on disk, and what it received so far. */
+export interface FakeCockroach {
+  /** The executable. */
+  readonly path: string;
+  calls(): FakeCall[];
 }
 
 /**
- * Runs a Job's script with bash, `/cockroach/cockroach` replaced by a fake that records every SQL text it
- * receives on stdin and answers with the first matching rule (default: empty output, success). The fake
- * is itself a bash script (bash regular expressions, POSIX ERE), so a call costs no interpreter start-up.
+ * Writes a fake `cockroach` that records every call (arguments, SQL on stdin) and answers with the first
+ * matching rule (default: empty output, success). It is itself a bash script (bash regular expressions,
+ * POSIX ERE), so a call costs no interpreter start-up. Calls are numbered under a lock, so two scripts
+ * may share one fake.
  */
-export function runWithFakeCockroach(command: string, rules: FakeRule[], env: Record<string, string> = {}, rewrite: (script: string) => string = (x) => x) {
+export function createFakeCockroach(rules: FakeRule[]): FakeCockroach {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crdb-sql-'));
   const calls = path.join(dir, 'calls');
   fs.mkdirSync(calls);
@@ -60,15 +84,21 @@ export function runWithFakeCockroach(command: string, rules: FakeRule[], env: Re
     `AF=(${words((r) => r.after?.source ?? '')})`,
     `ST=(${words((r) => String(r.status ?? 0))})`,
     `OUT=(${words((r) => r.output ?? '')})`,
+    `DL=(${words((r) => String(r.delaySeconds ?? 0))})`,
+    `GT=(${words((r) => r.gate ?? '')})`,
   ].join('\n') + '\n');
   const fake = path.join(dir, 'cockroach');
-  // Builtins only (no command substitution, no external command): a call costs one bash start.
+  // Builtins only (no command substitution, no external command), but for the lock and a delay: a call costs one bash start.
   fs.writeFileSync(fake, [
     '#!/bin/bash',
     `dir=${dir}`,
+    'start=$EPOCHREALTIME',
     "IFS= read -r -d '' input",
+    'exec 9>"$dir/lock"; flock 9',
     'shopt -s nullglob; seen_calls=("$dir"/calls/*.line); n=${#seen_calls[@]}',
-    'printf \'%s\\0\' "$@" > "$dir/calls/$n.args"; printf \'%s\' "$*" > "$dir/calls/$n.line"; printf \'%s\' "$input" > "$dir/calls/$n.sql"',
+    'printf \'%s\\0\' "$@" > "$dir/calls/$n.args"; printf \'%s\' "$input" > "$dir/calls/$n.sql"; printf \'%s\' "${SQL_JOB_NAME:-}" > "$dir/calls/$n.job"',
+    'printf \'%s\' "$start" > "$dir/calls/$n.start"; printf \'%s\' "$start" > "$dir/calls/$n.end"; printf \'%s\' "$*" > "$dir/calls/$n.line"',
+    'exec 9>&-',
     'args="$*"',
     'source "$dir/rules.sh"',
     'for ((r = 0; r < ${#ST[@]}; r++)); do',
@@ -82,22 +112,65 @@ export function runWithFakeCockroach(command: string, rules: FakeRule[], env: Re
     '  fi',
     '  [[ $input =~ ${M[r]} ]] || continue',
     '  [[ $args =~ ${A[r]} ]] || continue',
+    '  [ "${DL[r]}" = 0 ] || sleep "${DL[r]}"',
+    '  while [ -n "${GT[r]}" ] && [ ! -e "${GT[r]}" ]; do sleep 0.1; done',
+    '  printf %s "$EPOCHREALTIME" > "$dir/calls/$n.end"',
     '  printf %s "${OUT[r]}"',
     '  exit "${ST[r]}"',
     'done',
     'exit 0',
   ].join('\n'), { mode: 0o755 });
+  fs.chmodSync(dir, 0o777);
+  fs.chmodSync(calls, 0o777);
+  return {
+    path: fake,
+    calls: () => {
+      const count = fs.readdirSync(calls).filter((f) => f.endsWith('.line')).length;
+      const read = (i: number, what: string) => fs.readFileSync(path.join(calls, `${i}.${what}`), 'utf8');
+      return Array.from({ length: count }, (_, i) => ({
+        args: read(i, 'args').split('\0').slice(0, -1),
+        sql: read(i, 'sql'),
+        started: Number(read(i, 'start')),
+        ended: Number(read(i, 'end')),
+        job: read(i, 'job'),
+      }));
+    },
+  };
+}
+
+/**
+ * Runs a Job's script with bash, `/cockroach/cockroach` replaced by a fake (see {@link createFakeCockroach}).
+ */
+export function runWithFakeCockroach(command: string, rules: FakeRule[], env: Record<string, string> = {}, rewrite: (script: string) => string = (x) => x) {
+  const fake = createFakeCockroach(rules);
   const fullEnv = { ...env };
   const script = rewrite(kubeletExpand(command, fullEnv))
-    .replace(/\/cockroach\/cockroach(?=[\s"']|$)/g, fake)
+    .replace(/\/cockroach\/cockroach(?=[\s"']|$)/g, fake.path)
     .replace(/sleep \d+/g, 'sleep 0');
   // --norc: with a minimal environment (no SHLVL) and a socket as stdin, Debian's bash would otherwise
   // take itself for a remote shell and source ~/.bashrc, which a container never does.
   const result = spawnSync('bash', ['--norc', '-c', script], { encoding: 'utf8', env: { PATH: process.env.PATH!, ...fullEnv }, timeout: 30000 });
-  const count = fs.readdirSync(calls).length / 3;
-  const recorded = Array.from({ length: count }, (_, i) => ({
-    args: fs.readFileSync(path.join(calls, `${i}.args`), 'utf8').split('\0').slice(0, -1),
-    sql: fs.readFileSync(path.join(calls, `${i}.sql`), 'utf8'),
-  }));
+  const recorded = fake.calls();
   return { status: result.status, stdout: result.stdout, stderr: result.stderr, calls: recorded, sql: recorded.map((c) => c.sql.trim()) };
+}
+
+/** The first and last lines of the SQL Job's Lease section (lib/k8s/private/sql-script.ts). */
+export { LEASE_SECTION_END, LEASE_SECTION_START };
+
+/**
+ * The SQL Job's script without its Lease section (from {@link LEASE_SECTION_START} to
+ * {@link LEASE_SECTION_END}, both included), replaced by a `hold` that does nothing: pass it as the
+ * `rewrite` of {@link runWithFakeCockroach}. The Lease talks to the Kubernetes API, and a script that
+ * talks to the API is never run against a fake curl: the Lease protocol is tested against a real API
+ * server in test/cluster/sql-job.test.ts. What stays is what these unit tests are about, the SQL.
+ * Throws when the section is not there exactly once, so a renamed marker cannot turn this into a no-op.
+ */
+export function withoutLease(script: string): string {
+  const lines = script.split('\n');
+  const start = lines.indexOf(LEASE_SECTION_START);
+  const end = lines.indexOf(LEASE_SECTION_END);
+  if (start < 0 || end < start || lines.lastIndexOf(LEASE_SECTION_START) !== start || lines.lastIndexOf(LEASE_SECTION_END) !== end) {
+    throw new Error('withoutLease: the script has no Lease section (or more than one)');
+  }
+  return [...lines.slice(0, start), 'hold() { :; }', ...lines.slice(end + 1)].join('\n');
 }

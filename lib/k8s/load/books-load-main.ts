@@ -3,10 +3,10 @@
  * Configuration comes from the environment; the result is a JSON summary line. Exit codes: 0 done,
  * 1 an unrecoverable error, 2 a bad configuration.
  */
-import * as fs from 'fs';
 import { Pool } from 'pg';
 import { RESTORE_ID_PATTERN } from '../private/restore-marker';
-import { Book, createSchema, insertBooksBatched, LoadStats, runMix, waitForDatabase, waitForRestore } from './books-load-core';
+import { BOOKS_MAX, generateBooks } from './books-data';
+import { createSchema, insertBooksBatched, LoadStats, runMix, waitForDatabase, waitForRestore } from './books-load-core';
 
 const log = (msg: object) => console.log(JSON.stringify({ time: new Date().toISOString(), ...msg }));
 
@@ -32,7 +32,10 @@ function fractionEnv(name: string, fallback: number): number {
 async function main(): Promise<void> {
   const url = process.env.LOAD_DATABASE_URL;
   if (!url) fail(2, 'LOAD_DATABASE_URL: received nothing; expected a postgresql:// connection URL');
-  const booksFile = process.env.BOOKS_FILE ?? '/data/books.json';
+  // The data set is generated here from its seed, not shipped: the same count and seed always give the
+  // same books, and no ConfigMap of data has to fit in an annotation of kubectl apply.
+  const bookCount = intEnv('BOOKS_COUNT', 1000, 1, BOOKS_MAX);
+  const seed = intEnv('BOOKS_SEED', 42, 0, 2 ** 32 - 1);
   const concurrency = intEnv('LOAD_CONCURRENCY', 4, 1, 256);
   const options = {
     durationSeconds: intEnv('LOAD_DURATION_SECONDS', 300, 0, 7 * 86400),
@@ -52,13 +55,7 @@ async function main(): Promise<void> {
   }
   const restorePollMs = intEnv('LOAD_RESTORE_POLL_SECONDS', 10, 1, 600) * 1000;
 
-  let books: Book[];
-  try {
-    books = JSON.parse(fs.readFileSync(booksFile, 'utf8'));
-  } catch (e) {
-    fail(2, `BOOKS_FILE: cannot read ${booksFile}: ${(e as Error).message}`);
-  }
-  if (!Array.isArray(books) || books.length === 0) fail(2, `BOOKS_FILE: ${booksFile} holds no books`);
+  const books = generateBooks(bookCount, seed);
 
   const pool = new Pool({ connectionString: url, max: concurrency + 1, connectionTimeoutMillis: 10000 });
   pool.on('error', (e) => log({ event: 'pool-error', message: e.message }));

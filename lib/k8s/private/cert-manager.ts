@@ -1,5 +1,6 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { withoutPruneLabels } from '../prune';
 
 /** cert-manager's API version for Issuers and Certificates. */
 export const CERT_MANAGER_API_VERSION = 'cert-manager.io/v1';
@@ -37,7 +38,8 @@ export function renderCertificate(scope: Construct, id: string, spec: Certificat
     metadata: { name: spec.name, namespace: spec.namespace, labels: { ...spec.labels } },
     spec: {
       secretName: spec.secretName,
-      secretTemplate: { labels: { ...spec.labels } },
+      // The issued Secret is cert-manager's, not applied: it never carries the prune label.
+      secretTemplate: { labels: withoutPruneLabels(spec.labels) },
       commonName: spec.commonName,
       subject: spec.organization ? { organizations: [spec.organization] } : undefined,
       isCA: spec.isCA,

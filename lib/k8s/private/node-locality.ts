@@ -1,30 +1,39 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { NodeLabelTier } from '../locality';
-import { kubeApiAccessVolume, SERVICE_ACCOUNT_DIR } from './kube-api';
+import { KUBE_API, kubeApiAccessMount, kubeApiAccessVolume, kubeApiBash, METADATA_ONLY } from './kube-api';
 import { guaranteed, restrictedContainerSecurityContext } from './pod-security';
+import { fieldRefEnv } from './apply-stable';
 
 /** Where the init container leaves the locality for the main container. */
 export const LOCALITY_DIR = '/cockroach/locality';
 export const LOCALITY_FILE = `${LOCALITY_DIR}/locality`;
-const SA_DIR = SERVICE_ACCOUNT_DIR;
 
 /**
- * Reads the node's labels from the Kubernetes API (GET /api/v1/nodes/<node>, with the pod's own token)
- * and writes `tier=value,…` for the main container. Label values cannot contain quotes or backslashes,
- * so a regular expression over the JSON is exact.
+ * Reads the node's labels from the Kubernetes API (GET /api/v1/nodes/<node>, metadata only, with the
+ * pod's own token) and writes `tier=value,…` for the main container. The answer is parsed as JSON
+ * (json_get), never matched with a regular expression: an annotation may hold the same key.
  */
 export function nodeLocalityScript(tiers: NodeLabelTier[]): string {
   return [
     'set -euo pipefail',
-    `sa=${SA_DIR}`,
-    'body=$(curl --silent --show-error --fail --max-time 10 --retry 12 --retry-delay 5 --retry-all-errors \\',
-    '  --cacert "$sa/ca.crt" -H "Authorization: Bearer $(<"$sa/token")" \\',
-    '  "https://kubernetes.default.svc/api/v1/nodes/${NODE_NAME}")',
+    ...kubeApiBash(),
+    // The API may not answer in the first seconds of a node's life: retried, and said.
+    'for attempt in $(seq 1 12); do',
+    `  request -H '${METADATA_ONLY}' "${KUBE_API}/api/v1/nodes/\${NODE_NAME}"`,
+    '  [ "$code" = 200 ] && break',
+    '  echo "reading node ${NODE_NAME} answered HTTP $code: $body" >&2',
+    '  [ "$attempt" -lt 12 ] || exit 1',
+    '  sleep 5',
+    'done',
     'locality=""',
     'add_tier() {',
-    '  local re="\\"${2//./\\\\.}\\": *\\"([^\\"]*)\\""',
-    '  if [[ $body =~ $re ]]; then locality+="${locality:+,}$1=${BASH_REMATCH[1]}";',
-    '  else echo "node ${NODE_NAME} has no label $2: tier $1 left out" >&2; fi',
+    '  local value status=0',
+    '  value=$(printf \'%s\' "$body" | json_get metadata labels "$2") || status=$?',
+    '  case "$status" in',
+    '    0) locality+="${locality:+,}$1=${value}" ;;',
+    '    1) echo "node ${NODE_NAME} has no label $2: tier $1 left out" >&2 ;;',
+    '    *) echo "node ${NODE_NAME}: unexpected answer: $body" >&2; exit 1 ;;',
+    '  esac',
     '}',
     ...tiers.map((t) => `add_tier ${t.tier} ${t.nodeLabel}`),
     'if [ -z "$locality" ]; then echo "node ${NODE_NAME} has none of the locality labels" >&2; exit 1; fi',
@@ -41,12 +50,12 @@ export function nodeLocalityParts(image: string, tiers: NodeLabelTier[]): { init
       image,
       imagePullPolicy: 'IfNotPresent',
       command: ['/bin/bash', '-c', nodeLocalityScript(tiers)],
-      env: [{ name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }],
+      env: [fieldRefEnv('NODE_NAME', 'spec.nodeName')],
       resources: guaranteed('50m', '64Mi'),
       securityContext: restrictedContainerSecurityContext(),
       volumeMounts: [
         { name: 'locality', mountPath: LOCALITY_DIR },
-        { name: 'kube-api-access', mountPath: SA_DIR, readOnly: true },
+        kubeApiAccessMount(),
       ],
     },
     volumes: [

@@ -1,5 +1,6 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { SqlPart, SqlSecret, SqlStatement, literal } from '../sql';
+import { KUBE_API, kubeApiBash } from './kube-api';
 import { RESTORE_MARKER_DATABASE as MARKER_DATABASE, RESTORE_MARKER_TABLE, restoreRecordedQuery } from './restore-marker';
 
 /** A restore as the script runs it: guarded, detached, polled, and recorded once done. */
@@ -15,11 +16,38 @@ export interface ScriptRestore {
   readonly notFreeMessage: string;
 }
 
+/**
+ * The Lease that keeps two versions of the SQL Job from acting at once. Its annotation, written by every
+ * apply, names the Job the manifests declare now; a Job acts only while it holds the Lease and is that
+ * Job. An older copy still running (apply without prune) stops at its next statement; a newer one waits
+ * until the older has let the Lease go (or it expired), so the last writer is always the newest.
+ */
+export interface ScriptLease {
+  readonly name: string;
+  readonly namespace: string;
+  /** The annotation that names the declared Job. */
+  readonly annotation: string;
+  /** How long a holder that stopped renewing keeps the Lease. */
+  readonly seconds: number;
+  /** How long a Job waits for the apply to name it, before it takes itself for an older copy. */
+  readonly declareWaitSeconds: number;
+  /** The longest a statement may run under the Lease: shorter than `seconds`. */
+  readonly statementSeconds: number;
+}
+
+/** Where the SQL Job's bash reads its own Job name (the Job controller's pod label, through the downward API). */
+export const JOB_NAME_ENV = 'SQL_JOB_NAME';
+/** Where it reads its pod's name (downward API): the Lease's holder is a pod, not a Job. */
+export const POD_NAME_ENV = 'SQL_POD_NAME';
+/** The first and last lines of the Lease section of the script. */
+export const LEASE_SECTION_START = '# --- the Lease: one version of this Job acts at a time, and only the declared one';
+export const LEASE_SECTION_END = '# --- end of the Lease';
 
 const SECRET_ENV_PREFIX = 'CRDB_SECRET_';
 const WAIT_ATTEMPTS = 60;
 const WAIT_INTERVAL_SECONDS = 5;
 const POLL_INTERVAL_SECONDS = 10;
+const LEASE_POLL_SECONDS = 5;
 
 /**
  * Kubernetes expands `$(NAME)` in a container's command from its env. `$$` stands for one `$`, so every
@@ -91,11 +119,100 @@ function waitForSql(): string[] {
   ];
 }
 
-function restoreBlock(r: ScriptRestore, env: SecretEnv): string[] {
+/**
+ * `hold`: (re)takes the Lease for this pod, or stops the script (status 0) when the manifests declare
+ * another SQL Job: before the first statement (`hold first`, which waits a little for the apply to name
+ * this Job) and before every statement after it. `release` lets it go on exit.
+ *
+ * Why it holds: the declared Job is read and the Lease taken in one write that succeeds only over the
+ * version just read; the holder renews before every statement, and no statement may outlive the Lease
+ * (each `cockroach sql` is cut at `statementSeconds`); a waiter counts the Lease's duration on its own
+ * clock, from the moment it saw the Lease's current version (clocks of two pods are never compared).
+ */
+function leaseBlock(lease: ScriptLease): string[] {
+  const url = `${KUBE_API}/apis/coordination.k8s.io/v1/namespaces/${lease.namespace}/leases/${lease.name}`;
+  const what = `Lease ${lease.name}`;
+  return [
+    LEASE_SECTION_START,
+    ...kubeApiBash(),
+    `me="\${${JOB_NAME_ENV}:?the Job name (downward API) is missing}"`,
+    `pod="\${${POD_NAME_ENV}:?the pod name (downward API) is missing}"`,
+    `lease_url=${url}`,
+    `# Under the Lease, no statement outlives it: each call is cut at ${lease.statementSeconds} s.`,
+    `sql() { timeout ${lease.statementSeconds} /cockroach/cockroach sql --format=tsv "$@"; }`,
+    'lease_read() {',
+    '  request "$lease_url"',
+    `  [ "$code" = 200 ] || fail "reading ${what} answered HTTP $code: $body (apply the manifests whole: the Lease comes with the Job)"`,
+    `  lease_version=$(printf '%s' "$body" | json_get metadata resourceVersion) || fail "${what}: unexpected answer: $body"`,
+    `  declared=$(printf '%s' "$body" | json_get metadata annotations ${lease.annotation}) || declared=""`,
+    `  holder=$(printf '%s' "$body" | json_get spec holderIdentity) || holder=""`,
+    '}',
+    '# lease_write HOLDER|null: written only over the version just read (409 Conflict otherwise).',
+    'lease_write() {',
+    '  local who=null now',
+    '  now=$(date -u +%Y-%m-%dT%H:%M:%S.000000Z)',
+    '  [ "$1" = null ] || who="\\"$1\\""',
+    "  request -X PATCH -H 'Content-Type: application/merge-patch+json' \"$lease_url\" \\",
+    '    --data "{\\"metadata\\":{\\"resourceVersion\\":\\"$lease_version\\"},\\"spec\\":{\\"holderIdentity\\":$who,\\"renewTime\\":\\"$now\\"}}"',
+    '}',
+    '# expired: the Lease has not changed for its duration, counted on this pod\'s clock since it saw this version.',
+    'seen_version=""; seen_at=0',
+    'expired() {',
+    '  local now; now=$(date +%s)',
+    '  if [ "$lease_version" != "$seen_version" ]; then seen_version=$lease_version; seen_at=$now; return 1; fi',
+    `  [ $((now - seen_at)) -ge ${lease.seconds} ]`,
+    '}',
+    'holding=0',
+    'hold() {',
+    `  local waited=0 patience=0; [ "\${1:-}" = first ] && patience=${lease.declareWaitSeconds}`,
+    '  while true; do',
+    '    lease_read',
+    '    if [ "$declared" != "$me" ]; then',
+    // A newer Job is declared (or, for a moment, the apply has not written the Lease yet).
+    '      if [ "$waited" -ge "$patience" ]; then',
+    `        echo "superseded: the manifests now declare SQL Job \${declared:-(none)}; this Job ($me) stops without acting"`,
+    '        exit 0',
+    '      fi',
+    '    elif [ -z "$holder" ] || [ "$holder" = "$pod" ] || expired; then',
+    '      lease_write "$pod"',
+    '      case "$code" in',
+    '        200) holding=1; return 0 ;;',
+    '        409) continue ;;',
+    `        *) fail "taking ${what} answered HTTP $code: $body" ;;`,
+    '      esac',
+    '    elif [ "$waited" -eq 0 ]; then',
+    '      echo "waiting for ${holder} to finish (it holds the Lease)"',
+    '    fi',
+    `    sleep ${LEASE_POLL_SECONDS}; waited=$((waited + ${LEASE_POLL_SECONDS}))`,
+    '  done',
+    '}',
+    // On exit, whatever the status: best effort (an unreleased Lease expires), and it never changes the status.
+    'release() {',
+    '  [ "$holding" = 1 ] || return 0',
+    '  holding=0',
+    '  local attempt',
+    '  for attempt in 1 2 3 4 5; do',
+    '    request "$lease_url"',
+    '    [ "$code" = 200 ] || return 0',
+    `    lease_version=$(printf '%s' "$body" | json_get metadata resourceVersion) || return 0`,
+    `    [ "$(printf '%s' "$body" | json_get spec holderIdentity || true)" = "$pod" ] || return 0`,
+    '    lease_write null',
+    '    [ "$code" = 409 ] || return 0',
+    '  done',
+    '}',
+    'trap release EXIT',
+    // bash as PID 1 ignores SIGTERM unless trapped: exit, so that the EXIT trap lets the Lease go.
+    "trap 'exit 143' TERM",
+    LEASE_SECTION_END,
+  ];
+}
+
+function restoreBlock(r: ScriptRestore, env: SecretEnv, hold: string[]): string[] {
   const markerTable = RESTORE_MARKER_TABLE;
   const secret = hasSecret(r.statement);
   return [
     `# ${r.statement.description} (${r.id})`,
+    ...hold,
     `if [ "$(query ${bashQuote(`SELECT count(*) FROM [SHOW DATABASES] WHERE database_name = '${MARKER_DATABASE}';`)})" = 1 ] \\`,
     `  && [ "$(query ${bashQuote(`${restoreRecordedQuery(r.id)};`)})" = 1 ]; then`,
     `  echo ${bashQuote(`already done: ${r.statement.description}`)}`,
@@ -108,6 +225,7 @@ function restoreBlock(r: ScriptRestore, env: SecretEnv): string[] {
     '  fi',
     '  echo "waiting for restore job ${job}"',
     '  while true; do',
+    ...hold.map((h) => `    ${h}`),
     '    status=$(query "SELECT status FROM [SHOW JOB ${job}];")',
     '    case "$status" in',
     '      succeeded) break ;;',
@@ -115,6 +233,7 @@ function restoreBlock(r: ScriptRestore, env: SecretEnv): string[] {
     '    esac',
     `    sleep ${POLL_INTERVAL_SECONDS}`,
     '  done',
+    ...hold.map((h) => `  ${h}`),
     `  run ${bashQuote(`record ${r.id}`)} ${bashQuote(`CREATE DATABASE IF NOT EXISTS ${MARKER_DATABASE}; CREATE TABLE IF NOT EXISTS ${markerTable} (id STRING PRIMARY KEY, restored_at TIMESTAMPTZ NOT NULL DEFAULT now()); UPSERT INTO ${markerTable} (id) VALUES (${literal(r.id)});`)}`,
     'fi',
   ];
@@ -126,13 +245,17 @@ export function renderSqlScript(plan: {
   statements?: SqlStatement[];
   /** Read-only statements whose result is printed as a table (for inspection Jobs). */
   shows?: SqlStatement[];
+  /** The Lease that serializes the versions of a Job that writes (see {@link ScriptLease}). */
+  lease?: ScriptLease;
 }): { script: string; env: k8s.EnvVar[] } {
   const env = new SecretEnv();
+  const hold = plan.lease ? ['hold'] : [];
   const lines = [
     ...PRELUDE,
     ...waitForSql(),
-    ...(plan.restores ?? []).flatMap((r) => restoreBlock(r, env)),
-    ...(plan.statements ?? []).map((s) => `${hasSecret(s) ? 'run_secret' : 'run'} ${bashQuote(s.description)} ${bashStatement(s.parts, env)}`),
+    ...(plan.lease ? [...leaseBlock(plan.lease), 'hold first'] : []),
+    ...(plan.restores ?? []).flatMap((r) => restoreBlock(r, env, hold)),
+    ...(plan.statements ?? []).flatMap((s) => [...hold, `${hasSecret(s) ? 'run_secret' : 'run'} ${bashQuote(s.description)} ${bashStatement(s.parts, env)}`]),
     ...(plan.shows ?? []).flatMap((s) => [
       `echo ${bashQuote(`-- ${s.description}`)}`,
       `printf '%s\n' ${bashStatement(s.parts, env)} | sql --format=table`,

@@ -1,17 +1,13 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { Client } from 'pg';
-import { generateBooks } from '../../../lib/k8s/load/books-data';
+import { BOOKS_MAX, generateBooks } from '../../../lib/k8s/load/books-data';
 import { startPostgres, TestPostgres } from '../../support/postgres';
 
 // The script exactly as it ships (the esbuild bundle with the pg driver), against a real PostgreSQL 15
 // on loopback. `npm test` builds the bundle first.
 const BUNDLE = path.resolve(__dirname, '../../../build/assets/books-load.js');
-const booksFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'crdb-books-')), 'books.json');
-const BOOKS = generateBooks(1000);
-fs.writeFileSync(booksFile, JSON.stringify(BOOKS));
 
 let pg: TestPostgres;
 // The three timed runs (the mix, the target rate, contention) start together as soon as the server is
@@ -53,7 +49,7 @@ interface Run { status: number | null; lines: any[]; stdout: string }
 function runLoad(env: Record<string, string>): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BUNDLE], {
-      env: { PATH: process.env.PATH!, BOOKS_FILE: booksFile, LOAD_LOG_INTERVAL_SECONDS: '1', ...env },
+      env: { PATH: process.env.PATH!, LOAD_LOG_INTERVAL_SECONDS: '1', ...env },
     });
     let stdout = '';
     child.stdout.on('data', (d) => { stdout += d; });
@@ -75,20 +71,30 @@ async function query<T = any>(url: string, sql: string): Promise<T[]> {
 
 const summary = (r: Run) => r.lines.find((l) => l.event === 'summary');
 
-test('creates its schema, inserts every book exactly once, and a second run inserts none', async () => {
-  const url = await pg.newDatabase();
-  const first = await runLoad({ LOAD_DATABASE_URL: url, LOAD_DURATION_SECONDS: '0' });
-  expect(first.status).toBe(0);
-  expect(first.lines.find((l) => l.event === 'books-loaded')).toMatchObject({ books: 1000, inserted: 1000, batchSize: 100 });
-  const [{ n, ids, isbns }] = await query(url, 'SELECT count(*)::int AS n, count(DISTINCT id)::int AS ids, count(DISTINCT isbn)::int AS isbns FROM books');
-  expect({ n, ids, isbns }).toEqual({ n: 1000, ids: 1000, isbns: 1000 });
-  const row = (await query(url, 'SELECT id, title, author, year, genre, price::float AS price, isbn FROM books WHERE id = 7'))[0];
-  expect(row).toEqual({ ...BOOKS[6] });
+const BOOK_COLUMNS = 'SELECT id, title, author, year, genre, price::float AS price, isbn FROM books ORDER BY id';
 
-  const again = await runLoad({ LOAD_DATABASE_URL: url, LOAD_DURATION_SECONDS: '0' });
+test('generates BOOKS_COUNT books from BOOKS_SEED, inserts each exactly once, and a second run inserts none', async () => {
+  const url = await pg.newDatabase();
+  const env = { LOAD_DATABASE_URL: url, LOAD_DURATION_SECONDS: '0', BOOKS_COUNT: '1234', BOOKS_SEED: '7' };
+  const first = await runLoad(env);
+  expect(first.status).toBe(0);
+  expect(first.lines.find((l) => l.event === 'books-loaded')).toMatchObject({ books: 1234, inserted: 1234, batchSize: 100 });
+  // The rows are the data set the construct's seed names, generated in the pod.
+  expect(await query(url, BOOK_COLUMNS)).toEqual(generateBooks(1234, 7));
+  const [{ ids, isbns }] = await query(url, 'SELECT count(DISTINCT id)::int AS ids, count(DISTINCT isbn)::int AS isbns FROM books');
+  expect({ ids, isbns }).toEqual({ ids: 1234, isbns: 1234 });
+
+  const again = await runLoad(env);
   expect(again.status).toBe(0);
   expect(again.lines.find((l) => l.event === 'books-loaded').inserted).toBe(0);
-  expect((await query(url, 'SELECT count(*)::int AS n FROM books'))[0].n).toBe(1000);
+  expect((await query(url, 'SELECT count(*)::int AS n FROM books'))[0].n).toBe(1234);
+}, 60000);
+
+test('without BOOKS_COUNT and BOOKS_SEED: 1000 books of seed 42 (the construct\'s defaults)', async () => {
+  const url = await pg.newDatabase();
+  const r = await runLoad({ LOAD_DATABASE_URL: url, LOAD_DURATION_SECONDS: '0' });
+  expect(r.status).toBe(0);
+  expect(await query(url, BOOK_COLUMNS)).toEqual(generateBooks(1000, 42));
 }, 60000);
 
 test('runs the read/write mix, logs progress, and every write is counted once', async () => {
@@ -158,11 +164,17 @@ test.each([
   [{ LOAD_CONCURRENCY: '0' }, 'LOAD_CONCURRENCY'],
   [{ LOAD_READ_FRACTION: '1.5' }, 'LOAD_READ_FRACTION'],
   [{ LOAD_DURATION_SECONDS: 'ten' }, 'LOAD_DURATION_SECONDS'],
-  [{ BOOKS_FILE: '/nonexistent/books.json' }, 'BOOKS_FILE'],
+  [{ BOOKS_COUNT: '0' }, 'BOOKS_COUNT'],
+  [{ BOOKS_COUNT: String(BOOKS_MAX + 1) }, 'BOOKS_COUNT'],
+  [{ BOOKS_COUNT: '2.5' }, 'BOOKS_COUNT'],
+  [{ BOOKS_COUNT: 'many' }, 'BOOKS_COUNT'],
+  [{ BOOKS_SEED: '-1' }, 'BOOKS_SEED'],
+  [{ BOOKS_SEED: String(2 ** 32) }, 'BOOKS_SEED'],
+  [{ BOOKS_SEED: '4.2' }, 'BOOKS_SEED'],
   [{ LOAD_AFTER_RESTORE: 'latest' }, 'LOAD_AFTER_RESTORE'],
   [{ LOAD_AFTER_RESTORE: '0123456789abcdef', LOAD_RESTORE_POLL_SECONDS: '0' }, 'LOAD_RESTORE_POLL_SECONDS'],
 ])('bad configuration %o exits 2 naming %s', async (env, name) => {
   const r = await runLoad({ LOAD_DATABASE_URL: 'postgresql://test@127.0.0.1:1/x', ...env });
   expect(r.status).toBe(2);
-  expect(r.lines.at(-1).message).toContain(name);
+  expect(r.lines.at(-1)).toMatchObject({ event: 'error', message: expect.stringMatching(new RegExp(`^${name}: received `)) });
 });

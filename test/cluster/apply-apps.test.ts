@@ -1,0 +1,69 @@
+/**
+ * The example apps as a user applies them (README: `npm run synth`, then `kubectl apply -f dist/<profile>/`),
+ * every profile and opt-in variant, on the real control plane: client-side and server-side apply, both
+ * `--validate=strict`, no warning; every pod the controllers make admitted under PodSecurity
+ * `restricted`; a re-apply changes nothing; cert-manager issues every Certificate as CockroachDB needs it;
+ * each ServiceAccount has exactly the rights its scripts use. The apps share the namespace `cockroachdb`,
+ * so they run one after the other, each from scratch.
+ */
+import { execFileSync } from 'child_process';
+import * as path from 'path';
+import { tempDir } from './support/kube';
+import { rightsOf } from './support/rbac';
+import { applyFolder, checkCertificates, contents, deleteFolder, objectsIn, versions, waitForControllers } from './support/variant';
+
+const ROOT = path.resolve(__dirname, '../..');
+
+/** `npm run synth`'s Kubernetes half (build/apps/k8s.js), with the variant's env, into a fresh folder. */
+function synthProfile(profile: string, env: Record<string, string>): string {
+  const out = tempDir('dist');
+  execFileSync('node', [path.join(ROOT, 'build/apps/k8s.js')], { cwd: ROOT, env: { ...process.env, CDK8S_OUTDIR: out, ...env }, stdio: 'pipe' });
+  return path.join(out, profile);
+}
+
+const VARIANTS: Array<[string, string, Record<string, string>, { tls: boolean; locality: boolean; sql: boolean }]> = [
+  ['minikube', 'minikube', {}, { tls: false, locality: false, sql: false }],
+  ['minikube with backups (MINIKUBE_BACKUPS=1)', 'minikube', { MINIKUBE_BACKUPS: '1' }, { tls: false, locality: false, sql: true }],
+  ['gke', 'gke', {}, { tls: true, locality: true, sql: true }],
+  ['gke with the restore (GKE_RESTORE=1)', 'gke', { GKE_RESTORE: '1' }, { tls: true, locality: true, sql: true }],
+  ['gke with the books load (GKE_BOOKS_LOAD=1)', 'gke', { GKE_BOOKS_LOAD: '1' }, { tls: true, locality: true, sql: true }],
+];
+
+describe.each(VARIANTS)('%s', (_name, profile, env, expected) => {
+  const dir = synthProfile(profile, env);
+  const objects = objectsIn(dir);
+
+  afterEach(() => deleteFolder(dir, objects));
+
+  test.each([['client-side', false], ['server-side', true]])('%s apply: strict, no warning, pods admitted, re-apply changes nothing', async (_mode, serverSide) => {
+    applyFolder(dir, serverSide as boolean);
+    await waitForControllers(objects);
+    const before = contents(dir);
+    const again = applyFolder(dir, serverSide as boolean);
+    // kubectl always sends a PodDisruptionBudget's selector (its patch strategy is "replace"), so it says
+    // "configured" for it every time; the server changes nothing (below).
+    if (!serverSide) expect(again.trim().split('\n').filter((l) => !l.endsWith(' unchanged'))).toEqual(['poddisruptionbudget.policy/crdb-budget configured']);
+    expect(contents(dir)).toEqual(before);
+    // And from then on not even a write: the same resourceVersions. (After another manager wrote an
+    // object's status, the first server-side re-apply only reorders managedFields: hence the content check above.)
+    const rvs = versions(dir);
+    applyFolder(dir, serverSide as boolean);
+    expect(versions(dir)).toEqual(rvs);
+
+    expect(checkCertificates(objects)).toBe(expected.tls ? objects.filter((o) => o.kind === 'Certificate').length : 0);
+    if (expected.tls) expect(objects.filter((o) => o.kind === 'Certificate').length).toBeGreaterThanOrEqual(4);
+
+    // Rights beyond any ServiceAccount's: the database pods read their node (locality) and nothing else;
+    // the Jobs' client identity has none; the SQL Job may read and renew its Lease.
+    expect(rightsOf('cockroachdb', 'crdb')).toEqual(expected.locality ? ['get nodes/*'] : []);
+    expect(rightsOf('cockroachdb', 'crdb-client')).toEqual([]);
+    expect(objects.some((o) => o.kind === 'Lease')).toBe(expected.sql);
+    expect(rightsOf('cockroachdb', 'crdb-sql')).toEqual(expected.sql ? ['get leases.coordination.k8s.io/crdb-sql', 'patch leases.coordination.k8s.io/crdb-sql'] : []);
+    // A client-side apply, then a server-side one (a switch to GitOps): no conflict, no change.
+    if (!serverSide) {
+      const csa = contents(dir);
+      applyFolder(dir, true);
+      expect(contents(dir)).toEqual(csa);
+    }
+  });
+});
