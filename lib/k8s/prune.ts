@@ -14,6 +14,8 @@
  * touched either.
  *
  * Finished Jobs also go by themselves (`ttlSecondsAfterFinished`), with their pods (owner references).
+ * The pods of Jobs do not carry the prune labels: they go with their Job, and a prune that selected them
+ * would also delete the running pod of a Job the manifests still have.
  */
 
 /** A label on every object of a cluster but its StatefulSet: the cluster's name. */
@@ -82,7 +84,7 @@ export function serverSidePruneCommand(folder: string, clusterName: string, name
   return [
     `comm -23 <(kubectl -n ${namespace} get ${allowlistResources().join(',')} -l ${pruneSelector(clusterName, namespace)} -o name | sort) \\`,
     `  <(kubectl get -f ${folder} -o name | sort) \\`,
-    `  | xargs -r kubectl -n ${namespace} delete`,
+    `  | xargs -r kubectl -n ${namespace} delete --ignore-not-found`,
   ].join('\n');
 }
 

@@ -68,7 +68,7 @@ describe('leftovers and the prune command', () => {
     expect(JSON.stringify(['serviceaccount', 'rolebinding', 'role', 'jobs', 'configmap', 'pvc', 'secret', 'lease'].map(names))).toBe(before);
   });
 
-  test('server-side apply: kubectl --prune refuses; the server-side prune command removes what the manifests dropped, and only that', () => {
+  test('server-side apply: kubectl --prune refuses; the server-side prune command removes what the manifests dropped, and only that', async () => {
     const ssa = createNamespace('prune-ssa');
     const render2 = (scaleDown: boolean) => synthChart(ssa, (chart) => new CockroachCluster(chart, 'crdb', {
       security: ClusterSecurity.insecure(), replicas: scaleDown ? 3 : 4, scaleDown: scaleDown ? { from: 4, phase: ScaleDownPhase.DECOMMISSION } : undefined,
@@ -79,6 +79,9 @@ describe('leftovers and the prune command', () => {
     apply([plain], { serverSide: true });
     const here = (kind: string) => listJson(kind, ssa).map((o) => o.metadata.name).sort();
     expect(here('serviceaccount')).toContain('crdb-scale-down');
+    // The current init Job's pod (Pending: no kubelet) and the dropped decommission Job's pod.
+    await waitUntil('the Jobs\' pods', () => here('pods').some((p) => p.startsWith('crdb-init-')) && here('pods').some((p) => p.startsWith('crdb-decommission-')));
+    const initPods = here('pods').filter((p) => p.startsWith('crdb-init-'));
     const env = { ...process.env, KUBECONFIG: clusterEnv().kubeconfig };
     expect(() => execSync(pruneCommand(plain, 'crdb', ssa).replace('--prune', '--server-side --prune'), { env, stdio: 'pipe' }))
       .toThrow(/doesn't currently work on objects created by server-side apply/);
@@ -87,6 +90,8 @@ describe('leftovers and the prune command', () => {
     expect(here('rolebinding')).toEqual([]);
     expect(here('jobs').filter((j) => j.startsWith('crdb-decommission-'))).toEqual([]);
     expect(here('jobs').filter((j) => j.startsWith('crdb-init-'))).toHaveLength(1);
+    // The current Job's pod is the same pod: never selected, never deleted (and so never retried).
+    expect(here('pods').filter((p) => p.startsWith('crdb-init-'))).toEqual(initPods);
     expect(getJson('statefulset', 'crdb', ssa).spec.replicas).toBe(4);
     expect(getJson('role', 'crdb-scale-down', ssa)).toBeDefined();
     kubectl(['delete', 'namespace', ssa, '--wait=false']);

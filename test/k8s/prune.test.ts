@@ -53,13 +53,17 @@ describe('the prune label', () => {
     }
   });
 
-  test('the pods of Jobs and the SQL client pod carry it (Job pods go with their Job anyway)', () => {
+  test('the SQL client pod carries it; the pods of Jobs do not (they go with their Job; a prune must not delete a current Job\'s running pod)', () => {
     const jobs = objects.filter((o) => o.kind === 'Job');
     expect(jobs.map((j) => j.metadata.name.replace(/-[0-9a-f]{10}$/, '')).sort()).toEqual([
       'crdb-books-load', 'crdb-books-load', 'crdb-decommission', 'crdb-init', 'crdb-init', 'crdb-show-backups', 'crdb-show-backups',
       'crdb-shrink', 'crdb-sql', 'crdb-sql', 'crdb-workload-kv', 'crdb-workload-kv',
     ]);
-    for (const j of jobs) expect({ job: name(j), label: j.spec.template.metadata.labels[PRUNE_LABEL] }).toEqual({ job: name(j), label: 'crdb' });
+    for (const j of jobs) {
+      expect({ job: name(j), labels: Object.keys(j.spec.template.metadata.labels).filter((k) => k.startsWith('cockroachdb/prune-')) }).toEqual({ job: name(j), labels: [] });
+      expect(j.metadata.labels[PRUNE_LABEL]).toBe('crdb');
+      expect(j.spec.template.metadata.labels['app.kubernetes.io/component']).toBe(j.metadata.labels['app.kubernetes.io/component']);
+    }
     for (const p of objects.filter((o) => o.kind === 'Pod')) expect(p.metadata.labels[PRUNE_LABEL]).toBe('crdb');
   });
 
@@ -145,6 +149,6 @@ test('serverSidePruneCommand: the labelled objects less the folder\'s, deleted b
   expect(serverSidePruneCommand('dist/gke/', 'crdb', 'db')).toBe([
     `comm -23 <(kubectl -n db get ${kinds} -l cockroachdb/prune-cluster=crdb,cockroachdb/prune-namespace=db -o name | sort) \\`,
     '  <(kubectl get -f dist/gke/ -o name | sort) \\',
-    '  | xargs -r kubectl -n db delete',
+    '  | xargs -r kubectl -n db delete --ignore-not-found',
   ].join('\n'));
 });

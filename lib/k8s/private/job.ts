@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { DigestNamedJob } from '../digest-named-job';
+import { withoutPruneLabels } from '../prune';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './pod-security';
 
 /** Everything a one-shot Job against the cluster needs. */
@@ -35,7 +36,9 @@ export function renderClusterJob(scope: Construct, id: string, spec: ClusterJobS
       activeDeadlineSeconds: spec.deadlineSeconds,
       ttlSecondsAfterFinished: spec.ttlAfterFinished.toSeconds(),
       template: {
-        metadata: { labels: { ...spec.labels } },
+        // Not the prune labels: the pods belong to their Job and go with it. Selected by a prune, the
+        // running pod of a current Job would be deleted (and retried) too.
+        metadata: { labels: withoutPruneLabels(spec.labels) },
         spec: {
           restartPolicy: 'Never',
           serviceAccountName: spec.serviceAccountName,
