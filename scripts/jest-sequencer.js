@@ -1,12 +1,13 @@
 // Jest's order, with the end-to-end test files first. Without timings from an earlier run (a clean
 // clone, as in CI), jest starts the biggest files first, and these small files, which wait longest on
-// their subprocesses (PostgreSQL, the cdk8s and cdktf CLIs), would start last and finish alone.
+// their subprocesses (PostgreSQL, the cdk8s and cdktf CLIs, three awks), would start last and finish alone.
 const Sequencer = require('@jest/test-sequencer').default;
 
 const END_TO_END = [
   'test/k8s/load/books-load-script.test.ts',
   'test/apps/synth.test.ts',
   'test/apps/cdktf-cli.test.ts',
+  'test/k8s/private/json-get.test.ts',
 ];
 
 class EndToEndFirst extends Sequencer {

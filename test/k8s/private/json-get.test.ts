@@ -241,7 +241,7 @@ function randomCases(count: number, seed: number): Array<{ value: object; keys: 
   });
 }
 
-const RANDOM = randomCases(200, 20261127);
+const RANDOM = randomCases(120, 20261127);
 /** Each random object compact, pretty-printed, and (every fourth) with non-ASCII characters as \u escapes. */
 const RANDOM_CASES: Case[] = RANDOM.flatMap((c, i) => [
   { doc: JSON.stringify(c.value), keys: c.keys, expected: c.expected },
