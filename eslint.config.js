@@ -8,7 +8,7 @@ const providerBarrel = {
 };
 
 module.exports = tseslint.config(
-  { ignores: ['build/**', 'dist/**', 'cdktf.out/**', 'node_modules/**', '**/*.js'] },
+  { ignores: ['build/**', 'dist/**', 'cdktf.out/**', 'node_modules/**', '.stryker-tmp/**', 'reports/**', '**/*.js'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

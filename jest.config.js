@@ -7,7 +7,9 @@ const transform = '<rootDir>/scripts/jest-transform.js';
 const esmOnly = ['@marcbachmann/cel-js'];
 
 module.exports = {
-  testEnvironment: 'node',
+  // Node's, with a temporary folder per test file, removed when the file ends.
+  // (An absolute path: StrykerJS, which wraps the environment, does not expand <rootDir> there.)
+  testEnvironment: require('path').join(__dirname, 'test/support/private-tmp-environment.js'),
   // Jest's default (cores - 1) is one worker on the 2-core CI machine; two is faster.
   maxWorkers: 2,
   roots: ['<rootDir>/test'],

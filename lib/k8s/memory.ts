@@ -42,7 +42,8 @@ export class MemoryAllocation {
   public _problem(): string | undefined {
     if (this.fractionOfLimit !== undefined) {
       const f = this.fractionOfLimit;
-      return typeof f === 'number' && Number.isFinite(f) && f > 0 && f < 1
+      // Number.isFinite: false for anything but a finite number (a string '0.5' from JavaScript included).
+      return Number.isFinite(f) && f > 0 && f < 1
         ? undefined
         : 'a fraction must be a number strictly between 0 and 1 (e.g. 0.25)';
     }

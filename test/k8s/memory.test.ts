@@ -17,15 +17,26 @@ describe('MemoryAllocation', () => {
     expect(a.toString()).toBe('700Mi');
   });
 
+  const FRACTION = 'a fraction must be a number strictly between 0 and 1 (e.g. 0.25)';
+  const SIZE = 'a size must be a positive, finite whole number of bytes';
   test.each([
-    [MemoryAllocation.fraction(0), 'strictly between 0 and 1'],
-    [MemoryAllocation.fraction(1), 'strictly between 0 and 1'],
-    [MemoryAllocation.fraction(-0.1), 'strictly between 0 and 1'],
-    [MemoryAllocation.fraction(NaN), 'strictly between 0 and 1'],
-    [MemoryAllocation.size(Size.mebibytes(NaN)), 'positive, finite whole number of bytes'],
-    [MemoryAllocation.size(Size.mebibytes(0)), 'positive, finite whole number of bytes'],
-  ])('%s is rejected', (allocation, problem) => {
-    expect(allocation._problem()).toContain(problem);
+    ['0', () => MemoryAllocation.fraction(0), FRACTION],
+    ['1', () => MemoryAllocation.fraction(1), FRACTION],
+    ['-0.1', () => MemoryAllocation.fraction(-0.1), FRACTION],
+    ['NaN', () => MemoryAllocation.fraction(NaN), FRACTION],
+    ['Infinity', () => MemoryAllocation.fraction(Infinity), FRACTION],
+    // From JavaScript: a string that JavaScript's comparisons would take for 0.25.
+    ['the string "0.25"', () => MemoryAllocation.fraction('0.25' as unknown as number), FRACTION],
+    ['NaN MiB', () => MemoryAllocation.size(Size.mebibytes(NaN)), SIZE],
+    ['0 MiB', () => MemoryAllocation.size(Size.mebibytes(0)), SIZE],
+    ['no size (from JavaScript)', () => MemoryAllocation.size(undefined as unknown as Size), SIZE],
+  ])('%s is rejected', (_what, allocation, problem) => {
+    expect(allocation()._problem()).toBe(problem);
+  });
+
+  test('an allocation without a size (from JavaScript) still prints in a message', () => {
+    expect(MemoryAllocation.size(undefined as unknown as Size).toString()).toBe('?');
+    expect(MemoryAllocation.fraction(0.125).toString()).toBe('12.5%');
   });
 
   test('well-formed allocations have no problem', () => {

@@ -84,6 +84,23 @@ describe('declared scale-down: decommission first', () => {
     // Its token, and no other, is mounted where the script reads it.
     expect(decommission.spec.template.spec.automountServiceAccountToken).toBe(false);
     expect(decommission.spec.template.spec.containers[0].volumeMounts).toContainEqual({ name: 'kube-api-access', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true });
+    // A bound token of its ServiceAccount (expiring, refreshed by kubelet) and the cluster's CA: what the script's curl reads.
+    expect(decommission.spec.template.spec.volumes.find((v: any) => v.name === 'kube-api-access')).toEqual({
+      name: 'kube-api-access',
+      projected: {
+        defaultMode: 0o440,
+        sources: [
+          { serviceAccountToken: { expirationSeconds: 3600, path: 'token' } },
+          { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+        ],
+      },
+    });
+    // cockroach connects to the cluster's public Service, with the root client certificate.
+    expect(decommission.spec.template.spec.containers[0].env).toEqual([
+      { name: 'COCKROACH_HOST', value: 'crdb-public.db.svc.cluster.local:26257' },
+      { name: 'COCKROACH_CERTS_DIR', value: '/cockroach/cockroach-certs' },
+    ]);
+    expect(decommission.spec.template.spec.containers[0].volumeMounts).toContainEqual({ name: 'certs', mountPath: '/cockroach/cockroach-certs', readOnly: true });
   });
 
   test('reads the StatefulSet as JSON first, and refuses unless it has the scaleDown.from replicas', () => {
@@ -170,6 +187,28 @@ describe('declared scale-down: decommission first', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toBe('refused: only 2 live node(s) would remain, fewer than 3, the replication factor\n');
     expect(r.decommissions).toEqual([]);
+  });
+
+  test('run (node part), two nodes removed: the remaining nodes are counted, not the removed ones', () => {
+    // From 5 to 3 with crdb-1 dead: crdb-0 and crdb-2 remain live, whatever crdb-3 and crdb-4 are.
+    const deadOne = [TSV_HEADER, nodeRow(1, 0, true, 'active'), nodeRow(2, 1, false, 'active'), nodeRow(3, 2, true, 'active'),
+      nodeRow(4, 3, true, 'active'), nodeRow(5, 4, true, 'active')].join('\n') + '\n';
+    const refused = runNodePart(deadOne, deadOne);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toBe('refused: only 2 live node(s) would remain, fewer than 3, the replication factor\n');
+    expect(refused.decommissions).toEqual([]);
+    // A dead or decommissioning node among those that go does not lower the count of those that stay.
+    const removedDown = [TSV_HEADER, nodeRow(1, 0, true, 'active'), nodeRow(2, 1, true, 'active'), nodeRow(3, 2, true, 'active'),
+      nodeRow(4, 3, false, 'active'), nodeRow(5, 4, true, 'decommissioning')].join('\n') + '\n';
+    const allowed = runNodePart(removedDown, fiveNodes('decommissioned', 'decommissioned'));
+    expect(allowed.stderr).toBe('');
+    expect(allowed.status).toBe(0);
+    expect(allowed.stdout).toContain('to go from 5 to 3; 3 live node(s) remain');
+    expect(allowed.decommissions).toEqual(['node decommission 5 4 --wait=all']);
+    // A remaining node that is live but decommissioning does not count either.
+    const draining = [TSV_HEADER, nodeRow(1, 0, true, 'active'), nodeRow(2, 1, true, 'decommissioning'), nodeRow(3, 2, true, 'active'),
+      nodeRow(4, 3, true, 'active'), nodeRow(5, 4, true, 'active')].join('\n') + '\n';
+    expect(runNodePart(draining, draining).stderr).toBe('refused: only 2 live node(s) would remain, fewer than 3, the replication factor\n');
   });
 
   test('the decommission command, as the script runs it', () => {

@@ -37,6 +37,7 @@ describe('the exact SQL of each feature (CockroachDB grammar)', () => {
     shop.grant(app, DatabasePrivilege.CONNECT, DatabasePrivilege.CREATE);
     shop.grant(readers, DatabasePrivilege.CONNECT);
     shop.grantOnAllTables(readers, [TablePrivilege.SELECT]);
+    shop.grantOnAllTables(app, [TablePrivilege.SELECT, TablePrivilege.DELETE], 'audit');
     shop.grantOnTable('orders', app, [TablePrivilege.SELECT, TablePrivilege.INSERT, TablePrivilege.UPDATE]);
     expect(c.sqlProvisioner.statementsForDisplay).toEqual([
       'CREATE ROLE IF NOT EXISTS "readers";',
@@ -48,6 +49,7 @@ describe('the exact SQL of each feature (CockroachDB grammar)', () => {
       'GRANT CONNECT, CREATE ON DATABASE "shop" TO "app";',
       'GRANT CONNECT ON DATABASE "shop" TO "readers";',
       'GRANT SELECT ON ALL TABLES IN SCHEMA "shop"."public" TO "readers";',
+      'GRANT SELECT, DELETE ON ALL TABLES IN SCHEMA "shop"."audit" TO "app";',
       'GRANT SELECT, INSERT, UPDATE ON TABLE "shop"."public"."orders" TO "app";',
     ]);
   });
@@ -564,6 +566,19 @@ const BAD: Array<[string, (c: CockroachCluster) => unknown, string, string]> = [
   ['a setting twice', (c) => { c.setClusterSetting(ClusterSetting.rangefeed(true)); c.setClusterSetting(ClusterSetting.rangefeed(false)); }, 'setClusterSetting(setting)', 'expected each setting once'],
   ['the license key as a plain setting', (c) => c.setClusterSetting(ClusterSetting.of('enterprise.license', 'crl-0-xyz')), 'setClusterSetting(setting)', 'setLicense()'],
   ['a setting name with SQL', (c) => c.setClusterSetting(ClusterSetting.of('kv.rangefeed.enabled = true; DROP', true)), 'setClusterSetting(setting)', 'expected a cluster setting name'],
+  // Each anchor and part of the name pattern: SQL before a valid name, after it, and malformed words.
+  ...([
+    ['SQL before a valid name', 'x = 1; SET CLUSTER SETTING kv.rangefeed.enabled'],
+    ['a space inside', 'kv.rangefeed enabled'],
+    ['a single word', 'kv'],
+    ['an uppercase letter', 'kv.Rangefeed.enabled'],
+    ['a leading digit', '1kv.rangefeed'],
+    ['a leading dot', '.kv.rangefeed'],
+    ['a trailing dot', 'kv.rangefeed.'],
+    ['two dots', 'kv..rangefeed'],
+    ['a quote', 'kv.range"feed'],
+  ] as const).map(([what, name]): [string, (c: CockroachCluster) => unknown, string, string] =>
+    [`a setting name with ${what}`, (c) => c.setClusterSetting(ClusterSetting.of(name, true)), 'setClusterSetting(setting)', `received ${JSON.stringify(name)}; expected a cluster setting name`]),
   ['a setting value with a newline', (c) => c.setClusterSetting(ClusterSetting.of('cluster.label', 'a\nb')), 'setClusterSetting(setting) (value)', 'control characters'],
   ['a license twice', (c) => { const k = SqlSecret.fromSecret('l', 'k'); c.setLicense({ organization: 'A', key: k }); c.setLicense({ organization: 'A', key: k }); }, 'setLicense()', 'one license'],
   ['a license key given in clear', (c) => c.setLicense({ organization: 'Acme', key: 'crl-0-abc' as unknown as SqlSecret }), 'setLicense(key)', 'secret values never go into the manifests'],

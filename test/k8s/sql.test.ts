@@ -30,28 +30,56 @@ describe('quoting', () => {
 });
 
 describe('cron expressions', () => {
-  test.each(['@hourly', '@daily', '@weekly', '@monthly', '@yearly', '@annually', '@midnight', '0 * * * *', '*/15 * * * *',
-    '0 2 * * 1-5', '0 0 1,15 * *', '30 3 * JAN,JUL SUN', '0 0-23/2 * * *', '59 23 31 12 6'])('%s is valid', (cron) => {
+  const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+  const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
+  test.each([
+    '@hourly', '@daily', '@weekly', '@monthly', '@yearly', '@annually', '@midnight', '0 * * * *', '*/15 * * * *',
+    '0 2 * * 1-5', '0 0 1,15 * *', '30 3 * JAN,JUL SUN', '0 0-23/2 * * *', '59 23 31 12 6',
+    // Every month and weekday name, in any case; ranges and steps of names.
+    ...MONTHS.map((m) => `0 0 1 ${m} *`), ...DAYS.map((d) => `0 0 * * ${d}`), '0 0 * jan-mar mon-fri', '0 0 * Dec sun', '0 0 * * MON-FRI/2',
+    // Bounds, single-value ranges, a step of 1, a value with a step, spacing.
+    '0-59 0-23 1-31 1-12 0-6', '5-5 * * * *', '*/1 * * * *', '1/2 * * * *', '0  2 * *	*', '  0 2 * * *  ',
+  ])('%j is valid', (cron) => {
     expect(cronProblem(cron)).toBeUndefined();
   });
 
   test.each([
-    ['@every 5m', /unknown descriptor/],
-    ['@hour', /unknown descriptor/],
-    ['* * * *', /expected 5 fields/],
-    ['* * * * * *', /expected 5 fields/],
-    ['60 * * * *', /minute "60": 60 is outside 0-59/],
-    ['0 24 * * *', /hour "24"/],
-    ['0 0 0 * *', /day of month "0"/],
-    ['0 0 * 13 *', /month "13"/],
-    ['0 0 * * 7', /day of week "7"/],
-    ['0 0 * FOO *', /month "FOO"/],
-    ['*/0 * * * *', /step must be at least 1/],
-    ['5-1 * * * *', /reversed/],
-    ["0 0 * * *'; DROP", /expected 5 fields/],
-    ['0 0 * * ;', /day of week ";"/],
-  ])('%j is rejected', (cron, message) => {
-    expect(cronProblem(cron)).toMatch(message);
+    ['@every 5m', 'unknown descriptor; expected one of @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly'],
+    ['@hour', 'unknown descriptor; expected one of @yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly'],
+    ['* * * *', 'expected 5 fields (minute hour day-of-month month day-of-week), got 4'],
+    ['* * * * * *', 'expected 5 fields (minute hour day-of-month month day-of-week), got 6'],
+    ['', 'expected 5 fields (minute hour day-of-month month day-of-week), got 1'],
+    ['60 * * * *', 'minute "60": 60 is outside 0-59'],
+    ['0-99 * * * *', 'minute "0-99": 99 is outside 0-59'],
+    ['0 24 * * *', 'hour "24": 24 is outside 0-23'],
+    ['0 0 0 * *', 'day of month "0": 0 is outside 1-31'],
+    ['0 0 32 * *', 'day of month "32": 32 is outside 1-31'],
+    ['0 0 * 0 *', 'month "0": 0 is outside 1-12'],
+    ['0 0 * 13 *', 'month "13": 13 is outside 1-12'],
+    ['0 0 * * 7', 'day of week "7": 7 is outside 0-6'],
+    ['0 0 * FOO *', 'month "FOO": expected numbers from 1 to 12 or names'],
+    ['0 0 * JAN-FOO *', 'month "JAN-FOO": expected numbers from 1 to 12 or names'],
+    ['0 0 * * MON-JAN', 'day of week "MON-JAN": expected numbers from 0 to 6 or names'],
+    ['0 JAN * * *', 'hour "JAN": expected numbers from 0 to 23'],
+    ['*/0 * * * *', 'minute "*/0": a step must be at least 1'],
+    ['5-1 * * * *', 'minute "5-1": range 5-1 is reversed'],
+    ['0 0 * DEC-JAN *', 'month "DEC-JAN": range 12-1 is reversed'],
+    ["0 0 * * *'; DROP", 'expected 5 fields (minute hour day-of-month month day-of-week), got 6'],
+    ['0 0 * * ;', 'day of week ";": expected *, a value, a range a-b, a step */n or a-b/n, or a list of those'],
+    ['1x * * * *', 'minute "1x": expected numbers from 0 to 59'],
+    ['1- * * * *', 'minute "1-": expected *, a value, a range a-b, a step */n or a-b/n, or a list of those'],
+    ['1-2-3 * * * *', 'minute "1-2-3": expected *, a value, a range a-b, a step */n or a-b/n, or a list of those'],
+    ['*/ * * * *', 'minute "*/": expected *, a value, a range a-b, a step */n or a-b/n, or a list of those'],
+    ['1,,2 * * * *', 'minute "1,,2": expected *, a value, a range a-b, a step */n or a-b/n, or a list of those'],
+    ['** * * * *', 'minute "**": expected *, a value, a range a-b, a step */n or a-b/n, or a list of those'],
+    ['-1 * * * *', 'minute "-1": expected *, a value, a range a-b, a step */n or a-b/n, or a list of those'],
+    ['0 0 * * 1,9', 'day of week "1,9": 9 is outside 0-6'],
+  ])('%j is rejected: %s', (cron, message) => {
+    expect(cronProblem(cron)).toBe(message);
+  });
+
+  test('a value that is not a string', () => {
+    expect(cronProblem(5 as unknown as string)).toBe('expected a string');
   });
 });
 

@@ -226,9 +226,19 @@ describe('the certificate reloader (run with bash against a real process)', () =
     const hups = path.join(dir, 'hups');
     fs.writeFileSync(hups, '');
     // A stand-in for `cockroach start`: same argv[0] and first argument, counts the SIGHUPs it gets.
-    const fake = spawn('bash', ['-c', `exec -a /cockroach/cockroach bash -c 'trap "echo hup >> ${hups}" HUP; while true; do sleep 0.05; done' start --join=x`]);
+    const counting = (argv0: string, file: string, args: string) =>
+      spawn('bash', ['-c', `exec -a ${argv0} bash -c 'trap "echo hup >> ${file}" HUP; while true; do sleep 0.05; done' ${args}`]);
+    const fake = counting('/cockroach/cockroach', hups, 'start --join=x');
+    // Decoys the reloader must pass over: cockroach not as `start`, and another program's `start`.
+    const decoyHups = path.join(dir, 'decoy-hups');
+    fs.writeFileSync(decoyHups, '');
+    const decoys = [counting('/cockroach/cockroach', decoyHups, 'version --start'), counting('/usr/bin/other', decoyHups, 'start')];
+    // Only the processes this test started are looked at (never another test run's, nor another
+    // program's): the script's scan of /proc is narrowed to their pids, decoys first.
+    const scan = 'for p in /proc/[0-9]*; do';
     const script = certReloaderScript(dir, 1).replace('sleep "$interval" & wait $!', 'sleep 0.2 & wait $!');
-    const reloader = spawn('bash', ['-c', script]);
+    expect(script.split(scan)).toHaveLength(2);
+    const reloader = spawn('bash', ['-c', script.replace(scan, `for p in ${[...decoys, fake].map((c) => `/proc/${c.pid}`).join(' ')}; do`)]);
     let log = '';
     reloader.stdout.on('data', (d) => { log += d; });
     const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -239,12 +249,13 @@ describe('the certificate reloader (run with bash against a real process)', () =
       fs.writeFileSync(path.join(dir, 'node.crt'), 'NODE-2'); // cert-manager renewed the node certificate
       for (let i = 0; i < 40 && hupCount() === 0; i++) await wait(100);
       expect(hupCount()).toBe(1);
-      expect(log).toMatch(/certificates changed: sent SIGHUP to cockroach \(pid \d+\)/);
+      expect(log).toContain(`certificates changed: sent SIGHUP to cockroach (pid ${fake.pid})`);
       await wait(800);
       expect(hupCount()).toBe(1); // one renewal, one signal
+      expect(fs.readFileSync(decoyHups, 'utf8')).toBe('');
     } finally {
       reloader.kill('SIGTERM');
-      fake.kill('SIGKILL');
+      for (const c of [fake, ...decoys]) c.kill('SIGKILL');
     }
   });
 });

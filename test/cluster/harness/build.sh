@@ -62,7 +62,10 @@ log "kube-apiserver and kube-controller-manager (the long part)"
 log "CRDs"
 cm_dir=$(cd "$here/cert-manager" && go list -m -f '{{.Dir}}' github.com/cert-manager/cert-manager)
 cp "$cm_dir"/deploy/crds/*.yaml "$work/crds/cert-manager/"
-po_dir=$(cd "$(mktemp -d)" && GOFLAGS= go mod download -json "$PROMETHEUS_OPERATOR" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
+# Downloaded outside any module (an empty folder of the build's own, removed with it).
+mkdir "$work/empty"
+po_dir=$(cd "$work/empty" && GOFLAGS= go mod download -json "$PROMETHEUS_OPERATOR" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
+rmdir "$work/empty"
 [ -n "$po_dir" ] || { echo "could not download $PROMETHEUS_OPERATOR" >&2; exit 1; }
 cp "$po_dir"/example/prometheus-operator-crd/*.yaml "$work/crds/prometheus-operator/"
 chmod -R u+w "$work/crds"
