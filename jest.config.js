@@ -10,6 +10,8 @@ module.exports = {
   // Node's, with a temporary folder per test file, removed when the file ends.
   // (An absolute path: StrykerJS, which wraps the environment, does not expand <rootDir> there.)
   testEnvironment: require('path').join(__dirname, 'test/support/private-tmp-environment.js'),
+  // Jest's transform cache, with the project's other caches (not under TMPDIR, which each test run empties).
+  cacheDirectory: require('path').join(__dirname, 'node_modules/.cache/jest'),
   // Jest's default (cores - 1) is one worker on the 2-core CI machine; two is faster.
   maxWorkers: 2,
   roots: ['<rootDir>/test'],

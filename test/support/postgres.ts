@@ -1,4 +1,4 @@
-import { execFileSync, spawn, ChildProcess } from 'child_process';
+import { execFileSync, spawn, spawnSync, ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as os from 'os';
@@ -43,6 +43,10 @@ export async function startPostgres(options: { fsync?: boolean } = {}): Promise<
   if (asRoot) {
     fs.chmodSync(dir, 0o755);
     execFileSync('chown', ['postgres:postgres', dir]);
+    // Every folder above must let the postgres user through (a TMPDIR made by mktemp -d does not).
+    if (spawnSync('runuser', ['-u', 'postgres', '--', 'test', '-w', dir]).status !== 0) {
+      throw new Error(`PostgreSQL runs as the postgres user, which cannot reach ${dir}: make the folders of TMPDIR (${os.tmpdir()}) traversable by others (chmod o+x)`);
+    }
   }
   execFileSync(...wrap(path.join(bin, 'initdb'), ['-D', data, '-U', 'test', '--auth=trust', '-E', 'UTF8', '--no-sync']), { stdio: 'pipe' });
   const port = await freePort();
