@@ -9,10 +9,11 @@
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'jest',
+  // The files whose every mutant has a result in the incremental file; the rest of lib/ joins file by file
+  // (a first run costs about 12 to 16 s per mutant here: see the README's "Mutation testing").
   mutate: [
-    'lib/**/*.ts',
-    // Re-exports only.
-    '!lib/**/index.ts',
+    'lib/k8s/scale-down.ts',
+    'lib/k8s/memory.ts',
   ],
   jest: {
     configFile: 'jest.config.js',

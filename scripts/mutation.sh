@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# Traversable by others: the load tests start PostgreSQL as its own user.
+chmod 755 "$tmp"
 status=0
 TMPDIR=$tmp node_modules/.bin/stryker run "$@" || status=$?
 node scripts/mutation-score.js

@@ -81,6 +81,9 @@ describe('declared scale-down: decommission first', () => {
     const binding = only(objects, 'RoleBinding', 'crdb-scale-down');
     expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'crdb-scale-down' });
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'crdb-scale-down', namespace: 'db' }]);
+    for (const o of [binding, only(objects, 'ServiceAccount', 'crdb-scale-down'), only(objects, 'Role', 'crdb-scale-down')]) {
+      expect([o.kind, o.metadata.labels['app.kubernetes.io/component']]).toEqual([o.kind, 'scale-down']);
+    }
     // Its token, and no other, is mounted where the script reads it.
     expect(decommission.spec.template.spec.automountServiceAccountToken).toBe(false);
     expect(decommission.spec.template.spec.containers[0].volumeMounts).toContainEqual({ name: 'kube-api-access', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true });
@@ -211,6 +214,42 @@ describe('declared scale-down: decommission first', () => {
     expect(runNodePart(draining, draining).stderr).toBe('refused: only 2 live node(s) would remain, fewer than 3, the replication factor\n');
   });
 
+  test('run (node part): the nodes that go are named, then decommissioned in one command', () => {
+    const r = runNodePart(fiveNodes('active', 'active'), fiveNodes('decommissioned', 'decommissioned'));
+    expect(r.stdout.split('\n')).toEqual([
+      'decommissioning 2 node(s) (crdb-4, crdb-3) to go from 5 to 3; 3 live node(s) remain',
+      'decommissioning node(s) 5 4 in one command; this waits until they hold no replicas',
+      // What `cockroach node decommission` printed (the fake's answer).
+      'No more data reported on target nodes.',
+      '',
+    ]);
+  });
+
+  test('run (node part): a removed node missing from node status fails the Job, naming its address', () => {
+    const withoutCrdb3 = [TSV_HEADER, nodeRow(1, 0, true, 'active'), nodeRow(2, 1, true, 'active'), nodeRow(3, 2, true, 'active'),
+      nodeRow(5, 4, true, 'active')].join('\n') + '\n';
+    const r = runNodePart(withoutCrdb3, withoutCrdb3);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('no node with address crdb-3.crdb.db.svc.cluster.local:26257\n');
+    expect(r.decommissions).toEqual([]);
+  });
+
+  test('a cluster that does not answer: 60 attempts, 5 s apart, then the Job fails', () => {
+    const retry = lines.slice(lines.indexOf('for attempt in $(seq 1 60); do'), lines.indexOf('for attempt in $(seq 1 60); do') + 5);
+    expect(retry).toEqual([
+      'for attempt in $(seq 1 60); do',
+      '  if status=$(nodes 2>/dev/null); then break; fi',
+      '  [ "$attempt" -lt 60 ] || fail "the cluster did not answer after 60 attempts"',
+      '  sleep 5',
+      'done',
+    ]);
+    expect(lines).toContain('nodes() { /cockroach/cockroach node status --all --decommission --format=tsv; }');
+    const r = runWithFakeCockroach(nodePart(s), [{ args: /^node status/, status: 1, output: 'connection refused\n' }]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('the cluster did not answer after 60 attempts\n');
+    expect(r.calls.map((c) => c.args.join(' '))).toEqual(Array(60).fill('node status --all --decommission --format=tsv'));
+  });
+
   test('the decommission command, as the script runs it', () => {
     const at4 = s.indexOf("field id 'crdb-4.crdb.db.svc.cluster.local:26257'");
     const at3 = s.indexOf("field id 'crdb-3.crdb.db.svc.cluster.local:26257'");
@@ -273,7 +312,16 @@ describe('declared scale-down: then shrink', () => {
       'done',
       'request -X DELETE https://kubernetes.default.svc/api/v1/namespaces/db/persistentvolumeclaims/datadir-crdb-4',
     ]);
-    expect(lines).toContain('  *) fail "deleting datadir-crdb-4 answered HTTP $code: $body" ;;');
+    const del = lines.indexOf('request -X DELETE https://kubernetes.default.svc/api/v1/namespaces/db/persistentvolumeclaims/datadir-crdb-4');
+    expect(lines.slice(del, del + 6)).toEqual([
+      'request -X DELETE https://kubernetes.default.svc/api/v1/namespaces/db/persistentvolumeclaims/datadir-crdb-4',
+      'case "$code" in',
+      '  200|202) echo "deleted volume datadir-crdb-4" ;;',
+      '  404) echo "volume datadir-crdb-4 already gone" ;;',
+      '  *) fail "deleting datadir-crdb-4 answered HTTP $code: $body" ;;',
+      'esac',
+    ]);
+    expect(lines[lines.length - 1]).toBe('echo "scale-down complete: remove scaleDown from the props"');
     // curl itself never reports an HTTP status (no --fail): the script decides what is expected.
     expect(s).not.toMatch(/--fail\b/);
     expect(s.match(/\bcurl\b/g)).toHaveLength(1);
