@@ -32,6 +32,16 @@ const TSV_HEADER = 'id\taddress\tsql_address\tbuild\tstarted_at\tupdated_at\tloc
 const nodes = (memberships: string[], namespace = ns, live: boolean[] = []) => [TSV_HEADER, ...memberships.map((m, i) =>
   `${i + 1}\tcrdb-${i}.crdb.${namespace}.svc.cluster.local:26257\tx\tv26.2.1\tt\tt\t\t${live[i] ?? true}\t${live[i] ?? true}\t${m}`)].join('\n') + '\n';
 
+/** A fake cockroach for the decommission Job: node status `before` the decommission command, `after` it. */
+const decommissionFake = (before: string, after: string) => createFakeCockroach([
+  { args: /^node decommission/, output: 'No more data reported on target nodes.\n' },
+  { args: /^node status/, after: /^node decommission /, output: after },
+  { args: /^node status/, output: before },
+]);
+/** The decommission commands a fake received. */
+const decommissions = (fake: ReturnType<typeof createFakeCockroach>) =>
+  fake.calls().filter((c) => c.args[1] === 'decommission').map((c) => c.args.join(' '));
+
 const databasePods = () => listJson('pods', ns, 'app.kubernetes.io/instance=crdb,app.kubernetes.io/component=database').map((p) => p.metadata.name).sort();
 const claims = () => listJson('pvc', ns).filter((c) => !c.metadata.deletionTimestamp).map((c) => c.metadata.name).sort();
 const canDelete = (claim: string) => kubectlRun(['auth', 'can-i', 'delete', `persistentvolumeclaims/${claim}`, '-n', ns, `--as=system:serviceaccount:${ns}:crdb-scale-down`]).stdout.trim();
@@ -59,15 +69,11 @@ describe('declared scale-down from 5 to 3 nodes', () => {
     const since = new Date();
     apply([render({ replicas: 3, scaleDown: { from: 5, phase: ScaleDownPhase.DECOMMISSION } })]);
     const pod = await onlyJobPod('crdb-decommission-');
-    const fake = createFakeCockroach([
-      { args: /^node decommission/, output: 'No more data reported on target nodes.\n' },
-      { args: /^node status/, after: /^node decommission /, output: nodes(['active', 'active', 'active', 'decommissioned', 'decommissioned']) },
-      { args: /^node status/, output: nodes(['active', 'active', 'active', 'active', 'active']) },
-    ]);
+    const fake = decommissionFake(nodes(['active', 'active', 'active', 'active', 'active']), nodes(['active', 'active', 'active', 'decommissioned', 'decommissioned']));
     const r = await runContainer(ns, pod, 'run', { cockroach: fake.path });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(fake.calls().filter((c) => c.args[1] === 'decommission').map((c) => c.args.join(' '))).toEqual(['node decommission 5 4 --wait=all']);
+    expect(decommissions(fake)).toEqual(['node decommission 5 4 --wait=all']);
     const sts = getJson('statefulset', 'crdb', ns);
     expect(sts.metadata.annotations['cockroachdb/decommissioned']).toBe(`${sts.metadata.generation}:3`);
     // Its ServiceAccount may do exactly what the script did.
@@ -139,7 +145,7 @@ describe('the decommission Job refuses, and records nothing', () => {
     const r = await runContainer(ns2, pod, 'run', { cockroach: fake.path });
     expect(r.status).toBe(1);
     expect(r.stderr).toBe('refused: only 2 live node(s) would remain, fewer than 3, the replication factor\n');
-    expect(fake.calls().filter((c) => c.args[1] === 'decommission')).toEqual([]);
+    expect(decommissions(fake)).toEqual([]);
     expect(decommissioned()).toBeUndefined();
   });
 
@@ -160,7 +166,7 @@ describe('the decommission Job refuses, and records nothing', () => {
     const r = await runContainer(ns2, pod, 'run', { cockroach: fake.path });
     expect(r.status).toBe(1);
     expect(r.stderr).toBe('refused: StatefulSet crdb has 5 replicas, not the 4 that scaleDown.from declares; nothing recorded\n');
-    expect(fake.calls().filter((c) => c.args[1] === 'decommission')).toEqual([]);
+    expect(decommissions(fake)).toEqual([]);
     expect(decommissioned()).toBeUndefined();
   });
 });
@@ -175,15 +181,11 @@ describe('a second scale-down through the same pod names', () => {
       ...[0, 1, 2].map((i) => `${i + 1}\tcrdb-${i}.crdb.${ns3}.svc.cluster.local:26257\tx\tv26.2.1\tt\tt\t\ttrue\ttrue\tactive`),
       `4\tcrdb-3.crdb.${ns3}.svc.cluster.local:26257\tx\tv26.2.1\tt\tt\t\tfalse\tfalse\tdecommissioned`,
       `6\tcrdb-3.crdb.${ns3}.svc.cluster.local:26257\tx\tv26.2.1\tt\tt\t\ttrue\ttrue\t${membership6}`].join('\n') + '\n';
-    const fake = createFakeCockroach([
-      { args: /^node decommission/, output: 'No more data reported on target nodes.\n' },
-      { args: /^node status/, after: /^node decommission /, output: rows('decommissioned') },
-      { args: /^node status/, output: rows('active') },
-    ]);
+    const fake = decommissionFake(rows('active'), rows('decommissioned'));
     const r = await runContainer(ns3, pod, 'run', { cockroach: fake.path });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(fake.calls().filter((c) => c.args[1] === 'decommission').map((c) => c.args.join(' '))).toEqual(['node decommission 6 --wait=all']);
+    expect(decommissions(fake)).toEqual(['node decommission 6 --wait=all']);
     const sts = getJson('statefulset', 'crdb', ns3);
     expect(sts.metadata.annotations['cockroachdb/decommissioned']).toBe(`${sts.metadata.generation}:3`);
   });
