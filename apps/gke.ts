@@ -20,7 +20,6 @@ export interface GkeOptions {
    */
   readonly booksLoad?: boolean;
 }
-import { RestrictedNamespaceChart } from './namespace';
 
 /**
  * The book's production path on GKE: TLS and mTLS through cert-manager, three nodes on three hosts spread
@@ -37,7 +36,6 @@ export class GkeChart extends Chart {
     // Namespace, cluster name and the Workload Identity annotation come from the shared description, so
     // they match the IAM binding that the cdktf app creates.
     super(app, id, { namespace: DEPLOYMENT.namespace, disableResourceNameHashes: true });
-    this.addDependency(new RestrictedNamespaceChart(app, 'namespace', DEPLOYMENT.namespace));
 
     this.cluster = new CockroachCluster(this, 'crdb', {
       name: DEPLOYMENT.cockroachClusterName,

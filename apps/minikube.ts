@@ -2,7 +2,6 @@ import { App, Chart, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { BackupDestination, ClusterSecurity, CockroachCluster, GcsCredentials, PodAntiAffinity, TopologySpread } from '../lib/k8s';
 import { DEPLOYMENT, SECRETS } from './deployment';
-import { RestrictedNamespaceChart } from './namespace';
 
 /** Options of the minikube app. */
 export interface MinikubeOptions {
@@ -27,7 +26,6 @@ export class MinikubeChart extends Chart {
 
   constructor(app: App, options: MinikubeOptions = {}, id = 'cockroachdb') {
     super(app, id, { namespace: MINIKUBE_NAMESPACE, disableResourceNameHashes: true });
-    this.addDependency(new RestrictedNamespaceChart(app, 'namespace', MINIKUBE_NAMESPACE));
 
     this.cluster = new CockroachCluster(this, 'crdb', {
       security: ClusterSecurity.insecure(),
@@ -37,11 +35,9 @@ export class MinikubeChart extends Chart {
         memory: { request: Size.gibibytes(1), limit: Size.gibibytes(1) },
       },
       storage: { size: Size.gibibytes(5), storageClassName: 'standard' },
-      placement: {
-        antiAffinity: PodAntiAffinity.none(),
-        topologySpread: TopologySpread.none(),
-        nodeSelector: { 'kubernetes.io/hostname': 'minikube' },
-      },
+      // One node: no anti-affinity, no spread, and no pin to a node name (a profile started with
+      // `minikube start -p other` names its node "other").
+      placement: { antiAffinity: PodAntiAffinity.none(), topologySpread: TopologySpread.none() },
       gcsCredentials: options.backups ? GcsCredentials.keyFromSecret(SECRETS.gcsKey) : undefined,
     });
     // The book's "small load on the cluster", watched in the DB Console.

@@ -2,9 +2,10 @@ import { App, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 
 /**
- * A namespace that enforces the "restricted" Pod Security Standard, in a chart of its own: a namespace is
- * cluster-scoped, so it must not inherit a chart namespace, and charts that depend on it are written
- * after it (`0000-…` sorts first for `kubectl apply -f <folder>`).
+ * A namespace that enforces the "restricted" Pod Security Standard, in a chart of its own, written to a
+ * folder of its own (`dist/<profile>-namespace/`): a namespace is cluster-scoped, so it must not inherit a
+ * chart namespace, and deleting it deletes every volume in it, so it never sits in the folder that
+ * `kubectl delete -f dist/<profile>/` removes.
  */
 export class RestrictedNamespaceChart extends Chart {
   constructor(app: App, id: string, public readonly namespaceName: string) {

@@ -8,6 +8,7 @@ const END_TO_END = [
   'test/apps/synth.test.ts',
   'test/apps/cdktf-cli.test.ts',
   'test/k8s/private/json-get.test.ts',
+  'test/readme.test.ts',
 ];
 
 class EndToEndFirst extends Sequencer {

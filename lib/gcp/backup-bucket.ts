@@ -1,7 +1,7 @@
 import { StorageBucket, StorageBucketLifecycleRule } from '@cdktf/provider-google/lib/storage-bucket';
 import { Construct } from 'constructs';
 import { DeploymentDescription } from '../shared/description';
-import { checkInteger, reject } from '../shared/validate';
+import { checkInteger, checkRules, reject } from '../shared/validate';
 import { checkGcpLabels } from './labels';
 import { terraformId } from './terraform-id';
 
@@ -33,7 +33,15 @@ export interface BackupBucketProps {
    */
   readonly location?: string;
   /**
-   * Days a replaced or deleted object version is kept before it is deleted (versioning is always on).
+   * Object Versioning: a replaced or deleted backup file stays, noncurrent, for
+   * `noncurrentVersionRetentionDays`. Cloud Storage refuses it together with a retention policy: turn it
+   * off to use `retentionDays`, which then protects every object instead.
+   * @default true
+   * @see https://cloud.google.com/storage/docs/bucket-lock
+   */
+  readonly versioning?: boolean;
+  /**
+   * Days a replaced or deleted object version is kept before it is deleted.
    * @default 30
    */
   readonly noncurrentVersionRetentionDays?: number;
@@ -44,6 +52,7 @@ export interface BackupBucketProps {
   readonly storageClassTransitions?: StorageClassTransition[];
   /**
    * A retention policy: objects cannot be deleted or replaced before this many days (not locked).
+   * Requires `versioning: false`: Cloud Storage does not allow both on one bucket.
    * @default - none
    */
   readonly retentionDays?: number;
@@ -64,8 +73,8 @@ const CLASS_ORDER = [BackupStorageClass.NEARLINE, BackupStorageClass.COLDLINE, B
 
 /**
  * The GCS bucket for CockroachDB backups: uniform bucket-level access, public access prevention enforced,
- * versioning with noncurrent versions expired, optional storage class transitions and retention policy,
- * and `force_destroy` off.
+ * versioning with noncurrent versions expired (or, instead, a retention policy), optional storage class
+ * transitions, and `force_destroy` off.
  */
 export class BackupBucket extends Construct {
   /** The bucket (escape hatch). */
@@ -95,7 +104,14 @@ export class BackupBucket extends Construct {
       }
     });
     checkGcpLabels(this, 'labels', props.labels ?? {});
+    const versioning = props.versioning ?? true;
+    checkRules(this, [{
+      props: 'retentionDays, versioning',
+      violated: versioning && props.retentionDays !== undefined,
+      message: `received retentionDays ${props.retentionDays} with versioning on; Cloud Storage does not allow a retention policy on a bucket with Object Versioning. Set versioning: false (the retention policy then keeps every object for ${props.retentionDays} days), or leave retentionDays out`,
+    }]);
 
+    // The noncurrent-version rule stays without versioning: it clears the versions left from before.
     const lifecycleRule: StorageBucketLifecycleRule[] = [
       { action: { type: 'Delete' }, condition: { daysSinceNoncurrentTime: noncurrentDays, withState: 'ARCHIVED' } },
       ...transitions.map((t) => ({ action: { type: 'SetStorageClass', storageClass: t.storageClass }, condition: { age: t.ageDays, withState: 'LIVE' } })),
@@ -110,7 +126,7 @@ export class BackupBucket extends Construct {
       storageClass: 'STANDARD',
       uniformBucketLevelAccess: true,
       publicAccessPrevention: 'enforced',
-      versioning: { enabled: true },
+      versioning: { enabled: versioning },
       lifecycleRule,
       retentionPolicy: props.retentionDays ? { retentionPeriod: props.retentionDays * 86400, isLocked: false } : undefined,
       forceDestroy: props.forceDestroy ?? false,

@@ -1,6 +1,11 @@
 // The Google Cloud constructs without the shared module, for the package root (which exports the shared
 // module once, through ./k8s).
+import './peers';
 export * from './gke-cluster';
 export * from './backup-bucket';
 export * from './backup-identity';
 export * from './stacks';
+export * from './state-backend';
+export * from './project-apis';
+export { gkeAllocatable, machineTypeSize } from './machine-types';
+export type { MachineSize, NodeAllocatable } from './machine-types';

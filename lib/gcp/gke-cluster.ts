@@ -3,9 +3,11 @@ import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-poo
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { Construct } from 'constructs';
-import { DeploymentDescription } from '../shared/description';
+import { DatabasePodResources, DeploymentDescription } from '../shared/description';
+import { CockroachConfigError } from '../shared/errors';
 import { checkInteger, checkRules, reject } from '../shared/validate';
 import { checkGcpLabels } from './labels';
+import { gkeAllocatable, MachineSize, machineTypeSize, NodeAllocatable, smallestOfFamily } from './machine-types';
 import { terraformId } from './terraform-id';
 
 /** Where the control plane and the nodes live. */
@@ -62,10 +64,18 @@ export interface NodePoolAutoscaling {
 /** The node pool that runs CockroachDB. */
 export interface NodePoolOptions {
   /**
-   * Machine type. The GKE profile's pods ask for 4 CPU and 16 GiB, which fit on an 8-vCPU, 32-GB node.
+   * Machine type. The GKE profile's pods ask for 4 CPU and 16 GiB, which fit on an 8-vCPU, 32-GiB node.
+   * When the description states the database pod's size (`databasePod`), a machine type whose
+   * allocatable CPU or memory is smaller than one pod is refused at synth time.
    * @default 'n2-standard-8'
    */
   readonly machineType?: string;
+  /**
+   * The machine type's vCPUs and memory, for the pod-fit check when the library does not know the type:
+   * it knows the predefined E2, N1, N2, N2D, T2D, C2, C2D, C3 and C3D types and custom types.
+   * @default - the library's table; without it (and without `databasePod` in the description) no check
+   */
+  readonly machineSize?: MachineSize;
   /**
    * Boot disk type (the database's data lives on its own `premium-rwo` volumes).
    * @default NodeDiskType.PD_BALANCED
@@ -217,6 +227,7 @@ export class GkeCluster extends Construct {
     checkInteger(this, 'nodePool.nodesPerZone', nodesPerZone, 1, 1000);
     checkInteger(this, 'nodePool.maxSurge', maxSurge, 0, 100);
     checkInteger(this, 'nodePool.maxUnavailable', maxUnavailable, 0, 100);
+    if (pool.machineSize) checkMachineSize(this, machineType, pool.machineSize);
     if (pool.autoscaling) {
       checkInteger(this, 'nodePool.autoscaling.minNodesPerZone', pool.autoscaling.minNodesPerZone, 0, 1000);
       checkInteger(this, 'nodePool.autoscaling.maxNodesPerZone', pool.autoscaling.maxNodesPerZone, 1, 1000);
@@ -231,6 +242,7 @@ export class GkeCluster extends Construct {
       reject(this, 'releaseChannel', props.releaseChannel, 'expected ReleaseChannel.RAPID, REGULAR or STABLE');
     }
     checkGcpLabels(this, 'labels', props.labels ?? {});
+    if (d.databasePod) checkPodFits(this, machineType, pool.machineSize, d.databasePod);
 
     const zoneCount = location.isRegional ? (d.zones.length || DEFAULT_REGIONAL_ZONES) : 1;
     const minPerZone = pool.autoscaling ? pool.autoscaling.minNodesPerZone : nodesPerZone;
@@ -331,7 +343,49 @@ export class GkeCluster extends Construct {
       management: { autoRepair: true, autoUpgrade: true },
       upgradeSettings: { strategy: 'SURGE', maxSurge, maxUnavailable },
       nodeConfig,
+      // initial_node_count forces a new pool (every database node) when it changes, and GKE changes it when
+      // a pool is resized: set only with autoscaling, and never compared again.
+      lifecycle: { ignoreChanges: ['initial_node_count'] },
     });
     this.nodePool.overrideLogicalId(terraformId('gke_pool', d.gkeClusterName));
   }
+}
+
+/** A stated machine size: whole vCPUs, positive memory, and the table's size for a type the library knows. */
+function checkMachineSize(scope: Construct, machineType: string, size: MachineSize): void {
+  checkInteger(scope, 'nodePool.machineSize.vcpus', size.vcpus, 1, 1000);
+  if (typeof size.memoryGib !== 'number' || !Number.isFinite(size.memoryGib) || size.memoryGib <= 0) {
+    reject(scope, 'nodePool.machineSize.memoryGib', size.memoryGib, 'expected a positive, finite number of GiB');
+  }
+  const known = machineTypeSize(machineType);
+  if (known && (known.vcpus !== size.vcpus || known.memoryGib !== size.memoryGib)) {
+    reject(scope, 'nodePool.machineSize', size,
+      `expected the size of ${machineType} (${known.vcpus} vCPUs, ${known.memoryGib} GiB) or no machineSize: the library knows this machine type`);
+  }
+}
+
+/** Rounds down to two decimals, for messages that must never overstate what a node offers. */
+function floor2(value: number): string {
+  return (Math.floor(value * 100) / 100).toString();
+}
+
+/**
+ * One database pod must fit a node's allocatable CPU and memory, or the StatefulSet's pods stay Pending.
+ * @see https://cloud.google.com/kubernetes-engine/docs/concepts/plan-node-sizes#memory_and_cpu_reservations
+ */
+function checkPodFits(scope: Construct, machineType: string, stated: MachineSize | undefined, pod: DatabasePodResources): void {
+  const podText = `${pod.cpuCores} CPU and ${pod.memoryGib} GiB`;
+  const size = stated ?? machineTypeSize(machineType);
+  if (!size) {
+    reject(scope, 'nodePool.machineType', machineType,
+      `the library does not know this machine type's size, so it cannot check that a database pod (${podText}, description.databasePod) fits a node: state it in nodePool.machineSize, e.g. { vcpus: 8, memoryGib: 32 }`);
+  }
+  const fits = (a: NodeAllocatable) => pod.cpuCores <= a.cpuCores && pod.memoryGib <= a.memoryGib;
+  const allocatable = gkeAllocatable(size);
+  if (fits(allocatable)) return;
+  const larger = smallestOfFamily(machineType.slice(0, machineType.lastIndexOf('-')), fits);
+  throw new CockroachConfigError(scope, 'nodePool.machineType, description.databasePod',
+    `received ${JSON.stringify(machineType)} (${size.vcpus} vCPUs, ${size.memoryGib} GiB) and database pods of ${podText}; `
+    + `GKE leaves ${floor2(allocatable.cpuCores)} CPU and ${floor2(allocatable.memoryGib)} GiB of such a node to pods, so the pods would stay Pending. `
+    + (larger ? `Choose ${JSON.stringify(larger)} or larger, or smaller pods` : 'Choose a machine type with more CPU and memory, or smaller pods'));
 }

@@ -6,15 +6,34 @@ import { BackupBucket, BackupBucketProps } from './backup-bucket';
 import { BackupServiceAccount, BackupServiceAccountKey, BackupWorkloadIdentity } from './backup-identity';
 import { GkeCluster, GkeClusterProps } from './gke-cluster';
 import { namedOutput } from './outputs';
+import { BACKUP_KEY_STACK_APIS, BACKUPS_STACK_APIS, GKE_STACK_APIS, ProjectApis } from './project-apis';
+import { StateBackend } from './state-backend';
 
 /** Properties shared by the stacks. */
 export interface CockroachStackProps {
   /** The deployment, shared with the Kubernetes apps. */
   readonly description: DeploymentDescription;
+  /**
+   * Where Terraform keeps the stack's state. A team uses `StateBackend.gcs()`; the local files suit one
+   * person trying things out.
+   * @default StateBackend.local() - `terraform.<stack>.tfstate` in the project folder (git-ignored)
+   */
+  readonly stateBackend?: StateBackend;
+  /**
+   * Enable the Google Cloud APIs the stack uses (`google_project_service`, never disabled on destroy) and
+   * make its resources wait for them. Turn it off when the deployer may not enable APIs
+   * (`serviceusage.services.enable`) and an administrator enables them instead.
+   * @default true
+   */
+  readonly enableApis?: boolean;
 }
 
-function provider(stack: TerraformStack, d: DeploymentDescription): GoogleProvider {
-  return new GoogleProvider(stack, 'google', { project: d.projectId, region: d.region });
+/** What every stack starts with: the provider, the state backend and the APIs it needs. */
+function setUp(stack: TerraformStack, props: CockroachStackProps, apis: string[]): ProjectApis | undefined {
+  const d = props.description;
+  new GoogleProvider(stack, 'google', { project: d.projectId, region: d.region });
+  (props.stateBackend ?? StateBackend.local())._bind(stack, d);
+  return (props.enableApis ?? true) ? new ProjectApis(stack, 'Apis', { description: d, services: apis }) : undefined;
 }
 
 /** Properties of {@link BackupsStack}. */
@@ -36,11 +55,13 @@ export class BackupsStack extends TerraformStack {
   public readonly bucket: BackupBucket;
   /** The backup service account, with its roles on the bucket. */
   public readonly serviceAccount: BackupServiceAccount;
+  /** The APIs the stack enables ({@link BACKUPS_STACK_APIS}); undefined with `enableApis: false`. */
+  public readonly apis: ProjectApis | undefined;
 
   constructor(scope: Construct, id: string, props: BackupsStackProps) {
     super(scope, id);
     const d = props.description;
-    provider(this, d);
+    this.apis = setUp(this, props, BACKUPS_STACK_APIS);
     this.bucket = new BackupBucket(this, 'BackupBucket', { ...props.bucket, description: d });
     this.serviceAccount = new BackupServiceAccount(this, 'BackupServiceAccount', { description: d, dependsOn: [this.bucket.bucket] });
     namedOutput(this, 'backup_bucket_url', this.bucket.bucketUrl, 'Backup bucket');
@@ -67,11 +88,13 @@ export class GkeStack extends TerraformStack {
   public readonly gke: GkeCluster;
   /** The Workload Identity binding of the CockroachDB pods' ServiceAccount to the backup service account. */
   public readonly workloadIdentity: BackupWorkloadIdentity;
+  /** The APIs the stack enables ({@link GKE_STACK_APIS}); undefined with `enableApis: false`. */
+  public readonly apis: ProjectApis | undefined;
 
   constructor(scope: Construct, id: string, props: GkeStackProps) {
     super(scope, id);
     const d = props.description;
-    provider(this, d);
+    this.apis = setUp(this, props, GKE_STACK_APIS);
     this.gke = new GkeCluster(this, 'Gke', { ...props.gke, description: d });
     // The project's identity pool exists once a cluster with Workload Identity does.
     this.workloadIdentity = new BackupWorkloadIdentity(this, 'BackupWorkloadIdentity', { description: d, dependsOn: [this.gke.cluster] });
@@ -87,14 +110,19 @@ export class GkeStack extends TerraformStack {
  * A key of the backup service account for minikube and other clusters without Workload Identity
  * (sensitive output `backup_service_account_key`, base64-encoded JSON). A stack of its own so that it
  * can be destroyed once backups move to GKE. Deploy after {@link BackupsStack}.
+ *
+ * Its Terraform state holds the private key in clear: keep it in a state bucket only the deployers can
+ * read ({@link StateBackend.gcs}, optionally with a Cloud KMS key), never in a file that could be shared.
  */
 export class BackupKeyStack extends TerraformStack {
   /** The key of the backup service account. */
   public readonly key: BackupServiceAccountKey;
+  /** The API the stack enables ({@link BACKUP_KEY_STACK_APIS}); undefined with `enableApis: false`. */
+  public readonly apis: ProjectApis | undefined;
 
   constructor(scope: Construct, id: string, props: CockroachStackProps) {
     super(scope, id);
-    provider(this, props.description);
+    this.apis = setUp(this, props, BACKUP_KEY_STACK_APIS);
     this.key = new BackupServiceAccountKey(this, 'BackupServiceAccountKey', { description: props.description });
     namedOutput(this, 'backup_service_account_key', this.key.key.privateKey,
       'Base64-encoded JSON key of the backup service account (for clusters without Workload Identity)', true);

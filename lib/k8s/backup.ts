@@ -1,5 +1,5 @@
 import { DeploymentDescription } from '../shared/description';
-import { ErrorScope } from '../shared/errors';
+import { CockroachConfigError, ErrorScope } from '../shared/errors';
 import { checkGcsBucketName, checkObjectPath } from '../shared/validate';
 import { SqlPart, SqlSecret } from './sql';
 
@@ -56,11 +56,21 @@ export class BackupDestination {
     return this.credentials ? `${this.location}?AUTH=specified&CREDENTIALS=<${this.credentials}>` : `${this.location}?AUTH=implicit`;
   }
 
-  /** @internal */
-  public _validate(scope: ErrorScope, prop: string): void {
+  /**
+   * @param ambientCredentials whether the cluster's nodes have credentials of their own (`gcsCredentials`),
+   *   which `AUTH=implicit` needs: BACKUP and RESTORE run on the nodes.
+   * @internal
+   */
+  public _validate(scope: ErrorScope, prop: string, ambientCredentials: boolean): void {
     checkGcsBucketName(scope, `${prop} (bucket)`, this.bucket);
     checkObjectPath(scope, `${prop} (path)`, this.path);
-    if (this.credentials !== undefined) SqlSecret._check(scope, `${prop} (credentials)`, this.credentials);
+    if (this.credentials !== undefined) {
+      SqlSecret._check(scope, `${prop} (credentials)`, this.credentials);
+    } else if (!ambientCredentials) {
+      throw new CockroachConfigError(scope, `gcsCredentials, ${prop}`, `received ${JSON.stringify(this.toString())} on a cluster without gcsCredentials; `
+        + 'AUTH=implicit authenticates with the nodes\' own credentials, so the cluster needs them: gcsCredentials: GcsCredentials.fromDeployment(description) '
+        + '(GKE Workload Identity) or GcsCredentials.keyFromSecret(\'gcs-key\') (a key file), or a destination with its own key, BackupDestination.gcsWithKey(…)');
+    }
   }
 
   /**

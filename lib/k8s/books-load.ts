@@ -156,7 +156,6 @@ export class BooksLoad extends Construct {
         ],
       }) as unknown as k8s.EnvVar[],
       serviceAccountName: cluster.clientServiceAccountName,
-      ttlAfterFinished: Duration.hours(1),
       // Loading, the mix, room for the cluster to come up first, and for a declared restore.
       deadlineSeconds: Lazy.any({ produce: () => durationSeconds(duration) + 1800 + (cluster._fullRestore()?.timeoutSeconds ?? 0) }) as unknown as number,
       backoffLimit: 3,

@@ -99,7 +99,10 @@ export class ClientCertificate extends Construct {
 
   /**
    * Mounts the CA, the certificate and the key into a workload (read-only, mode 0440, group = the pod's
-   * fsGroup) and returns the directory.
+   * fsGroup) and returns the directory. The workload's pod must have an fsGroup
+   * (`securityContext: { fsGroup: 2000 }`): the files are owned by root and by that group, which kubelet
+   * adds to every container's groups, so a non-root process can read the key (and libpq accepts a
+   * root-owned key of mode 0440). A workload without one is refused: its process could not read the key.
    */
   public mount(workload: AbstractPod, options: ClientCertificateMountOptions = {}): string {
     const dir = options.path ?? ClientCertificate.DEFAULT_CERTS_DIR;
@@ -109,6 +112,11 @@ export class ClientCertificate extends Construct {
     const containers = options.containers ?? workload.containers;
     if (containers.length === 0) {
       reject(this, 'mount(workload)', workload.node.path, 'expected a workload with at least one container: add its containers first');
+    }
+    if (workload.securityContext.fsGroup === undefined) {
+      reject(this, 'mount(workload)', workload.node.path, 'expected a workload whose pod has an fsGroup, e.g. `securityContext: { fsGroup: 2000 }`: '
+        + 'the key file is mode 0440, owned by root and by the pod\'s fsGroup, which kubelet adds to every container\'s groups; without one the group is root '
+        + 'and a non-root process cannot read the key');
     }
     // Loaded here, not at the top: the cdk8s-plus L2 classes cost start-up time to every synth otherwise.
     // eslint-disable-next-line @typescript-eslint/no-require-imports

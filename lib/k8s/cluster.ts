@@ -1,7 +1,7 @@
 import { Chart, Duration, JsonPatch, Size } from 'cdk8s';
 import type { AbstractPod, ContainerResources, Cpu } from 'cdk8s-plus-28';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { BackupDestination, BackupScheduleOptions, RestoreTarget } from './backup';
 import { BooksLoad, BooksLoadOptions } from './books-load';
 import { ClientCertificate, ClientCertificateOptions } from './client-certificate';
@@ -19,7 +19,7 @@ import { commandWithNodeLocality, LOCALITY_DIR, nodeLocalityParts } from './priv
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './private/pod-security';
 import { bytesToQuantity, cpuToMillis, describeBytes, durationSeconds, GIB, sizeToBytes } from './private/units';
 import {
-  checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabelKey, checkLabelValue, checkRules, reject,
+  checkDns1035Label, checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabelKey, checkLabelValue, checkRules, reject,
 } from '../shared/validate';
 import { ClusterSecurity } from './security';
 import { MIN_LIVE_NODES, ReplicaGuard, ScaleDown, ScaleDownAccess, ScaleDownPhase, ScaleDownPlan, scaleDownRules } from './scale-down';
@@ -213,6 +213,70 @@ const RESERVED_NAME_SUFFIXES = ['-client', '-public', '-scale-down', '-sql'];
 const IMAGE_REPOSITORY = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
 const CLUSTER_NAME = /^[a-zA-Z](?:[-a-zA-Z0-9._]{0,254}[a-zA-Z0-9])?$/;
 
+/** Per app (the construct tree's root): the names clusters have claimed, and the path of each claimant. */
+const CLAIMED_NAMES = new WeakMap<IConstruct, Map<string, string>>();
+
+/**
+ * Two clusters with the same name in one namespace would render the same StatefulSet, Services and
+ * Jobs, in one chart or in two charts of one app; the cluster-scoped objects (`<namespace>-<name>-…`)
+ * would collide across namespaces too (namespace `a-b`, name `c` against namespace `a`, name `b-c`).
+ */
+function claimClusterNames(cluster: CockroachCluster): void {
+  const root = cluster.node.root;
+  let claimed = CLAIMED_NAMES.get(root);
+  if (!claimed) CLAIMED_NAMES.set(root, claimed = new Map());
+  const keys: Array<[string, string]> = [
+    [`namespaced:${cluster.namespace}/${cluster.name}`, `the same name in namespace ${JSON.stringify(cluster.namespace)}`],
+    [`cluster-scoped:${cluster.namespace}-${cluster.name}`, `the same cluster-scoped object names (${cluster.namespace}-${cluster.name}-…)`],
+  ];
+  for (const [key, what] of keys) {
+    const other = claimed.get(key);
+    if (other !== undefined) {
+      reject(cluster, 'name', cluster.name, `expected a name no other cluster of this app uses: the cluster at ${other} has ${what}, and the two would overwrite each other's objects`);
+    }
+  }
+  for (const [key] of keys) claimed.set(key, cluster.node.path);
+}
+
+type KindCheck = [prop: string, value: unknown, isKind: (v: object) => boolean, expected: string];
+// Classes with private constructors, which `instanceof` cannot be typed against: their prototype is what counts.
+const instanceOf = (type: { readonly prototype: object }) => (v: object) => Object.prototype.isPrototypeOf.call(type.prototype, v);
+// cdk8s' unit types by shape: an app may load its own copy of cdk8s.
+const isSize = (v: object) => typeof (v as Size).toKibibytes === 'function' && typeof (v as Size).asString === 'function';
+const isDuration = (v: object) => typeof (v as Duration).toSeconds === 'function';
+const isCpu = (v: object) => typeof (v as Cpu).amount === 'string';
+
+/**
+ * The typed props, checked at run time: a JavaScript caller (or an `as any`) passing `'25%'` for a
+ * MemoryAllocation or `'5Gb'` for a Size gets the library's error, not a TypeError or a broken manifest.
+ */
+function checkPropKinds(scope: Construct, props: CockroachClusterProps): void {
+  const checks: KindCheck[] = [
+    ['security', props.security, instanceOf(ClusterSecurity), 'a ClusterSecurity, e.g. ClusterSecurity.certManager()'],
+    ['version', props.version, instanceOf(CockroachDbVersion), 'a CockroachDbVersion, e.g. CockroachDbVersion.of(\'v25.4.3\')'],
+    ['cache', props.cache, instanceOf(MemoryAllocation), 'a MemoryAllocation, e.g. MemoryAllocation.fraction(0.25)'],
+    ['maxSqlMemory', props.maxSqlMemory, instanceOf(MemoryAllocation), 'a MemoryAllocation, e.g. MemoryAllocation.fraction(0.25)'],
+    ['resources.memory.limit', props.resources?.memory?.limit, isSize, 'a Size, e.g. Size.gibibytes(8)'],
+    ['resources.memory.request', props.resources?.memory?.request, isSize, 'a Size, e.g. Size.gibibytes(8)'],
+    ['resources.cpu.limit', props.resources?.cpu?.limit, isCpu, 'a Cpu, e.g. Cpu.units(2)'],
+    ['resources.cpu.request', props.resources?.cpu?.request, isCpu, 'a Cpu, e.g. Cpu.units(2)'],
+    ['storage.size', props.storage?.size, isSize, 'a Size, e.g. Size.gibibytes(100)'],
+    ['terminationGracePeriod', props.terminationGracePeriod, isDuration, 'a Duration, e.g. Duration.seconds(300)'],
+    ['certificateReloadInterval', props.certificateReloadInterval, isDuration, 'a Duration, e.g. Duration.minutes(1)'],
+    ['locality', props.locality, instanceOf(Locality), 'a Locality, e.g. Locality.fromNode()'],
+    ['gcsCredentials', props.gcsCredentials, instanceOf(GcsCredentials), 'GcsCredentials, e.g. GcsCredentials.fromDeployment(description) or GcsCredentials.keyFromSecret(\'gcs-key\')'],
+    ['placement.antiAffinity', props.placement?.antiAffinity, instanceOf(PodAntiAffinity), 'a PodAntiAffinity, e.g. PodAntiAffinity.preferred()'],
+    ['placement.topologySpread', props.placement?.topologySpread, instanceOf(TopologySpread), 'a TopologySpread, e.g. TopologySpread.acrossZones()'],
+    ['sqlJob.timeout', props.sqlJob?.timeout, isDuration, 'a Duration, e.g. Duration.minutes(30)'],
+    ['sqlJob.ttlAfterFinished', props.sqlJob?.ttlAfterFinished, isDuration, 'a Duration, e.g. Duration.hours(1)'],
+    ['init.timeout', props.init?.timeout, isDuration, 'a Duration, e.g. Duration.minutes(10)'],
+    ['init.ttlAfterFinished', props.init?.ttlAfterFinished, isDuration, 'a Duration, e.g. Duration.hours(1)'],
+  ];
+  for (const [prop, value, isKind, expected] of checks) {
+    if (value !== undefined && (typeof value !== 'object' || value === null || !isKind(value))) reject(scope, prop, value, `expected ${expected}`);
+  }
+}
+
 /**
  * A CockroachDB cluster on Kubernetes: a StatefulSet with one volume per pod, its discovery and public
  * Services, a PodDisruptionBudget, the database pods' ServiceAccount, the SQL clients' ServiceAccount
@@ -270,6 +334,8 @@ export class CockroachCluster extends Construct {
   public readonly initJob?: CockroachInitJob;
   /** The cluster's certificates (TLS only). */
   public readonly certificates?: ClusterCertificates;
+  /** How the nodes reach Cloud Storage for `AUTH=implicit` backups and restores, when given. */
+  public readonly gcsCredentials?: GcsCredentials;
   /** The NetworkPolicy, when enabled. */
   public readonly networkPolicy?: ClusterNetworkPolicy;
   /** The scale-down in progress, when declared. */
@@ -300,16 +366,18 @@ export class CockroachCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: CockroachClusterProps = {}) {
     super(scope, id);
+    checkPropKinds(this, props);
     this.security = props.security ?? ClusterSecurity.certManager();
 
     this.name = props.name ?? id;
-    checkDnsLabel(this, 'name', this.name, MAX_NAME_LENGTH);
+    checkDns1035Label(this, 'name', this.name, MAX_NAME_LENGTH);
     // Another cluster's derived names: a cluster "crdb-client" would share its ServiceAccount, and with it
     // the Workload Identity, with the Jobs of a cluster "crdb" in the same namespace.
     const suffix = RESERVED_NAME_SUFFIXES.find((s) => this.name.endsWith(s));
     if (suffix) reject(this, 'name', this.name, `expected a name not ending in "${suffix}": another cluster's objects are named <name>${suffix}`);
     this.namespace = Chart.of(this).namespace ?? 'default';
     checkDnsLabel(this, 'namespace (of the chart)', this.namespace);
+    claimClusterNames(this);
     this.clusterDomain = props.clusterDomain ?? 'cluster.local';
     checkDnsSubdomain(this, 'clusterDomain', this.clusterDomain);
 
@@ -354,7 +422,8 @@ export class CockroachCluster extends Construct {
     for (const key of Object.keys(props.serviceAccountAnnotations ?? {})) {
       checkLabelKey(this, 'serviceAccountAnnotations', key);
     }
-    props.gcsCredentials?._validate(this);
+    this.gcsCredentials = props.gcsCredentials;
+    props.gcsCredentials?._validate(this, this);
     this.sqlJobOptions = props.sqlJob ?? {};
     const serviceAccountAnnotations = { ...(props.serviceAccountAnnotations ?? {}), ...(props.gcsCredentials?._annotations() ?? {}) };
 
@@ -528,6 +597,15 @@ export class CockroachCluster extends Construct {
   /** Declares a role (`CREATE ROLE IF NOT EXISTS`); `grantTo(user)` adds members. */
   public addRole(name: string): SqlRole {
     return this.sqlProvisioner._addRole(name);
+  }
+
+  /**
+   * A user or role that exists in the database without being declared here (created by hand or by another
+   * tool), so that grants may name it. A grant to a name declared neither with `addUser`/`addRole` nor
+   * with `existingRole` is refused at synth: the SQL Job would fail on it at run time.
+   */
+  public existingRole(name: string): SqlRole {
+    return this.sqlProvisioner._existingRole(name);
   }
 
   /** Sets a cluster setting (`SET CLUSTER SETTING`). */
@@ -862,7 +940,7 @@ export class CockroachCluster extends Construct {
     const memoryLimit = memory?.limit;
     if (!memoryLimit) {
       reject(this, 'resources.memory.limit', memoryLimit,
-        'a memory limit is required: CockroachDB cannot see its pod\'s limit and would size its cache from the node\'s memory, then be OOM-killed. Set e.g. `memory: { limit: Size.gibibytes(8) }`');
+        'a memory limit is required: --cache and --max-sql-memory are rendered as sizes computed from it, within the 80 % rule that leaves the rest for the Go heap, timeseries and the page cache; without one, nothing bounds the pod below the node\'s memory. Set e.g. `memory: { limit: Size.gibibytes(8) }`');
     }
     const limitBytes = sizeToBytes(memoryLimit);
     if (Number.isNaN(limitBytes) || limitBytes <= 0) {

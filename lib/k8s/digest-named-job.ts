@@ -8,8 +8,9 @@ import { shortHash } from './private/hash';
  * workloads, scale-down) are all of this kind; their constructs expose it as `job`.
  *
  * Jobs are immutable once created, so a fixed name would make `kubectl apply` fail as soon as anything
- * changes. With the digest, re-applying unchanged manifests is a no-op, a changed spec creates a new Job
- * that runs again, and `ttlSecondsAfterFinished` removes finished Jobs.
+ * changes. With the digest, re-applying unchanged manifests is a no-op, and a changed spec creates a new
+ * Job that runs again. Finished Jobs are kept (no `ttlSecondsAfterFinished` unless asked for), so the
+ * no-op holds however long after; `kubectl apply --prune` removes the Jobs an older synth declared.
  *
  * @example
  * // In a pipeline, after `kubectl apply`:

@@ -1,6 +1,6 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { DeploymentDescription } from '../shared/description';
-import { ErrorScope } from '../shared/errors';
+import { CockroachConfigError, ErrorScope } from '../shared/errors';
 import { checkDnsSubdomain, checkSecretKey, reject } from '../shared/validate';
 
 /** Where the key file is mounted in the CockroachDB pods. */
@@ -17,12 +17,17 @@ export class GcsCredentials {
    * exists anywhere. The IAM binding is on the Google Cloud side (`BackupWorkloadIdentity`).
    */
   public static workloadIdentity(serviceAccountEmail: string): GcsCredentials {
-    return new GcsCredentials(serviceAccountEmail, undefined, undefined);
+    return new GcsCredentials(serviceAccountEmail, undefined, undefined, undefined);
   }
 
-  /** Workload Identity with the backup service account of the shared deployment description. */
+  /**
+   * Workload Identity with the backup service account of the shared deployment description. The
+   * description's IAM binding names one Kubernetes ServiceAccount (`<namespace>/<cockroachClusterName>`),
+   * so the cluster must have that name, in a chart of that namespace: anything else is refused at synth
+   * (its pods would get 403 from Cloud Storage).
+   */
   public static fromDeployment(description: DeploymentDescription): GcsCredentials {
-    return GcsCredentials.workloadIdentity(description.backupServiceAccountEmail);
+    return new GcsCredentials(description.backupServiceAccountEmail, undefined, undefined, description);
   }
 
   /**
@@ -33,7 +38,7 @@ export class GcsCredentials {
    * @param key the key inside the Secret. @default 'key.json'
    */
   public static keyFromSecret(secretName: string, key = 'key.json'): GcsCredentials {
-    return new GcsCredentials(undefined, secretName, key);
+    return new GcsCredentials(undefined, secretName, key, undefined);
   }
 
   private constructor(
@@ -43,10 +48,23 @@ export class GcsCredentials {
     public readonly secretName: string | undefined,
     /** The key inside the Secret. */
     public readonly secretKey: string | undefined,
+    /** The deployment description the Workload Identity binding comes from (`fromDeployment`). */
+    public readonly description: DeploymentDescription | undefined,
   ) {}
 
-  /** @internal */
-  public _validate(scope: ErrorScope): void {
+  /**
+   * @param cluster the name and namespace of the cluster whose pods use these credentials
+   * @internal
+   */
+  public _validate(scope: ErrorScope, cluster: { readonly name: string; readonly namespace: string }): void {
+    const d = this.description;
+    if (d && (d.namespace !== cluster.namespace || d.cockroachClusterName !== cluster.name)) {
+      throw new CockroachConfigError(scope, 'gcsCredentials, name, namespace (of the chart)',
+        `received GcsCredentials.fromDeployment() of a description for cluster ${JSON.stringify(d.cockroachClusterName)} in namespace ${JSON.stringify(d.namespace)}, `
+        + `on cluster ${JSON.stringify(cluster.name)} in namespace ${JSON.stringify(cluster.namespace)}; expected the same two: the Workload Identity binding `
+        + `names the ServiceAccount ${d.namespace}/${d.cockroachClusterName}, so these pods (ServiceAccount ${cluster.namespace}/${cluster.name}) would get 403 from Cloud Storage. `
+        + 'Build the cluster with name: description.cockroachClusterName in a chart whose namespace is description.namespace, or describe this cluster');
+    }
     if (this.serviceAccountEmail !== undefined && !GSA_EMAIL.test(this.serviceAccountEmail)) {
       reject(scope, 'gcsCredentials (service account)', this.serviceAccountEmail, 'expected a Google service account email such as "crdb-backup@my-project.iam.gserviceaccount.com"');
     }

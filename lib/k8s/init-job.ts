@@ -15,8 +15,10 @@ export interface InitJobOptions {
    */
   readonly enabled?: boolean;
   /**
-   * How long a finished Job (and its pod and logs) is kept before Kubernetes deletes it.
-   * @default Duration.hours(1)
+   * Deletes the finished Job (and its pod and logs) after this long. The next `kubectl apply` of the same
+   * manifests then creates it again, and it runs again (harmless: `cockroach init` on an initialized
+   * cluster does nothing).
+   * @default - kept until pruned: re-applying the same manifests, however much later, is a no-op
    */
   readonly ttlAfterFinished?: Duration;
   /**
@@ -56,9 +58,9 @@ export class CockroachInitJob extends Construct {
     super(scope, id);
     const cluster = props.cluster;
     const timeout = props.timeout ?? Duration.minutes(10);
-    const ttl = props.ttlAfterFinished ?? Duration.hours(1);
+    const ttl = props.ttlAfterFinished;
     checkInteger(this, 'init.timeout (seconds)', durationSeconds(timeout), 60, 86400);
-    checkInteger(this, 'init.ttlAfterFinished (seconds)', durationSeconds(ttl), 0, 30 * 86400);
+    if (ttl) checkInteger(this, 'init.ttlAfterFinished (seconds)', durationSeconds(ttl), 0, 30 * 86400);
 
     this.attempts = Math.max(1, Math.floor(timeout.toSeconds() / (RETRY_INTERVAL_SECONDS + 1)));
     const connection = cluster._clientConnection();

@@ -13,8 +13,8 @@
  * created, so the volumes the StatefulSet controller made and the Secrets cert-manager issued are never
  * touched either.
  *
- * Finished Jobs also go by themselves (`ttlSecondsAfterFinished`), with their pods (owner references).
- * The pods of Jobs do not carry the prune labels: they go with their Job, and a prune that selected them
+ * Finished Jobs are kept until a prune removes them (with their pods, through owner references): a TTL
+ * would delete them, and the next apply of the same manifests would run them again. The pods of Jobs do not carry the prune labels: they go with their Job, and a prune that selected them
  * would also delete the running pod of a Job the manifests still have.
  */
 

@@ -151,7 +151,6 @@ export class ScaleDown extends Construct {
       script,
       env: [{ name: 'COCKROACH_HOST', value: `${cluster.publicHost}:${cluster.sqlPort}` }, ...connection.env],
       serviceAccountName: saName,
-      ttlAfterFinished: Duration.days(1),
       deadlineSeconds: timeout.toSeconds(),
       backoffLimit: 4,
       resources: helperResources('50m', '128Mi', '256Mi'),

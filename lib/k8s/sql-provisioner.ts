@@ -24,7 +24,13 @@ import {
 
 /** A cluster setting: typed factories for common ones, `of()` for any other. */
 export class ClusterSetting {
-  /** Whether the cluster sends diagnostics to Cockroach Labs (`diagnostics.reporting.enabled`). */
+  /**
+   * Whether the cluster sends diagnostics to Cockroach Labs (`diagnostics.reporting.enabled`). With an
+   * Enterprise Free or Enterprise Trial license, telemetry is required and CockroachDB ignores this
+   * setting; `false` takes effect only under a paid Enterprise license. (The library cannot tell which
+   * license the key Secret holds, so it cannot refuse the combination.)
+   * @see https://www.cockroachlabs.com/docs/stable/diagnostics-reporting
+   */
   public static diagnosticsReporting(enabled: boolean): ClusterSetting {
     return new ClusterSetting('diagnostics.reporting.enabled', enabled);
   }
@@ -92,8 +98,10 @@ export interface SqlJobOptions {
    */
   readonly timeout?: Duration;
   /**
-   * How long a finished Job is kept.
-   * @default Duration.hours(1)
+   * Deletes the finished Job after this long. The next `kubectl apply` of the same manifests then runs
+   * it again: every statement is idempotent (IF NOT EXISTS, passwords set again, schedules kept by their
+   * label, a recorded restore never repeated), so a re-run changes nothing that was declared.
+   * @default - kept until pruned: re-applying the same manifests, however much later, is a no-op
    */
   readonly ttlAfterFinished?: Duration;
 }
@@ -166,8 +174,21 @@ export class BackupSchedule {
 }
 
 type Bucket = 'settings' | 'roles' | 'databases' | 'users' | 'memberships' | 'grants' | 'schedules';
-const ORDER: Bucket[] = ['settings', 'roles', 'databases', 'users', 'memberships', 'grants', 'schedules'];
+/**
+ * The SQL Job's groups, in order. A failed statement skips the rest of its group only, so a bad grant or
+ * setting never keeps the backup schedules from being created; and the schedules come before users and
+ * grants, right after the databases they may name.
+ */
+const GROUPS: ReadonlyArray<{ readonly name: string; readonly buckets: readonly Bucket[] }> = [
+  { name: 'cluster settings and license', buckets: ['settings'] },
+  { name: 'databases', buckets: ['databases'] },
+  { name: 'backup schedules', buckets: ['schedules'] },
+  { name: 'roles, users, memberships and grants', buckets: ['roles', 'users', 'memberships', 'grants'] },
+];
+const ORDER: Bucket[] = GROUPS.flatMap((g) => g.buckets);
 const RESERVED_SETTINGS = ['cluster.organization', 'enterprise.license'];
+/** Roles every cluster has, which grants may name without declaring them. */
+const BUILT_IN_ROLES = ['admin', 'public'];
 const RESERVED_NAMES = ['root', 'admin', 'public', 'node', 'none', 'system', RESTORE_MARKER_DATABASE];
 /** The Lease annotation that names the SQL Job the manifests declare. */
 export const SQL_JOB_ANNOTATION = 'cockroachdb/sql-job';
@@ -206,6 +227,8 @@ export class SqlProvisioner extends Construct {
   private readonly statements = new Map<Bucket, SqlStatement[]>(ORDER.map((b) => [b, []]));
   private readonly restores: ScriptRestore[] = [];
   private readonly names = new Set<string>();
+  /** Users and roles created outside this library, declared with `existingRole()`. */
+  private readonly existingRoles = new Set<string>();
   /** Each backup schedule's name → where it writes (`gs://bucket/path`). */
   private readonly schedules = new Map<string, string>();
   private readonly settings = new Set<string>();
@@ -220,9 +243,9 @@ export class SqlProvisioner extends Construct {
     const cluster = props.cluster;
     this.cluster = cluster;
     this.timeout = props.timeout;
-    const ttl = props.ttlAfterFinished ?? Duration.hours(1);
+    const ttl = props.ttlAfterFinished;
     if (props.timeout) this.checkSeconds('sqlJob.timeout (seconds)', props.timeout, 60, 7 * 86400);
-    this.checkSeconds('sqlJob.ttlAfterFinished (seconds)', ttl, 0, 30 * 86400);
+    if (ttl) this.checkSeconds('sqlJob.ttlAfterFinished (seconds)', ttl, 0, 30 * 86400);
     const connection = cluster._clientConnection();
 
     // Its own ServiceAccount: get and patch this one Lease, nothing else (no cloud identity either).
@@ -319,7 +342,13 @@ export class SqlProvisioner extends Construct {
     }
     this.checkReserved('addUser(name)', name);
     this.claim('addUser(name)', `user ${name}`, `role:${name}`);
-    if (options.password) SqlSecret._check(this.cluster, 'addUser(password)', options.password);
+    if (options.password) {
+      SqlSecret._check(this.cluster, 'addUser(password)', options.password);
+      if (!this.cluster.security.isSecure) {
+        throw new CockroachConfigError(this.cluster, 'security, addUser(password)', `received a password (Secret ${options.password}) for user ${JSON.stringify(name)} on an insecure cluster; `
+          + 'CockroachDB refuses passwords in insecure mode: leave the password out, or secure the cluster (ClusterSecurity.certManager())');
+      }
+    }
     for (const s of createUserSql(name, options.password)) this._add('users', s);
     return new SqlUser(this, name);
   }
@@ -362,7 +391,7 @@ export class SqlProvisioner extends Construct {
     if (!(options?.destination instanceof BackupDestination)) {
       reject(this.cluster, `${prop}(destination)`, options?.destination, 'expected a BackupDestination, e.g. BackupDestination.fromDeployment(DEPLOYMENT)');
     }
-    options.destination._validate(this.cluster, `${prop}(destination)`);
+    options.destination._validate(this.cluster, `${prop}(destination)`, this.cluster.gcsCredentials !== undefined);
     const location = options.destination.location;
     if (this.clusterRestore && this.restores[0].location === location) this.rejectRestoreSource(`${prop}(destination)`, name, location);
     const databases = options.databases ?? [];
@@ -403,7 +432,7 @@ export class SqlProvisioner extends Construct {
   public _restoreFrom(destination: BackupDestination, target: RestoreTarget): string {
     const prop = 'restoreFrom';
     if (!(destination instanceof BackupDestination)) reject(this.cluster, `${prop}(destination)`, destination, 'expected a BackupDestination');
-    destination._validate(this.cluster, `${prop}(destination)`);
+    destination._validate(this.cluster, `${prop}(destination)`, this.cluster.gcsCredentials !== undefined);
     if (target.kind === 'cluster' && (this.clusterRestore || this.restores.length > 0)) {
       reject(this.cluster, `${prop}(target)`, 'RestoreTarget.cluster()', 'expected a full-cluster restore alone: it needs an empty cluster, so it cannot follow or repeat another restore');
     }
@@ -465,7 +494,24 @@ export class SqlProvisioner extends Construct {
       reject(this.cluster, prop, name, 'expected a user or role name of lowercase ASCII letters, digits, \'_\' or \'-\'');
     }
     if (['root', 'node', 'none'].includes(name)) reject(this.cluster, prop, name, 'expected an application user or role');
+    if (!this.names.has(`role:${name}`) && !this.existingRoles.has(name) && !BUILT_IN_ROLES.includes(name)) {
+      reject(this.cluster, prop, name, 'expected a user or role declared on this cluster before the grant (addUser, addRole), '
+        + `or one created outside this library and declared with existingRole(${JSON.stringify(name)}): the SQL Job would fail on a grant to an unknown role`);
+    }
     return name;
+  }
+
+  /** @internal */
+  public _existingRole(name: string): SqlRole {
+    const prop = 'existingRole(name)';
+    if (typeof name !== 'string' || !SQL_ROLE_PATTERN.test(name) || ['root', 'node', 'none', ...BUILT_IN_ROLES].includes(name)) {
+      reject(this.cluster, prop, name, 'expected the name of an application user or role: lowercase ASCII letters, digits, \'_\' or \'-\' (not root, node, none, admin or public)');
+    }
+    if (this.names.has(`role:${name}`)) {
+      reject(this.cluster, prop, name, 'expected a user or role that this cluster does not declare: addUser() or addRole() creates it already');
+    }
+    this.existingRoles.add(name);
+    return new SqlRole(this, name);
   }
 
   /** @internal */
@@ -482,7 +528,11 @@ export class SqlProvisioner extends Construct {
   }
 
   private rendered(): ReturnType<typeof renderSqlScript> {
-    this.renderCache ??= renderSqlScript({ restores: this.restores, statements: ORDER.flatMap((b) => this.statements.get(b)!), lease: this.scriptLease });
+    this.renderCache ??= renderSqlScript({
+      restores: this.restores,
+      groups: GROUPS.map((g) => ({ name: g.name, statements: g.buckets.flatMap((b) => this.statements.get(b)!) })),
+      lease: this.scriptLease,
+    });
     return this.renderCache;
   }
 
@@ -539,7 +589,7 @@ export class BackupInspectionJob extends Construct {
   constructor(scope: Construct, id: string, props: BackupInspectionJobProps) {
     super(scope, id);
     const { cluster, destination } = props;
-    destination._validate(cluster, 'addBackupInspection(destination)');
+    destination._validate(cluster, 'addBackupInspection(destination)', cluster.gcsCredentials !== undefined);
     const connection = cluster._clientConnection();
     const rendered = renderSqlScript({ shows: [showBackupsSql(destination._uriParts())] });
     this.job = renderClusterJob(this, 'Resource', {
@@ -550,7 +600,6 @@ export class BackupInspectionJob extends Construct {
       script: escapeKubernetesExpansion(rendered.script),
       env: [{ name: 'COCKROACH_HOST', value: `${cluster.publicHost}:${cluster.sqlPort}` }, ...connection.env, ...rendered.env],
       serviceAccountName: cluster.clientServiceAccountName,
-      ttlAfterFinished: Duration.hours(24),
       deadlineSeconds: 900,
       backoffLimit: 2,
       resources: helperResources('50m', '256Mi'),

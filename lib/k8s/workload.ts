@@ -122,7 +122,6 @@ export class WorkloadJob extends Construct {
       script: Lazy.any({ produce: script }) as unknown as string,
       env: connection.env,
       serviceAccountName: cluster.clientServiceAccountName,
-      ttlAfterFinished: Duration.hours(1),
       deadlineSeconds: Lazy.any({ produce: () => seconds + 3600 + (cluster._fullRestore()?.timeoutSeconds ?? 0) }) as unknown as number,
       backoffLimit: 2,
       resources: helperResources('500m', '512Mi', '1Gi'),

@@ -1,4 +1,12 @@
-import { checkDnsLabel, checkGcsBucketName, checkObjectPath, reject } from './validate';
+import { checkDns1035Label, checkDnsLabel, checkGcsBucketName, checkObjectPath, reject } from './validate';
+
+/** CPU and memory one CockroachDB pod requests (requests equal limits: the Guaranteed QoS class). */
+export interface DatabasePodResources {
+  /** CPU cores, e.g. `4` (fractions such as `0.5` allowed). */
+  readonly cpuCores: number;
+  /** Memory in GiB, e.g. `16`. */
+  readonly memoryGib: number;
+}
 
 /** What both halves of a deployment must agree on: the Google Cloud side and the Kubernetes side. */
 export interface DeploymentDescriptionProps {
@@ -39,6 +47,12 @@ export interface DeploymentDescriptionProps {
    * @default 'crdb-backup'
    */
   readonly backupServiceAccountId?: string;
+  /**
+   * What each CockroachDB pod requests, all its containers together. With it, the Google Cloud half
+   * checks at synth time that a pod fits a node of the GKE node pool after GKE's reservations.
+   * @default - not stated: the node pool's machine type is not checked against the pods
+   */
+  readonly databasePod?: DatabasePodResources;
 }
 
 const SCOPE = 'DeploymentDescription';
@@ -79,6 +93,8 @@ export class DeploymentDescription {
   public readonly backupPath: string;
   /** Account id of the backup service account (the part of its email before `@`). */
   public readonly backupServiceAccountId: string;
+  /** What each CockroachDB pod requests; undefined when not stated. */
+  public readonly databasePod: DatabasePodResources | undefined;
 
   private constructor(props: DeploymentDescriptionProps) {
     this.projectId = props.projectId;
@@ -105,7 +121,7 @@ export class DeploymentDescription {
     this.namespace = props.namespace ?? 'cockroachdb';
     checkDnsLabel(SCOPE, 'namespace', this.namespace);
     this.cockroachClusterName = props.cockroachClusterName ?? 'crdb';
-    checkDnsLabel(SCOPE, 'cockroachClusterName', this.cockroachClusterName, 40);
+    checkDns1035Label(SCOPE, 'cockroachClusterName', this.cockroachClusterName, 40);
     this.bucketName = props.bucketName;
     checkGcsBucketName(SCOPE, 'bucketName', props.bucketName);
     this.backupPath = props.backupPath ?? 'cluster';
@@ -113,6 +129,13 @@ export class DeploymentDescription {
     this.backupServiceAccountId = props.backupServiceAccountId ?? 'crdb-backup';
     if (!SERVICE_ACCOUNT_ID.test(this.backupServiceAccountId)) {
       reject(SCOPE, 'backupServiceAccountId', this.backupServiceAccountId, 'expected a service account id: 6 to 30 lowercase letters, digits or hyphens, starting with a letter and ending with a letter or digit');
+    }
+    this.databasePod = props.databasePod ? { cpuCores: props.databasePod.cpuCores, memoryGib: props.databasePod.memoryGib } : undefined;
+    for (const key of ['cpuCores', 'memoryGib'] as const) {
+      const value = this.databasePod?.[key];
+      if (this.databasePod && !(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
+        reject(SCOPE, `databasePod.${key}`, value, 'expected a positive, finite number');
+      }
     }
   }
 

@@ -29,6 +29,17 @@ export function checkDnsLabel(scope: ErrorScope, prop: string, value: string, ma
   }
 }
 
+/**
+ * A DNS-1035 label: a DNS-1123 label that starts with a letter, what Kubernetes requires of Service names
+ * (a name such as `1crdb` is a valid namespace but not a valid Service).
+ */
+export function checkDns1035Label(scope: ErrorScope, prop: string, value: string, maxLength = 63): void {
+  checkDnsLabel(scope, prop, value, maxLength);
+  if (!/^[a-z]/.test(value)) {
+    reject(scope, prop, value, 'expected a name that starts with a letter: Service names are DNS-1035 labels');
+  }
+}
+
 /** A DNS-1123 subdomain: what Kubernetes requires of most object names. */
 export function checkDnsSubdomain(scope: ErrorScope, prop: string, value: string): void {
   if (typeof value !== 'string' || value.length > 253 || !DNS_SUBDOMAIN.test(value)) {

@@ -1,9 +1,36 @@
-import { Testing } from 'cdktf';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Testing } from 'cdktf';
 import { Testing as K8sTesting } from 'cdk8s';
 import { buildGcpApp } from '../../apps/gcp';
 import { DEPLOYMENT } from '../../apps/deployment';
 import { GkeChart } from '../../apps/gke';
+import { gkeAllocatable, machineTypeSize } from '../../lib/gcp';
+import { DeploymentDescription } from '../../lib/shared';
+import { configError } from '../support/errors';
 import { only, synthApp } from '../support/manifests';
+
+const root = path.resolve(__dirname, '../..');
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'crdb-gcp-app-'));
+
+/** Every file under a folder, by relative path. */
+function readTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) out[path.relative(dir, path.join(entry.parentPath, entry.name))] = fs.readFileSync(path.join(entry.parentPath, entry.name), 'utf8');
+  }
+  return out;
+}
+
+/** A Kubernetes quantity in base units: cores for CPU, bytes for memory. */
+function quantity(q: string): number {
+  const m = /^([0-9.]+)(m|Ki|Mi|Gi)?$/.exec(q);
+  if (!m) throw new Error(`unexpected quantity ${q}`);
+  const factor = { m: 0.001, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3 }[m[2] as 'm' | 'Ki' | 'Mi' | 'Gi'] ?? 1;
+  return Number(m[1]) * factor;
+}
 
 describe('the GCP app', () => {
   const app = Testing.app();
@@ -16,6 +43,12 @@ describe('the GCP app', () => {
 
   test('snapshot of the stacks', () => {
     expect(docs).toMatchSnapshot();
+  });
+
+  test('every stack keeps its state in the project\'s state bucket, under a prefix of its own', () => {
+    expect(docs.backups.terraform.backend).toEqual({ gcs: { bucket: 'crdb-book-demo-tfstate', prefix: 'cockroachdb/crdb/crdb-backups' } });
+    expect(docs.gke.terraform.backend).toEqual({ gcs: { bucket: 'crdb-book-demo-tfstate', prefix: 'cockroachdb/crdb/crdb-gke' } });
+    expect(docs.key.terraform.backend).toEqual({ gcs: { bucket: 'crdb-book-demo-tfstate', prefix: 'cockroachdb/crdb/crdb-backup-key' } });
   });
 
   test('the GKE and key stacks deploy after the backups stack', () => {
@@ -49,9 +82,63 @@ describe('the GCP app', () => {
       expect(wi.member).toContain(`serviceAccount:${cluster.workload_identity_config.workload_pool}[`);
     });
 
+    test('a database pod of the GKE profile fits a node of the GKE stack\'s pool, after GKE\'s reservations', () => {
+      const pod = only(manifests, 'StatefulSet').spec.template.spec;
+      // A pod requests the sum of its containers, or its largest init container if that is more.
+      const sum = (key: 'cpu' | 'memory') => pod.containers.reduce((total: number, c: any) => total + quantity(c.resources.requests[key]), 0);
+      const init = (key: 'cpu' | 'memory') => Math.max(0, ...(pod.initContainers ?? []).map((c: any) => quantity(c.resources.requests[key])));
+      const cpu = Math.max(sum('cpu'), init('cpu'));
+      const memoryGib = Math.max(sum('memory'), init('memory')) / 1024 ** 3;
+      expect(cpu).toBeGreaterThanOrEqual(4);
+      const [pool] = Object.values<any>(docs.gke.resource.google_container_node_pool);
+      const allocatable = gkeAllocatable(machineTypeSize(pool.node_config.machine_type)!);
+      expect(cpu).toBeLessThanOrEqual(allocatable.cpuCores);
+      expect(memoryGib).toBeLessThanOrEqual(allocatable.memoryGib);
+    });
+
     test('the bucket in Terraform is the one the description gives the Kubernetes half', () => {
       const bucket = Object.values(docs.backups.resource.google_storage_bucket)[0] as any;
       expect(`gs://${bucket.name}`).toBe(DEPLOYMENT.bucketUrl);
     });
+  });
+});
+
+describe('the GCP app\'s output', () => {
+  beforeAll(() => {
+    if (!fs.existsSync(path.join(root, 'build/apps/gcp.js'))) {
+      throw new Error('build/apps/gcp.js is missing: run `npm run build` (npm test does it) before jest');
+    }
+  });
+
+  test('two runs in two folders write the same bytes, with no absolute path in them', () => {
+    const runs = [tmp(), tmp()].map((cwd) => {
+      const out = path.join(cwd, 'cdktf.out');
+      const result = spawnSync(process.execPath, [path.join(root, 'build/apps/gcp.js')], {
+        cwd, encoding: 'utf8', env: { ...process.env, CDKTF_OUTDIR: out, CHECKPOINT_DISABLE: '1' },
+      });
+      expect(result.status).toBe(0);
+      return { cwd, tree: readTree(out) };
+    });
+    expect(Object.keys(runs[0].tree).sort()).toEqual([
+      'manifest.json', 'stacks/crdb-backup-key/cdk.tf.json', 'stacks/crdb-backups/cdk.tf.json', 'stacks/crdb-gke/cdk.tf.json',
+    ]);
+    expect(runs[1].tree).toEqual(runs[0].tree);
+    const all = Object.values(runs[0].tree).join('\n');
+    for (const folder of [root, runs[0].cwd, os.tmpdir(), os.homedir()]) expect(all).not.toContain(folder);
+  });
+
+  test('a machine type too small for the described pods fails the app before anything is written', () => {
+    const out = path.join(tmp(), 'cdktf.out');
+    const description = DeploymentDescription.of({
+      projectId: DEPLOYMENT.projectId, region: DEPLOYMENT.region, bucketName: DEPLOYMENT.bucketName, databasePod: { cpuCores: 4, memoryGib: 16 },
+    });
+    const error = configError(() => {
+      const app = new App({ outdir: out, stackTraces: false });
+      buildGcpApp(app, { description, gke: { nodePool: { machineType: 'e2-standard-4' } } });
+      app.synth();
+    });
+    expect(error.message).toBe('[crdb-gke/Gke] nodePool.machineType, description.databasePod: received "e2-standard-4" (4 vCPUs, 16 GiB) and database pods of 4 CPU and 16 GiB; GKE leaves 3.92 CPU and 13.3 GiB of such a node to pods, so the pods would stay Pending. Choose "e2-standard-8" or larger, or smaller pods');
+    // cdktf's App makes <outdir>/stacks/ when it is created; no file is written.
+    expect(readTree(out)).toEqual({});
   });
 });

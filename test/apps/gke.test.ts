@@ -87,10 +87,10 @@ describe('the GKE app', () => {
       "SET CLUSTER SETTING cluster.organization = 'Acme Books';",
       'SET CLUSTER SETTING enterprise.license = <secret:crdb-license/license>;',
       'CREATE DATABASE IF NOT EXISTS "shop";',
-      'CREATE USER IF NOT EXISTS "app";',
-      'GRANT ALL ON DATABASE "shop" TO "app";',
       expect.stringMatching(/^DROP SCHEDULES .* label ~ '\^backup_cluster_\[0-9a-f\]\{8\}\$'/),
       expect.stringMatching(/^CREATE SCHEDULE IF NOT EXISTS 'backup_cluster_[0-9a-f]{8}' FOR BACKUP INTO 'gs:\/\/crdb-book-demo-backups\/gke\?AUTH=implicit' WITH revision_history RECURRING '@hourly' FULL BACKUP '@daily' WITH SCHEDULE OPTIONS first_run = 'now'/),
+      'CREATE USER IF NOT EXISTS "app";',
+      'GRANT ALL ON DATABASE "shop" TO "app";',
     ]);
     const sqlJob = objects.find((o) => o.kind === 'Job' && o.metadata.name.startsWith('crdb-sql-'))!;
     expect(sqlJob.spec.template.spec.containers[0].env).toContainEqual({ name: 'CRDB_SECRET_0', valueFrom: { secretKeyRef: { name: 'crdb-license', key: 'license' } } });

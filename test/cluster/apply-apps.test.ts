@@ -1,5 +1,6 @@
 /**
- * The example apps as a user applies them (README: `npm run synth`, then `kubectl apply -f dist/<profile>/`),
+ * The example apps as a user applies them (README: `npm run synth`, then `kubectl apply -f
+ * dist/<profile>-namespace/` and `kubectl apply -f dist/<profile>/`),
  * every profile and opt-in variant, on the real control plane: client-side and server-side apply, both
  * `--validate=strict`, no warning; every pod the controllers make admitted under PodSecurity
  * `restricted`; a re-apply changes nothing; cert-manager issues every Certificate as CockroachDB needs it;
@@ -8,17 +9,17 @@
  */
 import { execFileSync } from 'child_process';
 import * as path from 'path';
-import { tempDir } from './support/kube';
+import { kubectl, listJson, tempDir, waitUntil } from './support/kube';
 import { rightsOf } from './support/rbac';
 import { applyFolder, checkCertificates, contents, deleteFolder, objectsIn, versions, waitForControllers } from './support/variant';
 
 const ROOT = path.resolve(__dirname, '../..');
 
-/** `npm run synth`'s Kubernetes half (build/apps/k8s.js), with the variant's env, into a fresh folder. */
-function synthProfile(profile: string, env: Record<string, string>): string {
+/** `npm run synth`'s Kubernetes half (build/apps/k8s.js), with the variant's env, into a fresh folder: the profile's two folders. */
+function synthProfile(profile: string, env: Record<string, string>): { namespaceDir: string; dir: string } {
   const out = tempDir('dist');
   execFileSync('node', [path.join(ROOT, 'build/apps/k8s.js')], { cwd: ROOT, env: { ...process.env, CDK8S_OUTDIR: out, ...env }, stdio: 'pipe' });
-  return path.join(out, profile);
+  return { namespaceDir: path.join(out, `${profile}-namespace`), dir: path.join(out, profile) };
 }
 
 const VARIANTS: Array<[string, string, Record<string, string>, { tls: boolean; locality: boolean; sql: boolean }]> = [
@@ -30,12 +31,17 @@ const VARIANTS: Array<[string, string, Record<string, string>, { tls: boolean; l
 ];
 
 describe.each(VARIANTS)('%s', (_name, profile, env, expected) => {
-  const dir = synthProfile(profile, env);
+  const { namespaceDir, dir } = synthProfile(profile, env);
   const objects = objectsIn(dir);
+  const namespaceObjects = objectsIn(namespaceDir);
 
-  afterEach(() => deleteFolder(dir, objects));
+  afterEach(async () => {
+    await deleteFolder(dir, objects);
+    await deleteFolder(namespaceDir, namespaceObjects);
+  });
 
   test.each([['client-side', false], ['server-side', true]])('%s apply: strict, no warning, pods admitted, re-apply changes nothing', async (_mode, serverSide) => {
+    applyFolder(namespaceDir, serverSide as boolean);
     applyFolder(dir, serverSide as boolean);
     await waitForControllers(objects);
     const before = contents(dir);
@@ -65,5 +71,41 @@ describe.each(VARIANTS)('%s', (_name, profile, env, expected) => {
       applyFolder(dir, true);
       expect(contents(dir)).toEqual(csa);
     }
+  });
+});
+
+/**
+ * The README's removal that keeps the data, on the real control plane: `kubectl delete -f dist/minikube/`
+ * deletes the StatefulSet and leaves the volumes its controller made (the namespace is in the other
+ * folder, and the StatefulSet's PVC retention policy is Retain); applying the folder again gives the same
+ * StatefulSet the same volumes back.
+ */
+describe('kubectl delete -f dist/minikube/ keeps the volumes', () => {
+  const { namespaceDir, dir } = synthProfile('minikube', {});
+  const objects = objectsIn(dir);
+  afterAll(async () => {
+    await deleteFolder(dir, objects);
+    kubectl(['-n', 'cockroachdb', 'delete', 'pvc', '--all', '--wait=false']);
+    await deleteFolder(namespaceDir, objectsIn(namespaceDir));
+  });
+
+  test('the volumes outlive the cluster, and the same cluster finds them again', async () => {
+    applyFolder(namespaceDir, false);
+    applyFolder(dir, false);
+    const claims = () => listJson('persistentvolumeclaims', 'cockroachdb').map((c) => `${c.metadata.name} ${c.metadata.uid}`).sort();
+    const before = await waitUntil('the StatefulSet\'s 3 volumes', () => claims().length === 3 && claims(), 60);
+    expect(before.map((c) => c.split(' ')[0])).toEqual(['datadir-crdb-0', 'datadir-crdb-1', 'datadir-crdb-2']);
+
+    kubectl(['delete', '-f', dir, '--wait=true']);
+    await waitUntil('the StatefulSet gone', () => listJson('statefulsets', 'cockroachdb').length === 0, 60);
+    // Long enough for the garbage collector to have acted on anything it owned.
+    await waitUntil('the pods gone', () => listJson('pods', 'cockroachdb', 'app.kubernetes.io/component=database').length === 0, 60);
+    expect(claims()).toEqual(before);
+    expect(kubectl(['get', 'namespace', 'cockroachdb', '-o', 'name']).trim()).toBe('namespace/cockroachdb');
+
+    applyFolder(dir, false);
+    await waitUntil('the pods back', () => listJson('pods', 'cockroachdb', 'app.kubernetes.io/component=database').length === 3, 60);
+    // The same claims (same uids): the new pods mount the old volumes.
+    expect(claims()).toEqual(before);
   });
 });

@@ -3,7 +3,7 @@
  * until Ctrl-C, for trying manifests by hand:
  *
  *   export KUBECONFIG=<the path it prints>
- *   kubectl apply --validate=strict -f dist/gke/
+ *   kubectl apply --validate=strict -f dist/gke-namespace/ -f dist/gke/
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';

@@ -1,5 +1,6 @@
 // A consumer's cdk8s app: only the package's public API, through its `k8s` entry.
 import * as assert from 'assert';
+import { createRequire } from 'module';
 import { App, Chart, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { CockroachCluster, DatabasePrivilege, Locality, PodAntiAffinity } from 'cdk-cockroachdb/k8s';
@@ -17,7 +18,8 @@ db.grant(crdb.addUser('api', { clientCertificate: true }), DatabasePrivilege.ALL
 crdb.addBooksLoad({ books: 100 });
 app.synth();
 
-// A Kubernetes-only user never loads cdktf or the Google provider.
-const loaded = Object.keys(require.cache);
+// A Kubernetes-only user never loads cdktf or the Google provider. (Node's CommonJS module cache, read
+// through createRequire: this app also runs as an ES module, where `require` is not defined.)
+const loaded = Object.keys(createRequire(process.argv[1]).cache);
 assert.ok(!loaded.some((f) => /node_modules[\\/](cdktf|@cdktf)[\\/]/.test(f)), 'the k8s entry loaded cdktf');
 console.log(JSON.stringify({ publicHost: crdb.publicHost, modules: loaded.length }));

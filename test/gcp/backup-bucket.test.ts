@@ -35,9 +35,9 @@ describe('BackupBucket options', () => {
     expect(json).toHaveResourceWithProperties(StorageBucket, { name: 'acme-crdb-backups', force_destroy: true });
   });
 
-  test('storage class transitions, retention policy, multi-region, labels', () => {
+  test('storage class transitions, retention policy instead of versioning, multi-region, labels', () => {
     const { resources } = bucket({
-      location: 'EU', noncurrentVersionRetentionDays: 7, retentionDays: 14, labels: { env: 'prod' },
+      location: 'EU', noncurrentVersionRetentionDays: 7, retentionDays: 14, versioning: false, labels: { env: 'prod' },
       storageClassTransitions: [{ ageDays: 30, storageClass: BackupStorageClass.NEARLINE }, { ageDays: 90, storageClass: BackupStorageClass.COLDLINE }],
     });
     const [b] = resources('google_storage_bucket');
@@ -48,7 +48,28 @@ describe('BackupBucket options', () => {
       { action: { type: 'SetStorageClass', storage_class: 'COLDLINE' }, condition: { age: 90, with_state: 'LIVE' } },
     ]);
     expect(b.retention_policy).toEqual({ retention_period: 14 * 86400, is_locked: false });
+    expect(b.versioning).toEqual({ enabled: false });
     expect(b.labels).toEqual({ env: 'prod' });
+  });
+
+  test('versioning: false without a retention policy turns Object Versioning off', () => {
+    const [b] = bucket({ versioning: false }).resources('google_storage_bucket');
+    expect(b.versioning).toEqual({ enabled: false });
+    expect(b.retention_policy).toBeUndefined();
+  });
+});
+
+// Cloud Storage: "Retention policies and Object Versioning are mutually exclusive features in Cloud
+// Storage: for a given bucket, only one of these can be enabled at a time."
+// (https://cloud.google.com/storage/docs/bucket-lock)
+describe('BackupBucket refuses a retention policy on a versioned bucket', () => {
+  test.each([
+    ['versioning left at its default', { retentionDays: 7 }],
+    ['versioning: true', { retentionDays: 7, versioning: true }],
+  ])('%s', (_what, props) => {
+    const error = configError(() => bucket(props));
+    expect(error.prop).toBe('retentionDays, versioning');
+    expect(error.message).toBe('[stack/Backups] retentionDays, versioning: received retentionDays 7 with versioning on; Cloud Storage does not allow a retention policy on a bucket with Object Versioning. Set versioning: false (the retention policy then keeps every object for 7 days), or leave retentionDays out');
   });
 });
 

@@ -2,7 +2,15 @@ import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
 import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-pool';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
-import { GkeCluster, GkeClusterProps, GkeLocation, NODE_SERVICE_ACCOUNT_ROLES, NodeDiskType, ReleaseChannel } from '../../lib/gcp';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App } from 'cdktf';
+import {
+  BackupsStack, gkeAllocatable, GkeCluster, GkeClusterProps, GkeLocation, GkeStack, NODE_SERVICE_ACCOUNT_ROLES, NodeDiskType, NodePoolOptions,
+  ReleaseChannel,
+} from '../../lib/gcp';
+import { DatabasePodResources } from '../../lib/shared';
 import { description, synthScope } from './support';
 import { configError } from '../support/errors';
 
@@ -78,6 +86,12 @@ describe('GkeCluster secure defaults', () => {
     expect(cluster.master_authorized_networks_config).toBeUndefined();
   });
 
+  test('the pool is never replaced over initial_node_count (unset without autoscaling, ignored once created)', () => {
+    const [pool] = resources('google_container_node_pool');
+    expect(pool.initial_node_count).toBeUndefined();
+    expect(pool.lifecycle).toEqual({ ignore_changes: ['initial_node_count'] });
+  });
+
   test('stable Terraform addresses for the cluster and its pool', () => {
     const doc = JSON.parse(json);
     expect(Object.keys(doc.resource.google_container_cluster)).toEqual(['gke_cockroachdb']);
@@ -127,6 +141,10 @@ describe('GkeCluster options', () => {
     const [pool] = r.resources('google_container_node_pool');
     expect(pool.autoscaling).toEqual({ min_node_count: 1, max_node_count: 3 });
     expect(pool.node_count).toBeUndefined();
+    // GKE starts the pool at the minimum; when the autoscaler or a resize moves it, the provider would
+    // otherwise plan a new pool, i.e. every database node replaced.
+    expect(pool.initial_node_count).toBe(1);
+    expect(pool.lifecycle).toEqual({ ignore_changes: ['initial_node_count'] });
     expect(pool.node_config).toMatchObject({ machine_type: 'n2-highmem-8', disk_type: 'pd-ssd', disk_size_gb: 200, labels: { team: 'data' } });
     expect(r.json).toHaveResourceWithProperties(ContainerCluster, { release_channel: { channel: 'STABLE' }, deletion_protection: false, resource_labels: { team: 'data' } });
   });
@@ -165,5 +183,92 @@ describe('GkeCluster errors are thrown', () => {
     const error = configError(() => gke(props));
     expect(error.prop).toBe(prop);
     expect(error.message).toMatch(/received .+; (expected|CockroachDB needs|the minimum|an upgrade)/);
+  });
+});
+
+// One description for both halves: the pods' size (databasePod) against the node pool's machine type.
+describe('the database pods fit a node of the pool', () => {
+  const pod = (cpuCores: number, memoryGib: number): DatabasePodResources => ({ cpuCores, memoryGib });
+
+  test.each<[string, NodePoolOptions, DatabasePodResources | undefined]>([
+    ['the default n2-standard-8 and the GKE profile\'s 4 CPU and 16 GiB', {}, pod(4, 16)],
+    ['exactly what GKE leaves on an n2-standard-8', {}, gkeAllocatable({ vcpus: 8, memoryGib: 32 })],
+    ['a custom machine type', { machineType: 'n2-custom-6-24576' }, pod(4, 16)],
+    ['an unknown machine type with its size stated', { machineType: 'm3-megamem-64', machineSize: { vcpus: 64, memoryGib: 976 } }, pod(32, 512)],
+    ['a known machine type with its own size stated', { machineType: 'n2-highmem-8', machineSize: { vcpus: 8, memoryGib: 64 } }, pod(4, 48)],
+    ['no databasePod: an unknown machine type is not checked', { machineType: 'm3-megamem-64' }, undefined],
+    ['no databasePod: a small machine type is not checked', { machineType: 'e2-standard-2' }, undefined],
+  ])('%s', (_what, nodePool, databasePod) => {
+    const { resources } = gke({ nodePool }, description({ databasePod }));
+    expect(resources('google_container_node_pool')[0].node_config.machine_type).toBe(nodePool.machineType ?? 'n2-standard-8');
+  });
+});
+
+/** [what, databasePod, node pool, the whole error message] */
+const MISFITS: Array<[string, DatabasePodResources, NodePoolOptions, string]> = [
+  ['too little CPU: 4 CPU on an n2-standard-4 (3.92 left)', { cpuCores: 4, memoryGib: 8 }, { machineType: 'n2-standard-4' },
+    '[crdb-gke/Gke] nodePool.machineType, description.databasePod: received "n2-standard-4" (4 vCPUs, 16 GiB) and database pods of 4 CPU and 8 GiB; GKE leaves 3.92 CPU and 13.3 GiB of such a node to pods, so the pods would stay Pending. Choose "n2-standard-8" or larger, or smaller pods'],
+  ['the README\'s example: the GKE profile\'s pods on an n2-standard-4', { cpuCores: 4, memoryGib: 16 }, { machineType: 'n2-standard-4' },
+    '[crdb-gke/Gke] nodePool.machineType, description.databasePod: received "n2-standard-4" (4 vCPUs, 16 GiB) and database pods of 4 CPU and 16 GiB; GKE leaves 3.92 CPU and 13.3 GiB of such a node to pods, so the pods would stay Pending. Choose "n2-standard-8" or larger, or smaller pods'],
+  ['too little memory: 16 GiB on an n2-highcpu-16', { cpuCores: 4, memoryGib: 16 }, { machineType: 'n2-highcpu-16' },
+    '[crdb-gke/Gke] nodePool.machineType, description.databasePod: received "n2-highcpu-16" (16 vCPUs, 16 GiB) and database pods of 4 CPU and 16 GiB; GKE leaves 15.89 CPU and 13.3 GiB of such a node to pods, so the pods would stay Pending. Choose "n2-highcpu-32" or larger, or smaller pods'],
+  ['CPU just above what the default n2-standard-8 leaves', { cpuCores: 7.92, memoryGib: 16 }, {},
+    '[crdb-gke/Gke] nodePool.machineType, description.databasePod: received "n2-standard-8" (8 vCPUs, 32 GiB) and database pods of 7.92 CPU and 16 GiB; GKE leaves 7.91 CPU and 28.34 GiB of such a node to pods, so the pods would stay Pending. Choose "n2-standard-16" or larger, or smaller pods'],
+  ['memory just above what the default n2-standard-8 leaves', { cpuCores: 4, memoryGib: 28.35 }, {},
+    '[crdb-gke/Gke] nodePool.machineType, description.databasePod: received "n2-standard-8" (8 vCPUs, 32 GiB) and database pods of 4 CPU and 28.35 GiB; GKE leaves 7.91 CPU and 28.34 GiB of such a node to pods, so the pods would stay Pending. Choose "n2-standard-16" or larger, or smaller pods'],
+  ['no machine type of the family is large enough', { cpuCores: 64, memoryGib: 16 }, { machineType: 'e2-standard-32' },
+    '[crdb-gke/Gke] nodePool.machineType, description.databasePod: received "e2-standard-32" (32 vCPUs, 128 GiB) and database pods of 64 CPU and 16 GiB; GKE leaves 31.85 CPU and 118.58 GiB of such a node to pods, so the pods would stay Pending. Choose a machine type with more CPU and memory, or smaller pods'],
+  ['a custom machine type too small', { cpuCores: 4, memoryGib: 16 }, { machineType: 'n2-custom-4-16384' },
+    '[crdb-gke/Gke] nodePool.machineType, description.databasePod: received "n2-custom-4-16384" (4 vCPUs, 16 GiB) and database pods of 4 CPU and 16 GiB; GKE leaves 3.92 CPU and 13.3 GiB of such a node to pods, so the pods would stay Pending. Choose a machine type with more CPU and memory, or smaller pods'],
+  ['the stated size of an unknown machine type too small', { cpuCores: 2, memoryGib: 4 }, { machineType: 'm3-megamem-64', machineSize: { vcpus: 2, memoryGib: 8 } },
+    '[crdb-gke/Gke] nodePool.machineType, description.databasePod: received "m3-megamem-64" (2 vCPUs, 8 GiB) and database pods of 2 CPU and 4 GiB; GKE leaves 1.93 CPU and 6.1 GiB of such a node to pods, so the pods would stay Pending. Choose a machine type with more CPU and memory, or smaller pods'],
+  ['an unknown machine type without its size', { cpuCores: 4, memoryGib: 16 }, { machineType: 'm3-megamem-64' },
+    '[crdb-gke/Gke] nodePool.machineType: received "m3-megamem-64"; the library does not know this machine type\'s size, so it cannot check that a database pod (4 CPU and 16 GiB, description.databasePod) fits a node: state it in nodePool.machineSize, e.g. { vcpus: 8, memoryGib: 32 }'],
+  ['a stated size that contradicts the table', { cpuCores: 4, memoryGib: 16 }, { machineSize: { vcpus: 16, memoryGib: 64 } },
+    '[crdb-gke/Gke] nodePool.machineSize: received {"vcpus":16,"memoryGib":64}; expected the size of n2-standard-8 (8 vCPUs, 32 GiB) or no machineSize: the library knows this machine type'],
+  ['a stated memory that contradicts the table', { cpuCores: 4, memoryGib: 16 }, { machineSize: { vcpus: 8, memoryGib: 30 } },
+    '[crdb-gke/Gke] nodePool.machineSize: received {"vcpus":8,"memoryGib":30}; expected the size of n2-standard-8 (8 vCPUs, 32 GiB) or no machineSize: the library knows this machine type'],
+  ['a fractional vCPU count', { cpuCores: 1, memoryGib: 1 }, { machineType: 'm3-megamem-64', machineSize: { vcpus: 0.5, memoryGib: 4 } },
+    '[crdb-gke/Gke] nodePool.machineSize.vcpus: received 0.5; expected an integer from 1 to 1000'],
+  ['no memory', { cpuCores: 1, memoryGib: 1 }, { machineType: 'm3-megamem-64', machineSize: { vcpus: 4, memoryGib: 0 } },
+    '[crdb-gke/Gke] nodePool.machineSize.memoryGib: received 0; expected a positive, finite number of GiB'],
+  ['memory as a string', { cpuCores: 1, memoryGib: 1 }, { machineType: 'm3-megamem-64', machineSize: { vcpus: 4, memoryGib: '16' as unknown as number } },
+    '[crdb-gke/Gke] nodePool.machineSize.memoryGib: received "16"; expected a positive, finite number of GiB'],
+  ['infinite memory', { cpuCores: 1, memoryGib: 1 }, { machineType: 'm3-megamem-64', machineSize: { vcpus: 4, memoryGib: Infinity } },
+    '[crdb-gke/Gke] nodePool.machineSize.memoryGib: received Infinity; expected a positive, finite number of GiB'],
+];
+
+describe('a machine type too small for the database pods fails the app\'s synth, and nothing is written', () => {
+  const parents: string[] = [];
+  const outdir = () => {
+    parents.push(fs.mkdtempSync(path.join(os.tmpdir(), 'crdb-gcp-bad-')));
+    return path.join(parents[parents.length - 1], 'cdktf.out');
+  };
+  afterAll(() => {
+    for (const dir of parents) fs.rmSync(dir, { recursive: true, force: true });
+  });
+  /** The files under a folder (cdktf's App makes the empty folders <outdir>/stacks/ when it is created). */
+  const filesUnder = (dir: string) => fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name))).sort();
+  /** Both stacks from one description, as a cdktf app of one's own builds them. */
+  const synthToDisk = (dir: string, databasePod: DatabasePodResources, nodePool: NodePoolOptions) => {
+    const app = new App({ outdir: dir, stackTraces: false });
+    const d = description({ databasePod });
+    new BackupsStack(app, 'crdb-backups', { description: d });
+    new GkeStack(app, 'crdb-gke', { description: d, gke: { nodePool } });
+    app.synth();
+  };
+
+  test('control: pods that fit write both stacks', () => {
+    const dir = outdir();
+    synthToDisk(dir, { cpuCores: 4, memoryGib: 16 }, {});
+    expect(filesUnder(dir)).toEqual(['manifest.json', 'stacks/crdb-backups/cdk.tf.json', 'stacks/crdb-gke/cdk.tf.json']);
+  });
+
+  test.each(MISFITS)('%s', (_what, databasePod, nodePool, message) => {
+    const dir = outdir();
+    const error = configError(() => synthToDisk(dir, databasePod, nodePool));
+    expect(error.message).toBe(message);
+    expect(filesUnder(dir)).toEqual([]);
   });
 });

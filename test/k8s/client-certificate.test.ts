@@ -1,3 +1,7 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { ContainerProps, Deployment } from 'cdk8s-plus-28';
 import { ClientCertificate, ClusterSecurity, CockroachCluster } from '../../lib/k8s';
@@ -11,7 +15,7 @@ describe('addClientCertificate', () => {
     const chart = newChart('shop');
     const cluster = new CockroachCluster(chart, 'crdb');
     const cert = cluster.addClientCertificate('app_user');
-    const deployment = new Deployment(chart, 'shop', { containers: [appContainer] });
+    const deployment = new Deployment(chart, 'shop', { containers: [appContainer], securityContext: { fsGroup: 2000 } });
     const dir = cert.mount(deployment);
     const objects = synth(chart);
     validateAgainstSchemas(objects);
@@ -42,7 +46,7 @@ describe('addClientCertificate', () => {
     const chart = newChart();
     const cluster = new CockroachCluster(chart, 'crdb');
     const cert = cluster.addClientCertificate('reporting');
-    const deployment = new Deployment(chart, 'reports', { containers: [appContainer] });
+    const deployment = new Deployment(chart, 'reports', { containers: [appContainer], securityContext: { fsGroup: 2000 } });
     const dir = cert.mount(deployment, { path: '/var/run/crdb' });
     expect(cert.connectionUrl('analytics', dir)).toContain('sslcert=/var/run/crdb/client.reporting.crt');
     expect(only(synth(chart), 'Deployment').spec.template.spec.containers[0].volumeMounts[0].mountPath).toBe('/var/run/crdb');
@@ -107,6 +111,62 @@ describe('client certificate errors are thrown', () => {
     const cert = new CockroachCluster(chart, 'crdb').addClientCertificate('app');
     expect(() => cert.mount(new Deployment(chart, 'empty'))).toThrow(/mount\(workload\): received "test\/empty"/);
     expect(() => cert.mount(new Deployment(chart, 'rel', { containers: [appContainer] }), { path: 'relative/dir' })).toThrow(/mount\(path\): received "relative\/dir"/);
+  });
+
+  test('a workload without an fsGroup is refused: its non-root process could not read the key', () => {
+    const chart = newChart();
+    const cert = new CockroachCluster(chart, 'crdb').addClientCertificate('app');
+    const error = configError(() => cert.mount(new Deployment(chart, 'shop', { containers: [appContainer] })));
+    expect(error.message).toBe('[test/crdb/ClientCertificate-app] mount(workload): received "test/shop"; expected a workload whose pod has an fsGroup, e.g. `securityContext: { fsGroup: 2000 }`: '
+      + 'the key file is mode 0440, owned by root and by the pod\'s fsGroup, which kubelet adds to every container\'s groups; without one the group is root '
+      + 'and a non-root process cannot read the key');
+    expect(only(synth(chart), 'Deployment').spec.template.spec.volumes).toBeUndefined();
+  });
+
+  /**
+   * The files as kubelet writes them: owned by root, group = the pod's fsGroup, the rendered mode; the
+   * container's process runs with the rendered user and group, and the fsGroup as a supplementary group.
+   * Read for real, as that user: the tests run as root (as the PostgreSQL ones do), which switches to any
+   * user with setpriv (util-linux).
+   */
+  describe('the key is readable by the workload\'s non-root process, as rendered', () => {
+    const chart = newChart();
+    const cert = new CockroachCluster(chart, 'crdb').addClientCertificate('app');
+    cert.mount(new Deployment(chart, 'shop', { containers: [appContainer], securityContext: { fsGroup: 2000 } }));
+    const pod = only(synth(chart), 'Deployment').spec.template.spec;
+    const volume = pod.volumes.find((v: any) => v.secret?.secretName === 'crdb-client-app');
+    const container = pod.containers[0];
+    const key = () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'client-key-'));
+      fs.chmodSync(dir, 0o755);
+      const file = path.join(dir, volume.secret.items.find((i: any) => i.key === 'tls.key').path);
+      fs.writeFileSync(file, 'KEY');
+      return file;
+    };
+    const readAs = (file: string, groups: number[]) => spawnSync('setpriv', [
+      `--reuid=${container.securityContext.runAsUser}`, `--regid=${container.securityContext.runAsGroup}`,
+      groups.length > 0 ? `--groups=${groups.join(',')}` : '--clear-groups', 'cat', file,
+    ], { encoding: 'utf8' });
+
+    test('with the pod\'s fsGroup as the file\'s group, the user reads it', () => {
+      expect(pod.securityContext.fsGroup).toBe(2000);
+      expect(volume.secret.defaultMode).toBe(0o440);
+      const file = key();
+      fs.chownSync(file, 0, pod.securityContext.fsGroup);
+      fs.chmodSync(file, volume.secret.defaultMode);
+      const r = readAs(file, [pod.securityContext.fsGroup]);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe('KEY');
+    });
+
+    test('control: without the fsGroup (group root), the same user cannot', () => {
+      const file = key();
+      fs.chownSync(file, 0, 0);
+      fs.chmodSync(file, volume.secret.defaultMode);
+      const r = readAs(file, []);
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toContain('Permission denied');
+    });
   });
 
   test('the default mount directory is exposed', () => {

@@ -2,6 +2,7 @@ import { Lazy, Testing } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { DigestNamedJob } from '../../lib/k8s';
 import { newChart, only, synth, validateAgainstSchemas } from '../support/manifests';
+import { synthEverything } from '../support/everything';
 
 const spec = (command: string[]): k8s.JobSpec => ({
   template: { spec: { restartPolicy: 'Never', containers: [{ name: 'run', image: 'busybox:1.37', command }] } },
@@ -40,5 +41,15 @@ describe('DigestNamedJob', () => {
     expect(manifest.spec.template.spec.containers[0].command).toEqual(['echo', 'late']);
     expect(manifest.metadata.name).toBe(job(['echo', 'late']).manifest.metadata.name);
     expect(resource.jobName).toBe(manifest.metadata.name);
+  });
+});
+
+describe('every Job the library renders is kept until pruned: re-applying the same manifests is a no-op, however much later', () => {
+  test('no ttlSecondsAfterFinished on any Job of a cluster with every feature (init, SQL, inspection, books load, workload)', () => {
+    const { objects } = synthEverything();
+    const jobs = objects.filter((o) => o.kind === 'Job');
+    expect(jobs.map((j) => j.metadata.labels['app.kubernetes.io/component']).sort()).toEqual(expect.arrayContaining(['init', 'sql']));
+    expect(jobs.length).toBeGreaterThanOrEqual(4);
+    for (const j of jobs) expect([j.metadata.name, j.spec.ttlSecondsAfterFinished]).toEqual([j.metadata.name, undefined]);
   });
 });

@@ -81,6 +81,31 @@ const BAD_INPUTS: Array<[string, Partial<CockroachClusterProps>, string, string]
   ['cluster domain with uppercase', { clusterDomain: 'Cluster.Local' }, 'clusterDomain', 'received "Cluster.Local"'],
   ['service account annotation key malformed', { serviceAccountAnnotations: { 'iam gke': 'x' } }, 'serviceAccountAnnotations', 'received "iam gke"'],
   ['init timeout under a minute', { init: { timeout: Duration.seconds(10) } }, 'init.timeout (seconds)', 'received 10'],
+  // A valid DNS-1123 label, but Service names are DNS-1035 labels.
+  ['name starting with a digit', { name: '1crdb' }, 'name', 'received "1crdb"; expected a name that starts with a letter: Service names are DNS-1035 labels'],
+  // JavaScript callers (or `as any`) passing strings where the library's types belong.
+  ...([
+    ['cache', { cache: '25%' }, '"25%"', 'a MemoryAllocation, e.g. MemoryAllocation.fraction(0.25)'],
+    ['maxSqlMemory', { maxSqlMemory: 0.25 }, '0.25', 'a MemoryAllocation, e.g. MemoryAllocation.fraction(0.25)'],
+    ['storage.size', { storage: { size: '5Gb' } }, '"5Gb"', 'a Size, e.g. Size.gibibytes(100)'],
+    ['version', { version: 'v25.4.3' }, '"v25.4.3"', 'a CockroachDbVersion, e.g. CockroachDbVersion.of(\'v25.4.3\')'],
+    ['resources.memory.limit', { resources: { memory: { limit: '8Gi' } } }, '"8Gi"', 'a Size, e.g. Size.gibibytes(8)'],
+    ['resources.memory.request', { resources: { memory: { limit: Size.gibibytes(8), request: 4 } } }, '4', 'a Size, e.g. Size.gibibytes(8)'],
+    ['resources.cpu.limit', { resources: { cpu: { limit: 2 }, memory: { limit: Size.gibibytes(8) } } }, '2', 'a Cpu, e.g. Cpu.units(2)'],
+    ['resources.cpu.request', { resources: { cpu: { request: '500m' }, memory: { limit: Size.gibibytes(8) } } }, '"500m"', 'a Cpu, e.g. Cpu.units(2)'],
+    ['terminationGracePeriod', { terminationGracePeriod: 300 }, '300', 'a Duration, e.g. Duration.seconds(300)'],
+    ['certificateReloadInterval', { certificateReloadInterval: '1m' }, '"1m"', 'a Duration, e.g. Duration.minutes(1)'],
+    ['security', { security: 'insecure' }, '"insecure"', 'a ClusterSecurity, e.g. ClusterSecurity.certManager()'],
+    ['locality', { locality: 'region=europe-west1' }, '"region=europe-west1"', 'a Locality, e.g. Locality.fromNode()'],
+    ['gcsCredentials', { gcsCredentials: { secretName: 'gcs-key' } }, '{"secretName":"gcs-key"}', 'GcsCredentials, e.g. GcsCredentials.fromDeployment(description) or GcsCredentials.keyFromSecret(\'gcs-key\')'],
+    ['placement.antiAffinity', { placement: { antiAffinity: 'required' } }, '"required"', 'a PodAntiAffinity, e.g. PodAntiAffinity.preferred()'],
+    ['placement.topologySpread', { placement: { topologySpread: null } }, 'null', 'a TopologySpread, e.g. TopologySpread.acrossZones()'],
+    ['sqlJob.timeout', { sqlJob: { timeout: 1800 } }, '1800', 'a Duration, e.g. Duration.minutes(30)'],
+    ['sqlJob.ttlAfterFinished', { sqlJob: { ttlAfterFinished: '1h' } }, '"1h"', 'a Duration, e.g. Duration.hours(1)'],
+    ['init.timeout', { init: { timeout: 600 } }, '600', 'a Duration, e.g. Duration.minutes(10)'],
+    ['init.ttlAfterFinished', { init: { ttlAfterFinished: 'PT1H' } }, '"PT1H"', 'a Duration, e.g. Duration.hours(1)'],
+  ] as const).map(([prop, props, shown, expected]): [string, Partial<CockroachClusterProps>, string, string] =>
+    [`${prop} of the wrong type (JavaScript)`, props as unknown as Partial<CockroachClusterProps>, prop, `received ${shown}; expected ${expected}`]),
 ];
 
 describe('errors are thrown', () => {
@@ -122,6 +147,34 @@ describe('errors of method calls are thrown', () => {
     expect(err.prop).toBe(prop);
     expect(err.constructPath).toBe('test/crdb');
     expect(err.message).toContain(`${prop}: ${received}; expected`);
+  });
+});
+
+describe('two clusters of one app may not share their objects\' names', () => {
+  test.each([
+    ['in one chart', (app: App) => { const c = new Chart(app, 'a', { namespace: 'db' }); return [c, c]; }, 'a/crdb', 'a/other'],
+    ['in two charts of one namespace', (app: App) => [new Chart(app, 'a', { namespace: 'db' }), new Chart(app, 'b', { namespace: 'db' })], 'a/crdb', 'b/other'],
+  ])('the same name %s', (_what, charts, first, second) => {
+    const app = new App({ outdir: path.join(os.tmpdir(), 'unused') });
+    const [a, b] = charts(app);
+    new CockroachCluster(a, 'crdb', insecure);
+    const error = configError(() => new CockroachCluster(b, 'other', { ...insecure, name: 'crdb' }));
+    expect(error.constructPath).toBe(second);
+    expect(error.message).toBe(`[${second}] name: received "crdb"; expected a name no other cluster of this app uses: the cluster at ${first} has the same name in namespace "db", and the two would overwrite each other's objects`);
+  });
+
+  test('cluster-scoped names: namespace a-b and cluster c against namespace a and cluster b-c', () => {
+    const app = new App({ outdir: path.join(os.tmpdir(), 'unused') });
+    new CockroachCluster(new Chart(app, 'x', { namespace: 'a-b' }), 'c', insecure);
+    expect(() => new CockroachCluster(new Chart(app, 'y', { namespace: 'a' }), 'b-c', insecure))
+      .toThrow('[y/b-c] name: received "b-c"; expected a name no other cluster of this app uses: the cluster at x/c has the same cluster-scoped object names (a-b-c-…), and the two would overwrite each other\'s objects');
+  });
+
+  test('accepted: the same name in two namespaces, or in two apps', () => {
+    const app = new App({ outdir: path.join(os.tmpdir(), 'unused') });
+    new CockroachCluster(new Chart(app, 'a', { namespace: 'db' }), 'crdb', insecure);
+    expect(() => new CockroachCluster(new Chart(app, 'b', { namespace: 'shop' }), 'crdb', insecure)).not.toThrow();
+    expect(() => new CockroachCluster(newChart('db'), 'crdb', insecure)).not.toThrow();
   });
 });
 

@@ -11,7 +11,7 @@ const build = (gcsCredentials: GcsCredentials) => {
 
 describe('GcsCredentials', () => {
   test('Workload Identity: the ServiceAccount annotation, nothing mounted', () => {
-    const d = DeploymentDescription.of({ projectId: 'acme-prod-db', region: 'europe-west1', bucketName: 'acme-crdb-backups' });
+    const d = DeploymentDescription.of({ projectId: 'acme-prod-db', region: 'europe-west1', bucketName: 'acme-crdb-backups', namespace: 'db' });
     const { objects, pod } = build(GcsCredentials.fromDeployment(d));
     expect(only(objects, 'ServiceAccount', 'crdb').metadata.annotations).toEqual({ 'iam.gke.io/gcp-service-account': 'crdb-backup@acme-prod-db.iam.gserviceaccount.com' });
     expect(pod.volumes.map((v: any) => v.name)).not.toContain('gcs-key');
@@ -38,5 +38,35 @@ describe('GcsCredentials', () => {
     const error = configError(() => build(credentials));
     expect(error.prop).toBe(prop);
     expect(error.message).toContain(`${prop}: received ${received}; expected `);
+  });
+
+  describe('fromDeployment: the cluster is the one the description names (its IAM binding names one ServiceAccount)', () => {
+    const described = DeploymentDescription.of({
+      projectId: 'acme-prod-db', region: 'europe-west1', bucketName: 'acme-crdb-backups', namespace: 'db', cockroachClusterName: 'orders',
+    });
+    const on = (namespace: string, name: string) => () =>
+      new CockroachCluster(newChart(namespace), 'c', { name, gcsCredentials: GcsCredentials.fromDeployment(described) });
+
+    test('the same name and namespace: accepted, annotated', () => {
+      const c = on('db', 'orders')();
+      expect(only(synth(c.node.scope as never), 'ServiceAccount', 'orders').metadata.annotations).toEqual({ 'iam.gke.io/gcp-service-account': 'crdb-backup@acme-prod-db.iam.gserviceaccount.com' });
+      expect(c.gcsCredentials?.description).toBe(described);
+    });
+
+    test.each([
+      ['another name', 'db', 'crdb', 'on cluster "crdb" in namespace "db"', 'these pods (ServiceAccount db/crdb)'],
+      ['another namespace', 'shop', 'orders', 'on cluster "orders" in namespace "shop"', 'these pods (ServiceAccount shop/orders)'],
+    ])('%s: refused, naming both ServiceAccounts', (_what, namespace, name, on1, pods) => {
+      const error = configError(on(namespace, name));
+      expect(error.prop).toBe('gcsCredentials, name, namespace (of the chart)');
+      expect(error.message).toBe(`[test/c] gcsCredentials, name, namespace (of the chart): received GcsCredentials.fromDeployment() of a description for cluster "orders" in namespace "db", ${on1}; `
+        + `expected the same two: the Workload Identity binding names the ServiceAccount db/orders, so ${pods} would get 403 from Cloud Storage. `
+        + 'Build the cluster with name: description.cockroachClusterName in a chart whose namespace is description.namespace, or describe this cluster');
+    });
+
+    test('a plain Workload Identity email is not tied to a description', () => {
+      const c = new CockroachCluster(newChart('shop'), 'crdb', { gcsCredentials: GcsCredentials.workloadIdentity('crdb-backup@acme-prod-db.iam.gserviceaccount.com') });
+      expect(c.gcsCredentials?.description).toBeUndefined();
+    });
   });
 });

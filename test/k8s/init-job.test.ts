@@ -13,11 +13,12 @@ function initJob(props: Partial<CockroachClusterProps> = {}): { job: Manifest; c
 }
 
 describe('the init Job', () => {
-  test('targets pod 0 through its stable DNS name, with bounded retries and a TTL', () => {
+  test('targets pod 0 through its stable DNS name, with bounded retries, kept until pruned (no TTL)', () => {
     const { job, cluster } = initJob();
     validateAgainstSchemas([job]);
     expect(job.metadata.name).toMatch(/^crdb-init-[0-9a-f]{10}$/);
-    expect(job.spec.ttlSecondsAfterFinished).toBe(3600);
+    // No TTL: a later apply of the same manifests finds the Job and changes nothing.
+    expect(job.spec).not.toHaveProperty('ttlSecondsAfterFinished');
     expect(job.spec.activeDeadlineSeconds).toBe(600);
     expect(job.spec.backoffLimit).toBe(3);
     expect(job.spec.template.spec.restartPolicy).toBe('Never');

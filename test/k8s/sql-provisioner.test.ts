@@ -1,7 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import {
   BackupDestination, BuiltinWorkload, ClusterSecurity, ClusterSetting, CockroachCluster, CockroachClusterProps,
-  DatabasePrivilege, FullBackup, PreviousRunPolicy, RestoreTarget, ScheduleFailurePolicy, SQL_JOB_ANNOTATION, SqlSecret, TablePrivilege,
+  DatabasePrivilege, FullBackup, GcsCredentials, PreviousRunPolicy, RestoreTarget, ScheduleFailurePolicy, SQL_JOB_ANNOTATION, SqlSecret, TablePrivilege,
 } from '../../lib/k8s';
 import { kubeApiAccessVolume } from '../../lib/k8s/private/kube-api';
 import { JOB_NAME_ENV } from '../../lib/k8s/private/sql-script';
@@ -13,7 +13,8 @@ const dest = BackupDestination.gcs('acme-backups', 'cluster');
 
 function cluster(props: Partial<CockroachClusterProps> = {}) {
   const chart = newChart();
-  const c = new CockroachCluster(chart, 'crdb', { init: { enabled: false }, ...props });
+  // Ambient credentials (Workload Identity), which the AUTH=implicit destinations need.
+  const c = new CockroachCluster(chart, 'crdb', { init: { enabled: false }, gcsCredentials: GcsCredentials.workloadIdentity('crdb-backup@acme-prod-db.iam.gserviceaccount.com'), ...props });
   const sqlJob = (): Manifest => only(synth(chart), 'Job');
   return { chart, c, sqlJob };
 }
@@ -40,8 +41,8 @@ describe('the exact SQL of each feature (CockroachDB grammar)', () => {
     shop.grantOnAllTables(app, [TablePrivilege.SELECT, TablePrivilege.DELETE], 'audit');
     shop.grantOnTable('orders', app, [TablePrivilege.SELECT, TablePrivilege.INSERT, TablePrivilege.UPDATE]);
     expect(c.sqlProvisioner.statementsForDisplay).toEqual([
-      'CREATE ROLE IF NOT EXISTS "readers";',
       'CREATE DATABASE IF NOT EXISTS "shop";',
+      'CREATE ROLE IF NOT EXISTS "readers";',
       'CREATE USER IF NOT EXISTS "app";',
       'CREATE USER IF NOT EXISTS "reporter";',
       'ALTER USER "reporter" WITH PASSWORD <secret:reporter-pw/password>;',
@@ -143,7 +144,7 @@ describe('the SQL Job', () => {
       { name: 'kube-api-access', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true },
     ]);
     expect(job.spec.activeDeadlineSeconds).toBe(1800);
-    expect(job.spec.ttlSecondsAfterFinished).toBe(3600);
+    expect(job.spec).not.toHaveProperty('ttlSecondsAfterFinished');
     expect(job.spec.template.metadata.labels['app.kubernetes.io/component']).toBe('sql');
   });
 
@@ -178,13 +179,57 @@ describe('the SQL Job', () => {
     expect(r.stderr).toContain('the cluster did not accept SQL after');
   });
 
-  test('a failing statement fails the Job (and Kubernetes retries the idempotent whole)', () => {
-    const { c, sqlJob } = cluster();
-    c.addDatabase('shop');
-    c.addUser('app');
-    const r = runSqlJob(sqlJob(), [READY, { match: /CREATE DATABASE/, output: 'ERROR: boom', status: 1 }]);
-    expect(r.status).not.toBe(0);
-    expect(r.sql).not.toContain('CREATE USER IF NOT EXISTS "app";');
+  describe('a failing statement: named in the log, skips the rest of its group only, and fails the Job at the end', () => {
+    // One statement per group, plus a second one in the databases group and in the access group.
+    const declare = () => {
+      const { c, sqlJob } = cluster();
+      c.setClusterSetting(ClusterSetting.rangefeed(true));
+      const shop = c.addDatabase('shop');
+      c.addDatabase('billing');
+      c.addBackupSchedule('nightly', { destination: dest, databases: ['shop'] });
+      const app = c.addUser('app');
+      shop.grant(app, DatabasePrivilege.CONNECT);
+      return sqlJob();
+    };
+    const job = declare();
+    const FAIL = (match: RegExp): FakeRule => ({ match, output: 'ERROR: boom', status: 1 });
+
+    test('the order: settings, databases, backup schedules, then users and grants (data protection before access)', () => {
+      const r = runSqlJob(job, [READY]);
+      expect(r.status).toBe(0);
+      expect(r.sql.slice(1).map((q) => q.split(' ').slice(0, 2).join(' '))).toEqual([
+        'SET CLUSTER', 'CREATE DATABASE', 'CREATE DATABASE', 'DROP SCHEDULES', 'CREATE SCHEDULE', 'CREATE USER', 'GRANT CONNECT',
+      ]);
+      expect(r.stdout.split('\n').filter((l) => l.startsWith('-- '))).toEqual([
+        '-- cluster settings and license', '-- databases', '-- backup schedules', '-- roles, users, memberships and grants',
+      ]);
+      expect(r.stdout).toContain('done');
+    });
+
+    test('a failed setting: every other group is applied, the Job fails naming it', () => {
+      const r = runSqlJob(job, [READY, FAIL(/^SET CLUSTER SETTING kv.rangefeed/)]);
+      expect(r.status).toBe(1);
+      expect(r.sql.filter((q) => /^(CREATE|GRANT|DROP)/.test(q))).toHaveLength(6);
+      expect(r.stderr).toContain('failed: cluster setting kv.rangefeed.enabled\n');
+      expect(r.stderr).toContain('1 statement(s) failed (the other groups were applied):\n  cluster setting kv.rangefeed.enabled');
+      expect(r.stdout).not.toContain('done');
+    });
+
+    test('a failed grant does not keep the backup schedule from being created', () => {
+      const r = runSqlJob(job, [READY, FAIL(/^GRANT/)]);
+      expect(r.status).toBe(1);
+      expect(r.sql.some((q) => q.startsWith('CREATE SCHEDULE IF NOT EXISTS'))).toBe(true);
+      expect(r.stderr).toMatch(/^failed: grant on database shop to app\n/);
+    });
+
+    test('a failed database skips the rest of its group (and the schedule that names it fails on its own)', () => {
+      const r = runSqlJob(job, [READY, FAIL(/^CREATE DATABASE IF NOT EXISTS "shop"/), FAIL(/^CREATE SCHEDULE/)]);
+      expect(r.status).toBe(1);
+      expect(r.sql).not.toContain('CREATE DATABASE IF NOT EXISTS "billing";');
+      expect(r.stdout).toContain('skipped: database billing (an earlier statement of its group failed)');
+      expect(r.sql).toContain('CREATE USER IF NOT EXISTS "app";');
+      expect(r.stderr).toMatch(/2 statement\(s\) failed \(the other groups were applied\):\n {2}database shop\n {2}backup schedule nightly/);
+    });
   });
 
   test('the name is stable when nothing changed, and new when a statement changed', () => {
@@ -309,8 +354,8 @@ describe('the SQL Job\'s Lease, ServiceAccount and Role', () => {
     expect(lines.filter((l) => l === LEASE_SECTION_START || l === LEASE_SECTION_END)).toEqual([LEASE_SECTION_START, LEASE_SECTION_END]);
     expect(start).toBeGreaterThan(lines.indexOf('for attempt in $$(seq 1 60); do'));
     expect(lines[end + 1]).toBe('hold first');
-    const statements = lines.map((l, i) => [l, i] as const).filter(([l]) => /^(run|run_secret) /.test(l));
-    expect(statements.map(([l]) => l.split(' ')[0])).toEqual(['run', 'run', 'run_secret']);
+    const statements = lines.map((l, i) => [l, i] as const).filter(([l]) => /^step (run|run_secret) /.test(l));
+    expect(statements.map(([l]) => l.split(' ')[1])).toEqual(['run', 'run', 'run_secret']);
     for (const [, i] of statements) expect(lines[i - 1]).toBe('hold');
     const poll = lines.indexOf('  echo "waiting for restore job $${job}"') + 1;
     expect(lines.slice(poll, poll + 3)).toEqual(['  while true; do', '    hold', '    status=$$(query "SELECT status FROM [SHOW JOB $${job}];")']);
@@ -560,8 +605,8 @@ const BAD: Array<[string, (c: CockroachCluster) => unknown, string, string]> = [
   ['a reserved database', (c) => c.addDatabase('system'), 'addDatabase(name)', 'reserved'],
   ['a reserved user', (c) => c.addUser('root'), 'addUser(name)', 'reserved'],
   ['the marker database', (c) => c.addDatabase('crdb_k8s_ops'), 'addDatabase(name)', 'reserved'],
-  ['no privileges', (c) => c.addDatabase('shop').grant('app'), 'grant(privileges)', 'at least one'],
-  ['a table privilege on a database', (c) => c.addDatabase('shop').grant('app', 'SELECT' as DatabasePrivilege), 'grant(privileges)', 'received "SELECT"'],
+  ['no privileges', (c) => c.addDatabase('shop').grant(c.addUser('app')), 'grant(privileges)', 'at least one'],
+  ['a table privilege on a database', (c) => c.addDatabase('shop').grant(c.addUser('app'), 'SELECT' as DatabasePrivilege), 'grant(privileges)', 'received "SELECT"'],
   ['a grant to root', (c) => c.addDatabase('shop').grant('root', DatabasePrivilege.ALL), 'grant(grantee)', 'received "root"'],
   ['a setting twice', (c) => { c.setClusterSetting(ClusterSetting.rangefeed(true)); c.setClusterSetting(ClusterSetting.rangefeed(false)); }, 'setClusterSetting(setting)', 'expected each setting once'],
   ['the license key as a plain setting', (c) => c.setClusterSetting(ClusterSetting.of('enterprise.license', 'crl-0-xyz')), 'setClusterSetting(setting)', 'setLicense()'],
@@ -604,7 +649,27 @@ const BAD: Array<[string, (c: CockroachCluster) => unknown, string, string]> = [
     'addBackupSchedule(destination) (credentials) (key)', 'received "key json"'],
   ['a restore destination that is not a BackupDestination', (c) => c.restoreFrom('gs://acme-backups/cluster' as never), 'restoreFrom(destination)', 'expected a BackupDestination'],
   ['a membership of root', (c) => c.addRole('readers').grantTo('root'), 'grantTo(member)', 'received "root"'],
-  ['a duplicate privilege', (c) => c.addDatabase('shop').grant('app', DatabasePrivilege.ALL, DatabasePrivilege.ALL), 'grant(privileges)', 'expected each privilege once'],
+  ['a duplicate privilege', (c) => c.addDatabase('shop').grant(c.addUser('app'), DatabasePrivilege.ALL, DatabasePrivilege.ALL), 'grant(privileges)', 'expected each privilege once'],
+  // Accepted before, failed at run time: each is now refused at synth.
+  ['a grant to a user declared nowhere', (c) => c.addDatabase('shop').grant('app', DatabasePrivilege.ALL), 'grant(grantee)',
+    'received "app"; expected a user or role declared on this cluster before the grant (addUser, addRole), or one created outside this library and declared with existingRole("app"): the SQL Job would fail on a grant to an unknown role'],
+  ['a grant before the user is declared', (c) => { c.addDatabase('shop').grantOnAllTables('app', [TablePrivilege.SELECT]); c.addUser('app'); }, 'grantOnAllTables(grantee)', 'received "app"; expected a user or role declared'],
+  ['a table grant to a role of another cluster', (c) => c.addDatabase('shop').grantOnTable('orders', cluster().c.addRole('readers'), [TablePrivilege.SELECT]), 'grantOnTable(grantee)', 'received "readers"; expected a user or role declared'],
+  ['a membership of an undeclared user', (c) => c.addRole('readers').grantTo('reporter'), 'grantTo(member)', 'received "reporter"; expected a user or role declared'],
+  ['an existing role that the cluster declares', (c) => { c.addUser('app'); c.existingRole('app'); }, 'existingRole(name)', 'received "app"; expected a user or role that this cluster does not declare: addUser() or addRole() creates it already'],
+  ['an existing role named root', (c) => c.existingRole('root'), 'existingRole(name)', 'received "root"; expected the name of an application user or role: lowercase ASCII letters, digits, \'_\' or \'-\' (not root, node, none, admin or public)'],
+  ['an existing role named admin', (c) => c.existingRole('admin'), 'existingRole(name)', 'received "admin"; expected the name of an application user'],
+  ['an existing role with a quote', (c) => c.existingRole('app"'), 'existingRole(name)', 'received "app\\""; expected the name of an application user'],
+  ['a password on an insecure cluster', () => cluster({ security: ClusterSecurity.insecure() }).c.addUser('app', { password: SqlSecret.fromSecret('app-pw', 'password') }), 'security, addUser(password)',
+    'received a password (Secret app-pw/password) for user "app" on an insecure cluster; CockroachDB refuses passwords in insecure mode: leave the password out, or secure the cluster (ClusterSecurity.certManager())'],
+  ...([
+    ['a backup schedule', (c: CockroachCluster) => c.addBackupSchedule('b', { destination: dest }), 'addBackupSchedule(destination)'],
+    ['a restore', (c: CockroachCluster) => c.restoreFrom(dest), 'restoreFrom(destination)'],
+    ['an inspection', (c: CockroachCluster) => c.addBackupInspection(dest), 'addBackupInspection(destination)'],
+  ] as const).map(([what, call, prop]): [string, (c: CockroachCluster) => unknown, string, string] =>
+    [`${what} with AUTH=implicit on a cluster without gcsCredentials`, () => call(cluster({ gcsCredentials: undefined }).c), `gcsCredentials, ${prop}`,
+      'received "gs://acme-backups/cluster?AUTH=implicit" on a cluster without gcsCredentials; AUTH=implicit authenticates with the nodes\' own credentials, so the cluster needs them: '
+      + 'gcsCredentials: GcsCredentials.fromDeployment(description) (GKE Workload Identity) or GcsCredentials.keyFromSecret(\'gcs-key\') (a key file), or a destination with its own key, BackupDestination.gcsWithKey(…)']),
   ['a license organization with a newline', (c) => c.setLicense({ organization: 'Acme\nInc', key: SqlSecret.fromSecret('l', 'k') }), 'setLicense(organization)', 'no control characters'],
   ['a schedule name over 50 characters', (c) => c.addBackupSchedule('b'.repeat(51), { destination: dest }), 'addBackupSchedule(name)', 'at most 50 characters'],
   ['a schedule of a hostile database name', (c) => c.addBackupSchedule('b', { destination: dest, databases: ['shop', 'x"; DROP'] }), 'addBackupSchedule(databases[1])', 'received "x\\"; DROP"'],
@@ -629,6 +694,12 @@ describe('SQL errors are thrown', () => {
     expect(() => c.addDatabase('shop')).toThrow(/sqlJob.timeout \(seconds\): received 10/);
   });
 
+  test('a TTL, when asked for, is rendered (the default keeps the Job until pruned)', () => {
+    const { c, sqlJob } = cluster({ sqlJob: { ttlAfterFinished: Duration.hours(2) } });
+    c.addDatabase('shop');
+    expect(sqlJob().spec.ttlSecondsAfterFinished).toBe(7200);
+  });
+
   test('the SQL Job TTL bounds', () => {
     const { c } = cluster({ sqlJob: { ttlAfterFinished: Duration.days(31) } });
     expect(() => c.addDatabase('shop')).toThrow(/sqlJob.ttlAfterFinished \(seconds\): received 2678400; expected whole seconds from 0 to 2592000/);
@@ -638,6 +709,36 @@ describe('SQL errors are thrown', () => {
     const { c } = cluster();
     c.addBackupSchedule('b', { destination: dest });
     expect(() => c.restoreFrom(dest, RestoreTarget.database('shop', { newName: 'shop_old' }))).not.toThrow();
+  });
+
+  test('grants accepted: to declared users and roles, to existing ones, to the built-in admin and public roles', () => {
+    const { c } = cluster();
+    const shop = c.addDatabase('shop');
+    const analytics = c.existingRole('analytics');
+    shop.grant('analytics', DatabasePrivilege.CONNECT);
+    shop.grantOnAllTables('public', [TablePrivilege.SELECT]);
+    c.addRole('readers').grantTo(analytics);
+    shop.grant('admin', DatabasePrivilege.ALL);
+    expect(c.sqlProvisioner.statementsForDisplay).toEqual([
+      'CREATE DATABASE IF NOT EXISTS "shop";',
+      'CREATE ROLE IF NOT EXISTS "readers";',
+      'GRANT "readers" TO "analytics";',
+      'GRANT CONNECT ON DATABASE "shop" TO "analytics";',
+      'GRANT SELECT ON ALL TABLES IN SCHEMA "shop"."public" TO "public";',
+      'GRANT ALL ON DATABASE "shop" TO "admin";',
+    ]);
+  });
+
+  test('AUTH=implicit needs ambient credentials; a destination with its own key does not', () => {
+    const { c } = cluster({ gcsCredentials: undefined });
+    const keyed = BackupDestination.gcsWithKey('acme-backups', 'cluster', SqlSecret.fromSecret('gcs-key', 'key.json'));
+    expect(c.addBackupSchedule('b', { destination: keyed }).statement).toContain('AUTH=specified');
+    expect(() => c.addBackupInspection(keyed)).not.toThrow();
+    expect(cluster({ gcsCredentials: GcsCredentials.keyFromSecret('gcs-key') }).c.addBackupSchedule('b', { destination: dest }).statement).toContain('AUTH=implicit');
+  });
+
+  test('a password on a secure cluster is accepted', () => {
+    expect(() => cluster().c.addUser('app', { password: SqlSecret.fromSecret('app-pw', 'password') })).not.toThrow();
   });
 
   test('a restored cluster backs up into a folder of its own', () => {

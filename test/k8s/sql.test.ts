@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import {
-  BackupDestination, ClusterSecurity, CockroachCluster, CockroachConfigError, DatabasePrivilege, RestoreTarget, SqlSecret, TablePrivilege,
+  BackupDestination, ClusterSecurity, CockroachCluster, CockroachConfigError, DatabasePrivilege, GcsCredentials, RestoreTarget, SqlSecret, TablePrivilege,
 } from '../../lib/k8s';
 import { cronProblem, ident, literal } from '../../lib/k8s/sql';
 import { newChart, only, synth } from '../support/manifests';
@@ -132,8 +132,16 @@ const NAME_ENTRY_POINTS: Array<[string, (c: CockroachCluster, name: string) => u
 ];
 
 describe('injection corpus: hostile names are refused everywhere a name goes', () => {
+  // Grantees must be declared: `app` and `orders` exist outside the library. The cluster has ambient
+  // credentials, which the AUTH=implicit destination needs.
+  const newCluster = (...existing: string[]) => {
+    const cluster = new CockroachCluster(newChart(), 'crdb', { gcsCredentials: GcsCredentials.keyFromSecret('gcs-key') });
+    for (const role of existing) cluster.existingRole(role);
+    return cluster;
+  };
+
   test.each(NAME_ENTRY_POINTS)('control: %s accepts a valid name', (_prop, call) => {
-    const cluster = new CockroachCluster(newChart(), 'crdb');
+    const cluster = newCluster('app', 'orders');
     expect(() => call(cluster, 'orders')).not.toThrow();
     // The name reached a statement (quoted as an identifier or a literal, or as a schedule label's prefix).
     expect(cluster.sqlProvisioner.statementsForDisplay.join('\n')).toMatch(/["']orders['"_]/);
@@ -142,7 +150,7 @@ describe('injection corpus: hostile names are refused everywhere a name goes', (
   const cases = NAME_ENTRY_POINTS.flatMap(([prop, call]) => HOSTILE_NAMES.map((name) => [prop, JSON.stringify(name), call, name] as const));
 
   test.each(cases)('%s: %s', (prop, _shown, call, name) => {
-    const cluster = new CockroachCluster(newChart(), 'crdb');
+    const cluster = newCluster('app');
     const error = configError(() => call(cluster, name));
     const err = error as CockroachConfigError;
     expect(err.prop).toBe(prop);
@@ -168,7 +176,7 @@ describe('strings and secret values are rendered inert', () => {
 
   test('secret values are quoted at run time: quotes, $(…), backticks and backslashes stay data', () => {
     const chart = newChart();
-    const cluster = new CockroachCluster(chart, 'crdb', { security: ClusterSecurity.insecure(), init: { enabled: false } });
+    const cluster = new CockroachCluster(chart, 'crdb', { init: { enabled: false } });
     cluster.addUser('reporter', { password: SqlSecret.fromSecret('reporter-pw', 'password') });
     const job = only(synth(chart), 'Job');
     for (const f of ['/tmp/crdb-pwned', '/tmp/crdb-pwned2']) fs.rmSync(f, { force: true });

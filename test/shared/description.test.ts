@@ -59,6 +59,7 @@ const BAD: Array<[string, Partial<DeploymentDescriptionProps>, string, unknown?]
   ['GKE cluster name too long', { gkeClusterName: 'g'.repeat(41) }, 'gkeClusterName'],
   ['namespace not a DNS label', { namespace: 'Cockroach_DB' }, 'namespace'],
   ['CockroachDB cluster name too long', { cockroachClusterName: 'c'.repeat(41) }, 'cockroachClusterName'],
+  ['CockroachDB cluster name starting with a digit (not a Service name)', { cockroachClusterName: '1crdb' }, 'cockroachClusterName'],
   ['absolute backup path', { backupPath: '/cluster' }, 'backupPath'],
   ['backup path escaping upwards', { backupPath: 'a/../b' }, 'backupPath'],
   ['backup path with a query', { backupPath: 'cluster?AUTH=specified' }, 'backupPath'],

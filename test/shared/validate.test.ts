@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { CockroachConfigError } from '../../lib/shared/errors';
 import {
-  checkDnsLabel, checkDnsSubdomain, checkGcsBucketName, checkInteger, checkLabelKey, checkLabelValue, checkObjectPath,
+  checkDns1035Label, checkDnsLabel, checkDnsSubdomain, checkGcsBucketName, checkInteger, checkLabelKey, checkLabelValue, checkObjectPath,
   checkRules, checkSecretKey, reject, show,
 } from '../../lib/shared/validate';
 import { configError } from '../support/errors';
@@ -19,6 +19,11 @@ const CHECKS: Array<[string, Check, string, unknown[], Bad[], string]> = [
     [q(''), q('Crdb'), q('crdb_0'), q('-crdb'), q('crdb-'), q('a.b'), q(a(64)), [7, '7'], [undefined, 'undefined']],
     "expected a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters"],
   ['checkDnsLabel (max length)', (v) => checkDnsLabel(SCOPE, 'name', v, 40), 'name', [a(40)], [q(a(41))],
+    "expected a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 40 characters"],
+  ['checkDns1035Label', (v) => checkDns1035Label(SCOPE, 'name', v, 40), 'name', ['a', 'crdb', 'crdb-0', 'a0', a(40)],
+    [q('0'), q('1crdb'), q('0-a')], 'expected a name that starts with a letter: Service names are DNS-1035 labels'],
+  ['checkDns1035Label (a DNS-1123 label first)', (v) => checkDns1035Label(SCOPE, 'name', v, 40), 'name', [],
+    [q(''), q('Crdb'), q(a(41)), [undefined, 'undefined']],
     "expected a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 40 characters"],
   ['checkDnsSubdomain', (v) => checkDnsSubdomain(SCOPE, 'secret', v), 'secret', ['gcs-key', 'a.b.c', 'x', '0', a(253), `${a(63)}.${a(63)}.${a(63)}.${a(61)}`],
     [q(''), q('Bad Secret'), q('a..b'), q('.a'), q('a.'), q('a_b'), q('-a.b'), q('a.b-'), q(a(254)), [null, 'null']],

@@ -17,7 +17,8 @@ export interface ClusterJobSpec {
   /** A command instead of a bash script. */
   readonly command?: string[];
   readonly serviceAccountName: string;
-  readonly ttlAfterFinished: Duration;
+  /** Deletes the finished Job after this long; undefined keeps it until pruned (a re-apply is then a no-op). */
+  readonly ttlAfterFinished?: Duration;
   /** `activeDeadlineSeconds`; may be lazy. */
   readonly deadlineSeconds: number;
   /** Pod retries on top of the script's own retries. */
@@ -34,7 +35,7 @@ export function renderClusterJob(scope: Construct, id: string, spec: ClusterJobS
     spec: {
       backoffLimit: spec.backoffLimit,
       activeDeadlineSeconds: spec.deadlineSeconds,
-      ttlSecondsAfterFinished: spec.ttlAfterFinished.toSeconds(),
+      ttlSecondsAfterFinished: spec.ttlAfterFinished?.toSeconds(),
       template: {
         // Not the prune labels: the pods belong to their Job and go with it. Selected by a prune, the
         // running pod of a current Job would be deleted (and retried) too.

@@ -104,7 +104,7 @@ const PRELUDE = [
   'gcs_credentials() { local b; b=$(printf \'%s\' "$1" | base64 -w0); b=${b//+/%2B}; b=${b//\\//%2F}; b=${b//=/%3D}; printf \'%s\' "$b"; }',
   'run() { echo "applying: $1"; printf \'%s\\n\' "$2" | sql >/dev/null; }',
   '# A statement holding a secret: its output (which could echo the statement) is never shown.',
-  'run_secret() { echo "applying: $1"; if ! printf \'%s\\n\' "$2" | sql >/dev/null 2>&1; then echo "failed: $1 (output hidden: the statement holds a secret)" >&2; return 1; fi; }',
+  'run_secret() { echo "applying: $1"; if ! printf \'%s\\n\' "$2" | sql >/dev/null 2>&1; then echo "(output hidden: the statement holds a secret)" >&2; return 1; fi; }',
   'fail() { echo "$1" >&2; exit 1; }',
 ];
 
@@ -239,10 +239,39 @@ function restoreBlock(r: ScriptRestore, env: SecretEnv, hold: string[]): string[
   ];
 }
 
+/** Statements that depend on one another, applied in order; a failure skips the rest of the group only. */
+export interface StatementGroup {
+  /** What the group does, printed before it (e.g. `backup schedules`). */
+  readonly name: string;
+  readonly statements: SqlStatement[];
+}
+
+/**
+ * Groups run one after the other and do not block one another: a failed statement (named in the log)
+ * skips the rest of its own group, which may depend on it, and the script fails at its end, after every
+ * other group has run, with the list of the statements that failed.
+ */
+const GROUPS = [
+  'failures=(); group_failed=0',
+  'group() { group_failed=0; echo "-- $1"; }',
+  'step() {',
+  '  if [ "$group_failed" = 1 ]; then echo "skipped: $2 (an earlier statement of its group failed)"; return 0; fi',
+  '  if ! "$1" "$2" "$3"; then echo "failed: $2" >&2; failures+=("$2"); group_failed=1; fi',
+  '}',
+  'finish() {',
+  '  if [ "${#failures[@]}" -gt 0 ]; then',
+  '    echo "${#failures[@]} statement(s) failed (the other groups were applied):" >&2',
+  '    printf \'  %s\\n\' "${failures[@]}" >&2',
+  '    exit 1',
+  '  fi',
+  '}',
+];
+
 /** The SQL Job's script and the env vars its Secrets need. */
 export function renderSqlScript(plan: {
   restores?: ScriptRestore[];
-  statements?: SqlStatement[];
+  /** Groups of statements (see {@link StatementGroup}), in order. */
+  groups?: StatementGroup[];
   /** Read-only statements whose result is printed as a table (for inspection Jobs). */
   shows?: SqlStatement[];
   /** The Lease that serializes the versions of a Job that writes (see {@link ScriptLease}). */
@@ -255,7 +284,12 @@ export function renderSqlScript(plan: {
     ...waitForSql(),
     ...(plan.lease ? [...leaseBlock(plan.lease), 'hold first'] : []),
     ...(plan.restores ?? []).flatMap((r) => restoreBlock(r, env, hold)),
-    ...(plan.statements ?? []).flatMap((s) => [...hold, `${hasSecret(s) ? 'run_secret' : 'run'} ${bashQuote(s.description)} ${bashStatement(s.parts, env)}`]),
+    ...(plan.groups ? GROUPS : []),
+    ...(plan.groups ?? []).filter((g) => g.statements.length > 0).flatMap((g) => [
+      `group ${bashQuote(g.name)}`,
+      ...g.statements.flatMap((s) => [...hold, `step ${hasSecret(s) ? 'run_secret' : 'run'} ${bashQuote(s.description)} ${bashStatement(s.parts, env)}`]),
+    ]),
+    ...(plan.groups ? ['finish'] : []),
     ...(plan.shows ?? []).flatMap((s) => [
       `echo ${bashQuote(`-- ${s.description}`)}`,
       `printf '%s\n' ${bashStatement(s.parts, env)} | sql --format=table`,

@@ -44,6 +44,8 @@ export function allFeatures(chart: Chart, options: { scaleDown?: ScaleDownPhase 
   // An application with the app user's client certificate, let through the NetworkPolicy.
   const web = new Deployment(chart, 'web', {
     replicas: 1,
+    // The client key is readable through the pod's fsGroup (ClientCertificate.mount).
+    securityContext: { fsGroup: 2000 },
     containers: [{
       image: 'nginx:1.27.3',
       portNumber: 8080,

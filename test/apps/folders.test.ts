@@ -1,0 +1,51 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+
+/**
+ * The folders `npm run synth` writes, as the README's commands use them: `kubectl apply -f
+ * dist/<profile>-namespace/` once, `kubectl apply -f dist/<profile>/` after every synth, and
+ * `kubectl delete -f dist/<profile>/` to remove the cluster and keep its data. Deleting a Namespace
+ * deletes every volume in it, so the cluster's folder must hold none, nor anything else that deletes a
+ * volume. (The removal itself runs against the real API server: test/cluster/apply-apps.test.ts.)
+ */
+const ROOT = path.resolve(__dirname, '../..');
+const out = fs.mkdtempSync(path.join(os.tmpdir(), 'folders-'));
+afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
+
+// The variants with the most objects: backups on minikube; the restore and the books load on GKE.
+execFileSync(process.execPath, [path.join(ROOT, 'build/apps/k8s.js')], {
+  cwd: ROOT, env: { ...process.env, CDK8S_OUTDIR: out, MINIKUBE_BACKUPS: '1', GKE_RESTORE: '1', GKE_BOOKS_LOAD: '1' }, stdio: 'pipe',
+});
+const objectsIn = (folder: string): any[] => fs.readdirSync(path.join(out, folder)).flatMap((f) =>
+  parseAllDocuments(fs.readFileSync(path.join(out, folder, f), 'utf8')).map((d) => d.toJSON()).filter(Boolean));
+
+test('two folders per profile: the namespace, and the cluster', () => {
+  expect(fs.readdirSync(out).sort()).toEqual(['gke', 'gke-namespace', 'minikube', 'minikube-namespace']);
+});
+
+describe.each(['minikube', 'gke'])('%s', (profile) => {
+  const cluster = objectsIn(profile);
+  const namespace = objectsIn(`${profile}-namespace`);
+
+  test('the namespace folder holds the restricted Namespace alone', () => {
+    expect(namespace.map((o) => [o.kind, o.metadata.name, o.metadata.labels['pod-security.kubernetes.io/enforce']])).toEqual([['Namespace', 'cockroachdb', 'restricted']]);
+  });
+
+  test('the folder `kubectl delete -f` removes holds no Namespace, no volume, and nothing that deletes volumes', () => {
+    expect(cluster.length).toBeGreaterThan(10);
+    expect(cluster.filter((o) => ['Namespace', 'PersistentVolumeClaim', 'PersistentVolume'].includes(o.kind))).toEqual([]);
+    const sts = cluster.filter((o) => o.kind === 'StatefulSet');
+    expect(sts.map((o) => o.spec.persistentVolumeClaimRetentionPolicy)).toEqual([{ whenDeleted: 'Retain', whenScaled: 'Retain' }]);
+    // No Role may delete volumes outside a declared scale-down's SHRINK phase.
+    for (const role of cluster.filter((o) => o.kind === 'Role' || o.kind === 'ClusterRole')) {
+      for (const rule of role.rules ?? []) {
+        expect([role.metadata.name, rule.resources?.includes('persistentvolumeclaims') && rule.verbs.includes('delete')]).toEqual([role.metadata.name, false]);
+      }
+    }
+    // Everything it holds lives in the namespace the namespace folder creates (or is cluster-scoped and named after it).
+    for (const o of cluster.filter((x) => x.metadata.namespace !== undefined)) expect(o.metadata.namespace).toBe('cockroachdb');
+  });
+});
