@@ -14,9 +14,6 @@ export default {
   mutate: [
     'lib/k8s/scale-down.ts',
     'lib/k8s/memory.ts',
-    'lib/shared/validate.ts',
-    'lib/k8s/backup.ts',
-    'lib/k8s/sql.ts',
   ],
   jest: {
     configFile: 'jest.config.js',

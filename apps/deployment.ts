@@ -16,6 +16,13 @@ export const DEPLOYMENT = DeploymentDescription.of({
   backupServiceAccountId: 'crdb-backup',
 });
 
+/**
+ * The networks allowed to reach the GKE control plane (kubectl, cdk8s apply) through its public endpoint,
+ * on top of IAM. Replace with your office or VPN egress range; with `ControlPlaneAccess.privateEndpoint()`
+ * in apps/gcp.ts instead, kubectl runs from inside the VPC.
+ */
+export const CONTROL_PLANE_NETWORKS = [{ cidrBlock: '203.0.113.0/24', displayName: 'admins (replace with your range)' }];
+
 /** The organization the enterprise license was issued to (the GKE app applies the license). */
 export const LICENSE_ORGANIZATION = 'Acme Books';
 
@@ -26,3 +33,28 @@ export const SECRETS = {
   /** The enterprise license key, key `license`. */
   license: 'crdb-license',
 };
+
+/**
+ * The digests of the images the production apps run, as `docker buildx imagetools inspect <image>` prints
+ * them (its "Digest:" line): CockroachDB (`cockroachdb/cockroach:v26.2.1`) and the books load's Node image
+ * (`node:22.22.0-alpine3.23`, only with `GKE_BOOKS_LOAD=1`). Both halves read them: with both set, the GKE
+ * app runs the images by digest and the GCP app's Binary Authorization policy enforces (images not allowed
+ * are refused); with either missing, the images run by their pinned tags and the policy only logs what it
+ * would refuse (dry run). Empty here: this repository's CI reaches no image registry to read them, and a
+ * digest nobody checked must never look real.
+ */
+export const IMAGE_DIGESTS: ImageDigests = {};
+
+/** Digests of the production images (`sha256:<64 hex>`). */
+export interface ImageDigests {
+  /** `cockroachdb/cockroach:v26.2.1`'s. @default - none: the image runs by its tag */
+  readonly cockroach?: string;
+  /** The books load's Node image's. @default - none: the image runs by its tag */
+  readonly booksLoad?: string;
+}
+
+/** True when every production image runs by digest: then Binary Authorization can enforce. */
+export function pinnedByDigest(digests: ImageDigests): boolean {
+  return Boolean(digests.cockroach && digests.booksLoad);
+}
+

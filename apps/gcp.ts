@@ -6,8 +6,11 @@
  *   cdktf deploy crdb-backups crdb-backup-key  minikube path: bucket, service account and a key
  */
 import { App } from 'cdktf';
-import { BackupKeyStack, BackupsStack, DeploymentDescription, GkeStack, GkeStackProps, StateBackend } from '../lib/gcp';
-import { DEPLOYMENT } from './deployment';
+import {
+  BackupKeyStack, BackupsStack, BinaryAuthorization, ControlPlaneAccess, CustomerManagedKey, DeploymentDescription, GkeStack, GkeStackProps,
+  LIBRARY_IMAGE_PATTERNS, StateBackend,
+} from '../lib/gcp';
+import { CONTROL_PLANE_NETWORKS, DEPLOYMENT, IMAGE_DIGESTS, ImageDigests, pinnedByDigest } from './deployment';
 
 /** Options of the Google Cloud app (tests and other entry points). */
 export interface GcpAppOptions {
@@ -23,16 +26,50 @@ export interface GcpAppOptions {
   readonly stateBackend?: StateBackend;
   /**
    * The GKE cluster's options.
-   * @default - the library's defaults
+   * @default - the library's defaults, the control plane reachable from CONTROL_PLANE_NETWORKS, Secrets
+   * encrypted with a Cloud KMS key of the stack, Binary Authorization admitting ALLOWED_IMAGES
    */
   readonly gke?: GkeStackProps['gke'];
+  /**
+   * The production images' digests: Binary Authorization enforces only when every one is known (the GKE
+   * app then runs them by digest), and logs what it would refuse until then.
+   * @default IMAGE_DIGESTS (apps/deployment.ts)
+   */
+  readonly imageDigests?: ImageDigests;
 }
+
+/**
+ * Images the cluster admits besides GKE's own: the library's (CockroachDB, the books-load helper) and
+ * cert-manager's, each by digest only (apply cert-manager's manifest with its images pinned by digest).
+ */
+export const ALLOWED_IMAGES = [
+  ...LIBRARY_IMAGE_PATTERNS,
+  'quay.io/jetstack/cert-manager-controller@sha256:*',
+  'quay.io/jetstack/cert-manager-webhook@sha256:*',
+  'quay.io/jetstack/cert-manager-cainjector@sha256:*',
+  'quay.io/jetstack/cert-manager-startupapicheck@sha256:*',
+];
 
 export function buildGcpApp(app: App, options: GcpAppOptions = {}): { backups: BackupsStack; gke: GkeStack; key: BackupKeyStack } {
   const description = options.description ?? DEPLOYMENT;
   const stateBackend = options.stateBackend ?? StateBackend.gcs();
-  const backups = new BackupsStack(app, 'crdb-backups', { description, stateBackend });
-  const gke = new GkeStack(app, 'crdb-gke', { description, stateBackend, gke: options.gke });
+  // Backups encrypted with a key of the stack; every read and write of them in the audit logs.
+  const backups = new BackupsStack(app, 'crdb-backups', {
+    description, stateBackend, bucket: { encryptionKey: CustomerManagedKey.create() }, dataAccessLogs: true,
+  });
+  const gke = new GkeStack(app, 'crdb-gke', {
+    description,
+    stateBackend,
+    gke: {
+      controlPlaneAccess: ControlPlaneAccess.authorizedNetworks(CONTROL_PLANE_NETWORKS),
+      secretsEncryption: CustomerManagedKey.create(),
+      // Enforced once the GKE app runs its images by digest (IMAGE_DIGESTS); a dry run (logged, not refused) until then.
+      binaryAuthorization: BinaryAuthorization.projectPolicy({
+        allowedImages: ALLOWED_IMAGES, dryRun: !pinnedByDigest(options.imageDigests ?? IMAGE_DIGESTS),
+      }),
+      ...options.gke,
+    },
+  });
   gke.addDependency(backups);
   const key = new BackupKeyStack(app, 'crdb-backup-key', { description, stateBackend });
   key.addDependency(backups);

@@ -1,10 +1,10 @@
 import { App, Chart, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  BackupDestination, ClientCertificate, CockroachCluster, DatabasePrivilege, GcsCredentials, Locality, PodAntiAffinity,
-  SqlSecret, TopologySpread,
+  BackupDestination, ClientCertificate, CockroachCluster, CockroachDbVersion, DatabasePrivilege, GcsCredentials, Locality,
+  PodAntiAffinity, SqlSecret, TopologySpread,
 } from '../lib/k8s';
-import { DEPLOYMENT, LICENSE_ORGANIZATION, SECRETS } from './deployment';
+import { DEPLOYMENT, IMAGE_DIGESTS, ImageDigests, LICENSE_ORGANIZATION, SECRETS } from './deployment';
 
 /** Options of the GKE app. */
 export interface GkeOptions {
@@ -19,6 +19,11 @@ export interface GkeOptions {
    * @default false
    */
   readonly booksLoad?: boolean;
+  /**
+   * The images' digests.
+   * @default IMAGE_DIGESTS (apps/deployment.ts)
+   */
+  readonly imageDigests?: ImageDigests;
 }
 
 /**
@@ -36,9 +41,13 @@ export class GkeChart extends Chart {
     // Namespace, cluster name and the Workload Identity annotation come from the shared description, so
     // they match the IAM binding that the cdktf app creates.
     super(app, id, { namespace: DEPLOYMENT.namespace, disableResourceNameHashes: true });
+    const digests = options.imageDigests ?? IMAGE_DIGESTS;
 
     this.cluster = new CockroachCluster(this, 'crdb', {
       name: DEPLOYMENT.cockroachClusterName,
+      // By content once IMAGE_DIGESTS has the digest (a re-pushed tag cannot change what the nodes run);
+      // by its pinned tag until then.
+      version: digests.cockroach ? CockroachDbVersion.V26_2_1.withDigest(digests.cockroach) : CockroachDbVersion.V26_2_1,
       // Backups and restores reach the bucket through Workload Identity: no key anywhere.
       gcsCredentials: GcsCredentials.fromDeployment(DEPLOYMENT),
       // security: TLS with cert-manager is the default.
@@ -53,7 +62,11 @@ export class GkeChart extends Chart {
         topologySpread: TopologySpread.acrossZones({ required: true }),
       },
       locality: Locality.fromNode(),
-      networkPolicy: {},
+      // Nothing in or out of the namespace but what each of the library's pods needs: DNS, the database
+      // pods, the control plane on 443 (the SQL Job's Lease, the locality init container; its address is
+      // GKE's to choose, so any address on 443), Cloud Storage on the public internet and the metadata server
+      // (Workload Identity). Any other workload of this namespace needs allow rules of its own.
+      networkPolicy: { namespaceDefaultDeny: true },
     });
     // The book's collection (minikube's backups) is what a restore reads; this cluster backs up into a
     // collection of its own: two clusters never write into one, and CockroachDB pauses the schedules that
@@ -74,6 +87,6 @@ export class GkeChart extends Chart {
     this.cluster.addBackupSchedule('backup_cluster', { destination: backups });
     this.cluster.addBackupInspection(backups);
     this.cluster.addSqlClient();
-    if (options.booksLoad) this.cluster.addBooksLoad();
+    if (options.booksLoad) this.cluster.addBooksLoad({ imageDigest: digests.booksLoad });
   }
 }

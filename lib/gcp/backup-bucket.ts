@@ -1,7 +1,9 @@
+import { DataGoogleStorageProjectServiceAccount } from '@cdktf/provider-google/lib/data-google-storage-project-service-account';
 import { StorageBucket, StorageBucketLifecycleRule } from '@cdktf/provider-google/lib/storage-bucket';
 import { Construct } from 'constructs';
 import { DeploymentDescription } from '../shared/description';
 import { checkInteger, checkRules, reject } from '../shared/validate';
+import { BoundKey, CustomerManagedKey } from './customer-managed-key';
 import { checkGcpLabels } from './labels';
 import { terraformId } from './terraform-id';
 
@@ -62,6 +64,16 @@ export interface BackupBucketProps {
    */
   readonly forceDestroy?: boolean;
   /**
+   * Customer-managed encryption (CMEK): new objects are encrypted with this Cloud KMS key by default. The
+   * project's Cloud Storage service agent (`google_storage_project_service_account`) gets
+   * `roles/cloudkms.cryptoKeyEncrypterDecrypter` on that key only. The key must be in the bucket's
+   * location, so it needs a bucket in the description's region. A created key is never destroyed by
+   * Terraform (`prevent_destroy`): without it no backup could be read.
+   * @default - Google-managed encryption keys
+   * @see https://cloud.google.com/storage/docs/encryption/customer-managed-keys
+   */
+  readonly encryptionKey?: CustomerManagedKey;
+  /**
    * Labels of the bucket.
    * @default - none
    */
@@ -83,6 +95,8 @@ export class BackupBucket extends Construct {
   public readonly bucketName: string;
   /** `gs://<bucket>` */
   public readonly bucketUrl: string;
+  /** The encryption key and its grant; undefined without `encryptionKey`. */
+  public readonly encryptionKey: BoundKey | undefined;
 
   constructor(scope: Construct, id: string, props: BackupBucketProps) {
     super(scope, id);
@@ -109,7 +123,20 @@ export class BackupBucket extends Construct {
       props: 'retentionDays, versioning',
       violated: versioning && props.retentionDays !== undefined,
       message: `received retentionDays ${props.retentionDays} with versioning on; Cloud Storage does not allow a retention policy on a bucket with Object Versioning. Set versioning: false (the retention policy then keeps every object for ${props.retentionDays} days), or leave retentionDays out`,
+    }, {
+      props: 'encryptionKey, location',
+      violated: props.encryptionKey !== undefined && location !== d.region,
+      message: `received location ${JSON.stringify(location)} with an encryption key; a Cloud KMS key must be in the bucket's location, and the library's keys are in the description's region ${d.region}: leave location out or use no encryptionKey`,
     }]);
+
+    let key: BoundKey | undefined;
+    if (props.encryptionKey) {
+      const agent = new DataGoogleStorageProjectServiceAccount(this, 'StorageServiceAgent', { project: d.projectId });
+      agent.overrideLogicalId(terraformId('storage_agent', d.projectId));
+      key = props.encryptionKey._bind(this, 'Encryption', 'encryptionKey', d,
+        { keyRingName: `${d.bucketName.slice(0, 58)}-cmek`, keyName: 'backups' }, `serviceAccount:${agent.emailAddress}`);
+    }
+    this.encryptionKey = key;
 
     // The noncurrent-version rule stays without versioning: it clears the versions left from before.
     const lifecycleRule: StorageBucketLifecycleRule[] = [
@@ -131,6 +158,9 @@ export class BackupBucket extends Construct {
       retentionPolicy: props.retentionDays ? { retentionPeriod: props.retentionDays * 86400, isLocked: false } : undefined,
       forceDestroy: props.forceDestroy ?? false,
       labels: { ...(props.labels ?? {}) },
+      encryption: key ? { defaultKmsKeyName: key.keyId } : undefined,
+      // The service agent must hold the key before the bucket names it.
+      dependsOn: key ? [key.grant] : undefined,
     });
     this.bucket.overrideLogicalId(terraformId('backup_bucket', d.bucketName));
   }

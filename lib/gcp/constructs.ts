@@ -2,6 +2,12 @@
 // module once, through ./k8s).
 import './peers';
 export * from './gke-cluster';
+export * from './network';
+export * from './control-plane-access';
+export * from './maintenance-window';
+export * from './customer-managed-key';
+export * from './binary-authorization';
+export * from './data-access-logs';
 export * from './backup-bucket';
 export * from './backup-identity';
 export * from './stacks';

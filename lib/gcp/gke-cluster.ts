@@ -1,13 +1,19 @@
 import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
 import { ContainerNodePool } from '@cdktf/provider-google/lib/container-node-pool';
+import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-project';
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { Construct } from 'constructs';
 import { DatabasePodResources, DeploymentDescription } from '../shared/description';
 import { CockroachConfigError } from '../shared/errors';
 import { checkInteger, checkRules, reject } from '../shared/validate';
+import { BinaryAuthorization } from './binary-authorization';
+import { ControlPlaneAccess } from './control-plane-access';
+import { BoundKey, CustomerManagedKey } from './customer-managed-key';
 import { checkGcpLabels } from './labels';
 import { gkeAllocatable, MachineSize, machineTypeSize, NodeAllocatable, smallestOfFamily } from './machine-types';
+import { MaintenanceWindow } from './maintenance-window';
+import { checkPrivateCidr, DEFAULT_CONTROL_PLANE_CIDR, GkeNetwork, IGkeNetwork } from './network';
 import { terraformId } from './terraform-id';
 
 /** Where the control plane and the nodes live. */
@@ -109,17 +115,6 @@ export interface NodePoolOptions {
   readonly maxUnavailable?: number;
 }
 
-/** A network allowed to reach the control plane. */
-export interface AuthorizedNetwork {
-  /** An IPv4 CIDR block, e.g. `203.0.113.0/24`. */
-  readonly cidrBlock: string;
-  /**
-   * A label for it.
-   * @default - none
-   */
-  readonly displayName?: string;
-}
-
 /** Properties of {@link GkeCluster}. */
 export interface GkeClusterProps {
   /** The deployment: project, region, zones and cluster name come from it. */
@@ -140,23 +135,41 @@ export interface GkeClusterProps {
    */
   readonly releaseChannel?: ReleaseChannel;
   /**
-   * Private nodes (no public IPs) with the control plane on this /28 range. Nodes then need Cloud NAT to
-   * pull public images such as `cockroachdb/cockroach`.
-   * @default - nodes have public IPs
+   * Who may reach the control plane. Nodes are always private (no public IPs; they reach the internet
+   * through the VPC's Cloud NAT); this chooses the endpoint: private only, or public for a named list of
+   * networks, or (named) for anyone.
+   * @default ControlPlaneAccess.privateEndpoint() - kubectl from inside the VPC only
    */
-  readonly privateNodesMasterCidr?: string;
+  readonly controlPlaneAccess?: ControlPlaneAccess;
   /**
-   * Networks allowed to reach the control plane.
-   * @default - any network (access still needs IAM credentials)
+   * The control plane's private /28 range (VPC peering with the nodes' network).
+   * @default - the network's `controlPlaneCidr` when it is a {@link GkeNetwork}, else '172.16.0.0/28'
    */
-  readonly masterAuthorizedNetworks?: AuthorizedNetwork[];
+  readonly controlPlaneCidr?: string;
   /**
-   * VPC network and subnetwork.
-   * @default 'default'
+   * The VPC: its network, the nodes' subnetwork and the named secondary ranges for pods and Services.
+   * @default - a dedicated {@link GkeNetwork} (child `Network`) with its default ranges
    */
-  readonly network?: string;
-  /** @default - the region's subnetwork of `network` */
-  readonly subnetwork?: string;
+  readonly network?: IGkeNetwork;
+  /**
+   * When GKE may upgrade the cluster, and exclusions.
+   * @default MaintenanceWindow.WEEKENDS - Saturday and Sunday 03:00–11:00 UTC, no exclusions
+   */
+  readonly maintenanceWindow?: MaintenanceWindow;
+  /**
+   * Application-layer Secrets encryption: Kubernetes Secrets (the CockroachDB CA and node keys among
+   * them) are encrypted in etcd with this Cloud KMS key, on top of Google's default encryption. The GKE
+   * service agent (`service-<project number>@container-engine-robot.iam.gserviceaccount.com`) gets
+   * `roles/cloudkms.cryptoKeyEncrypterDecrypter` on that key only.
+   * @default - no application-layer encryption (Google-managed encryption at rest only)
+   * @see https://cloud.google.com/kubernetes-engine/docs/how-to/encrypting-secrets
+   */
+  readonly secretsEncryption?: CustomerManagedKey;
+  /**
+   * Binary Authorization: admit only images the project's policy allows.
+   * @default - off: any image runs
+   */
+  readonly binaryAuthorization?: BinaryAuthorization;
   /**
    * Refuse `terraform destroy` of the cluster.
    * @default true
@@ -178,16 +191,16 @@ export const NODE_SERVICE_ACCOUNT_ROLES = [
 ];
 
 const MACHINE_TYPE = /^[a-z][a-z0-9]*-[a-z0-9-]+$/;
-const CIDR = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/([0-9]|[12][0-9]|3[0-2])$/;
 /** CockroachDB needs three nodes for three replicas on distinct hosts. */
 const MIN_NODES = 3;
 /** GKE chooses three zones for a regional cluster when none are given. */
 const DEFAULT_REGIONAL_ZONES = 3;
 
 /**
- * A GKE Standard cluster with the secure defaults of terraform-google-modules' safer-cluster: no default
- * node pool, a dedicated least-privilege node service account, Workload Identity, shielded nodes with
- * secure boot, Dataplane V2 (so NetworkPolicy is enforced), VPC-native networking, the Persistent Disk
+ * A GKE Standard cluster with the secure defaults of terraform-google-modules' safer-cluster: private
+ * nodes in a dedicated VPC ({@link GkeNetwork}), a control plane reachable only as chosen
+ * ({@link ControlPlaneAccess}), no client certificate, a maintenance window, no default node pool, a
+ * dedicated least-privilege node service account, Workload Identity, shielded nodes with secure boot, Dataplane V2 (so NetworkPolicy is enforced), VPC-native networking, the Persistent Disk
  * CSI driver (for `premium-rwo`), a release channel, auto-repair and auto-upgrade with surge upgrades,
  * and deletion protection.
  */
@@ -202,6 +215,12 @@ export class GkeCluster extends Construct {
   public readonly gcloudLocationFlag: string;
   /** Region or zone of the cluster. */
   public readonly location: string;
+  /** The VPC the cluster runs in. */
+  public readonly network: IGkeNetwork;
+  /** Who may reach the control plane. */
+  public readonly controlPlaneAccess: ControlPlaneAccess;
+  /** The Secrets encryption key and its grant; undefined without `secretsEncryption`. */
+  public readonly secretsEncryptionKey: BoundKey | undefined;
 
   constructor(scope: Construct, id: string, props: GkeClusterProps) {
     super(scope, id);
@@ -232,12 +251,14 @@ export class GkeCluster extends Construct {
       checkInteger(this, 'nodePool.autoscaling.minNodesPerZone', pool.autoscaling.minNodesPerZone, 0, 1000);
       checkInteger(this, 'nodePool.autoscaling.maxNodesPerZone', pool.autoscaling.maxNodesPerZone, 1, 1000);
     }
-    if (props.privateNodesMasterCidr !== undefined && !(CIDR.test(props.privateNodesMasterCidr) && props.privateNodesMasterCidr.endsWith('/28'))) {
-      reject(this, 'privateNodesMasterCidr', props.privateNodesMasterCidr, 'expected a private IPv4 /28 range, e.g. "172.16.0.0/28"');
-    }
-    (props.masterAuthorizedNetworks ?? []).forEach((n, i) => {
-      if (!CIDR.test(n.cidrBlock)) reject(this, `masterAuthorizedNetworks[${i}].cidrBlock`, n.cidrBlock, 'expected an IPv4 CIDR block such as "203.0.113.0/24"');
-    });
+    const access = props.controlPlaneAccess ?? ControlPlaneAccess.privateEndpoint();
+    access._validate(this, 'controlPlaneAccess');
+    const givenNetwork = props.network instanceof GkeNetwork ? props.network : undefined;
+    if (props.network && !givenNetwork) checkNetworkNames(this, props.network);
+    const controlPlaneCidr = props.controlPlaneCidr ?? givenNetwork?.controlPlaneCidr ?? DEFAULT_CONTROL_PLANE_CIDR;
+    checkPrivateCidr(this, 'controlPlaneCidr', controlPlaneCidr, 28, 28);
+    const maintenance = props.maintenanceWindow ?? MaintenanceWindow.WEEKENDS;
+    maintenance._validate(this, 'maintenanceWindow');
     if (props.releaseChannel !== undefined && !Object.values(ReleaseChannel).includes(props.releaseChannel)) {
       reject(this, 'releaseChannel', props.releaseChannel, 'expected ReleaseChannel.RAPID, REGULAR or STABLE');
     }
@@ -262,11 +283,29 @@ export class GkeCluster extends Construct {
         violated: maxSurge === 0 && maxUnavailable === 0,
         message: 'received maxSurge 0 and maxUnavailable 0; an upgrade could never replace a node. Set maxSurge ≥ 1',
       },
+      {
+        props: 'controlPlaneCidr, network',
+        violated: givenNetwork !== undefined && controlPlaneCidr !== givenNetwork.controlPlaneCidr,
+        message: `received ${JSON.stringify(controlPlaneCidr)} and a network whose firewall allows the control plane at ${JSON.stringify(givenNetwork?.controlPlaneCidr)}; expected the same range in both (set the network's controlPlaneCidr)`,
+      },
     ]);
 
     this.location = location.zone ?? d.region;
     this.gcloudLocationFlag = location.isRegional ? `--region ${d.region}` : `--zone ${location.zone}`;
     const labels = { ...(props.labels ?? {}) };
+    this.network = props.network ?? new GkeNetwork(this, 'Network', { description: d, controlPlaneCidr });
+    let secretsKey: BoundKey | undefined;
+    if (props.secretsEncryption) {
+      // The service agent's email holds the project number, which only the API knows.
+      const project = new DataGoogleProject(this, 'Project', { projectId: d.projectId });
+      project.overrideLogicalId(terraformId('project', d.projectId));
+      secretsKey = props.secretsEncryption._bind(this, 'SecretsEncryption', 'secretsEncryption', d,
+        { keyRingName: `${d.gkeClusterName}-gke`, keyName: 'secrets' },
+        `serviceAccount:service-${project.number}@container-engine-robot.iam.gserviceaccount.com`);
+    }
+    this.secretsEncryptionKey = secretsKey;
+    const binauthzPolicy = props.binaryAuthorization?._bind(this, 'BinaryAuthorizationPolicy', 'binaryAuthorization', d);
+    this.controlPlaneAccess = access;
 
     // Never the Compute Engine default service account: a dedicated one that can only write logs and metrics.
     const nodeSaId = `${d.gkeClusterName.slice(0, 24).replace(/-+$/, '')}-nodes`;
@@ -302,8 +341,8 @@ export class GkeCluster extends Construct {
       project: d.projectId,
       location: this.location,
       nodeLocations: location.isRegional && d.zones.length > 0 ? d.zones : undefined,
-      network: props.network ?? 'default',
-      subnetwork: props.subnetwork,
+      network: this.network.networkName,
+      subnetwork: this.network.subnetworkName,
       // The default pool is created then removed at once; a separately managed pool replaces it.
       removeDefaultNodePool: true,
       initialNodeCount: 1,
@@ -313,18 +352,31 @@ export class GkeCluster extends Construct {
       releaseChannel: { channel: props.releaseChannel ?? ReleaseChannel.REGULAR },
       datapathProvider: 'ADVANCED_DATAPATH',
       networkingMode: 'VPC_NATIVE',
-      ipAllocationPolicy: {},
+      ipAllocationPolicy: {
+        clusterSecondaryRangeName: this.network.podsRangeName,
+        servicesSecondaryRangeName: this.network.servicesRangeName,
+      },
       addonsConfig: { gcePersistentDiskCsiDriverConfig: { enabled: true } },
-      privateClusterConfig: props.privateNodesMasterCidr
-        ? { enablePrivateNodes: true, enablePrivateEndpoint: false, masterIpv4CidrBlock: props.privateNodesMasterCidr }
-        : undefined,
-      masterAuthorizedNetworksConfig: props.masterAuthorizedNetworks
-        ? { cidrBlocks: props.masterAuthorizedNetworks.map((n) => ({ cidrBlock: n.cidrBlock, displayName: n.displayName })) }
-        : undefined,
+      // Nodes never have public IPs; the endpoint is private or limited to the networks named.
+      privateClusterConfig: { enablePrivateNodes: true, enablePrivateEndpoint: access.privateEndpoint, masterIpv4CidrBlock: controlPlaneCidr },
+      masterAuthorizedNetworksConfig: {
+        cidrBlocks: access.authorizedNetworks.map((n) => ({ cidrBlock: n.cidrBlock, displayName: n.displayName })),
+        gcpPublicCidrsAccessEnabled: false,
+      },
+      // Clients authenticate with IAM, never with a long-lived client certificate.
+      masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
+      maintenancePolicy: maintenance._render(),
+      binaryAuthorization: props.binaryAuthorization ? { evaluationMode: 'PROJECT_SINGLETON_POLICY_ENFORCE' } : undefined,
+      databaseEncryption: secretsKey ? { state: 'ENCRYPTED', keyName: secretsKey.keyId } : undefined,
       deletionProtection: props.deletionProtection ?? true,
       resourceLabels: labels,
       lifecycle: { ignoreChanges: ['node_config', 'initial_node_count'] },
-      dependsOn: [this.nodeServiceAccount],
+      dependsOn: [
+        this.nodeServiceAccount,
+        ...(this.network instanceof GkeNetwork ? [this.network.subnetwork, this.network.nat] : []),
+        ...(secretsKey ? [secretsKey.grant] : []),
+        ...(binauthzPolicy ? [binauthzPolicy] : []),
+      ],
     });
     // State addresses from the description, not the construct path: refactoring the app must never
     // plan a replacement of the cluster.
@@ -348,6 +400,23 @@ export class GkeCluster extends Construct {
       lifecycle: { ignoreChanges: ['initial_node_count'] },
     });
     this.nodePool.overrideLogicalId(terraformId('gke_pool', d.gkeClusterName));
+  }
+}
+
+const GCE_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const SELF_LINK = /^(https:\/\/www\.googleapis\.com\/compute\/v1\/)?projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/(global\/networks|regions\/[a-z0-9-]+\/subnetworks)\/[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** The names of a VPC of one's own: Compute Engine names (or self links for the network and subnetwork). */
+function checkNetworkNames(scope: Construct, network: IGkeNetwork): void {
+  for (const key of ['networkName', 'subnetworkName', 'podsRangeName', 'servicesRangeName'] as const) {
+    const value = network[key];
+    const linkable = key === 'networkName' || key === 'subnetworkName';
+    if (typeof value !== 'string' || !(GCE_NAME.test(value) || (linkable && SELF_LINK.test(value)))) {
+      reject(scope, `network.${key}`, value, `expected a Compute Engine name: 1 to 63 lowercase letters, digits or hyphens, starting with a letter${linkable ? ', or a self link' : ''}`);
+    }
+  }
+  if (network.podsRangeName === network.servicesRangeName) {
+    reject(scope, 'network.servicesRangeName', network.servicesRangeName, 'expected a secondary range other than the pods\' range');
   }
 }
 

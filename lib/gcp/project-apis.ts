@@ -18,6 +18,12 @@ export const GKE_STACK_APIS = [
   'logging.googleapis.com', 'monitoring.googleapis.com',
 ];
 
+/** Cloud KMS, which a stack also enables when it creates or grants a customer-managed key. */
+export const KMS_API = 'cloudkms.googleapis.com';
+
+/** Binary Authorization, which {@link GkeStack} also enables when its cluster enforces a policy. */
+export const BINARY_AUTHORIZATION_API = 'binaryauthorization.googleapis.com';
+
 /** The API {@link BackupKeyStack} calls: IAM (the service account key). */
 export const BACKUP_KEY_STACK_APIS = ['iam.googleapis.com'];
 

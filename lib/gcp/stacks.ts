@@ -2,11 +2,14 @@ import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { DeploymentDescription } from '../shared/description';
+import { reject } from '../shared/validate';
 import { BackupBucket, BackupBucketProps } from './backup-bucket';
 import { BackupServiceAccount, BackupServiceAccountKey, BackupWorkloadIdentity } from './backup-identity';
 import { GkeCluster, GkeClusterProps } from './gke-cluster';
+import { StorageDataAccessLogs } from './data-access-logs';
+import { GkeNetwork, GkeNetworkProps } from './network';
 import { namedOutput } from './outputs';
-import { BACKUP_KEY_STACK_APIS, BACKUPS_STACK_APIS, GKE_STACK_APIS, ProjectApis } from './project-apis';
+import { BACKUP_KEY_STACK_APIS, BACKUPS_STACK_APIS, BINARY_AUTHORIZATION_API, GKE_STACK_APIS, KMS_API, ProjectApis } from './project-apis';
 import { StateBackend } from './state-backend';
 
 /** Properties shared by the stacks. */
@@ -43,6 +46,12 @@ export interface BackupsStackProps extends CockroachStackProps {
    * @default - versioned, noncurrent versions kept 30 days, in the description's region
    */
   readonly bucket?: Omit<BackupBucketProps, 'description'>;
+  /**
+   * Data Access audit logs for Cloud Storage in the project ({@link StorageDataAccessLogs}): every read
+   * and write of a backup object, with who did it. Project-wide for Cloud Storage.
+   * @default false
+   */
+  readonly dataAccessLogs?: boolean;
 }
 
 /**
@@ -57,13 +66,16 @@ export class BackupsStack extends TerraformStack {
   public readonly serviceAccount: BackupServiceAccount;
   /** The APIs the stack enables ({@link BACKUPS_STACK_APIS}); undefined with `enableApis: false`. */
   public readonly apis: ProjectApis | undefined;
+  /** The Data Access audit logs of Cloud Storage; undefined without `dataAccessLogs`. */
+  public readonly dataAccessLogs: StorageDataAccessLogs | undefined;
 
   constructor(scope: Construct, id: string, props: BackupsStackProps) {
     super(scope, id);
     const d = props.description;
-    this.apis = setUp(this, props, BACKUPS_STACK_APIS);
+    this.apis = setUp(this, props, [...BACKUPS_STACK_APIS, ...(props.bucket?.encryptionKey ? [KMS_API] : [])]);
     this.bucket = new BackupBucket(this, 'BackupBucket', { ...props.bucket, description: d });
     this.serviceAccount = new BackupServiceAccount(this, 'BackupServiceAccount', { description: d, dependsOn: [this.bucket.bucket] });
+    this.dataAccessLogs = props.dataAccessLogs ? new StorageDataAccessLogs(this, 'DataAccessLogs', { description: d }) : undefined;
     namedOutput(this, 'backup_bucket_url', this.bucket.bucketUrl, 'Backup bucket');
     namedOutput(this, 'backup_service_account_email', this.serviceAccount.serviceAccount.email, 'Backup service account');
   }
@@ -76,6 +88,11 @@ export interface GkeStackProps extends CockroachStackProps {
    * @default - regional, safer-cluster defaults
    */
   readonly gke?: Omit<GkeClusterProps, 'description'>;
+  /**
+   * The dedicated VPC's ranges (unused when `gke.network` is given).
+   * @default - nodes 10.10.0.0/20, pods 10.16.0.0/14, Services 10.20.0.0/20
+   */
+  readonly network?: Omit<GkeNetworkProps, 'description' | 'controlPlaneCidr'>;
 }
 
 /**
@@ -86,6 +103,8 @@ export interface GkeStackProps extends CockroachStackProps {
 export class GkeStack extends TerraformStack {
   /** The GKE cluster and its node pool. */
   public readonly gke: GkeCluster;
+  /** The dedicated VPC; undefined when `gke.network` is a network of one's own. */
+  public readonly network: GkeNetwork | undefined;
   /** The Workload Identity binding of the CockroachDB pods' ServiceAccount to the backup service account. */
   public readonly workloadIdentity: BackupWorkloadIdentity;
   /** The APIs the stack enables ({@link GKE_STACK_APIS}); undefined with `enableApis: false`. */
@@ -94,8 +113,18 @@ export class GkeStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: GkeStackProps) {
     super(scope, id);
     const d = props.description;
-    this.apis = setUp(this, props, GKE_STACK_APIS);
-    this.gke = new GkeCluster(this, 'Gke', { ...props.gke, description: d });
+    this.apis = setUp(this, props, [
+      ...GKE_STACK_APIS,
+      ...(props.gke?.secretsEncryption ? [KMS_API] : []),
+      ...(props.gke?.binaryAuthorization ? [BINARY_AUTHORIZATION_API] : []),
+    ]);
+    if (props.gke?.network && props.network) {
+      reject(this, 'network', props.network, 'expected no network options with gke.network: the ranges are those of the network given there');
+    }
+    this.network = props.gke?.network ? undefined : new GkeNetwork(this, 'Network', {
+      ...props.network, description: d, controlPlaneCidr: props.gke?.controlPlaneCidr,
+    });
+    this.gke = new GkeCluster(this, 'Gke', { ...props.gke, network: props.gke?.network ?? this.network, description: d });
     // The project's identity pool exists once a cluster with Workload Identity does.
     this.workloadIdentity = new BackupWorkloadIdentity(this, 'BackupWorkloadIdentity', { description: d, dependsOn: [this.gke.cluster] });
     namedOutput(this, 'gke_cluster_name', this.gke.cluster.name, 'GKE cluster name');

@@ -7,6 +7,7 @@ import { checkInteger, reject } from '../shared/validate';
 import type { CockroachCluster } from './cluster';
 import { BOOKS_MAX } from './load/books-data';
 import { shortHash } from './private/hash';
+import { checkImageDigest, imageReference } from './private/image';
 import { DigestNamedJob } from './digest-named-job';
 import { renderClusterJob } from './private/job';
 import { durationSeconds } from './private/units';
@@ -58,10 +59,17 @@ export interface BooksLoadOptions {
    */
   readonly database?: string;
   /**
-   * The Node.js image (a registry mirror of the same release, for instance).
+   * The Node.js image, with an exact tag and without digest (a registry mirror of the same release, for
+   * instance). Pin it by content with `imageDigest`.
    * @default BOOKS_LOAD_IMAGE
    */
   readonly image?: string;
+  /**
+   * The image digest (`sha256:` and 64 lowercase hex digits, as `docker buildx imagetools inspect <image>`
+   * prints it): the Job then runs `<image>@<digest>`, which a re-pushed tag cannot change.
+   * @default - none: the image is pinned by its tag only
+   */
+  readonly imageDigest?: string;
 }
 
 /** Properties of {@link BooksLoad}. */
@@ -122,9 +130,13 @@ export class BooksLoad extends Construct {
       reject(cluster, 'addBooksLoad(readFraction)', readFraction, 'expected a number from 0 to 1');
     }
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(database)) reject(cluster, 'addBooksLoad(database)', database, 'expected a database name of lowercase letters, digits or \'_\'');
+    if (typeof image === 'string' && image.includes('@')) {
+      reject(cluster, 'addBooksLoad(image)', image, 'expected an image without digest: give the digest as addBooksLoad(imageDigest)');
+    }
     if (!/^[a-z0-9./_-]+(:[0-9]+)?(\/[a-z0-9._-]+)*:[A-Za-z0-9._-]+$/.test(image) || image.endsWith(':latest')) {
       reject(cluster, 'addBooksLoad(image)', image, 'expected an image with an exact tag, e.g. "node:22.22.0-alpine3.23"');
     }
+    if (props.imageDigest !== undefined) checkImageDigest(cluster, 'addBooksLoad(imageDigest)', props.imageDigest);
 
     const script = loadScriptBundle(this);
     const labels = cluster._componentLabels('books-load');
@@ -139,7 +151,7 @@ export class BooksLoad extends Construct {
       baseName: `${cluster.name}-books-load`,
       namespace: cluster.namespace,
       labels: cluster._jobLabels('books-load'),
-      image,
+      image: imageReference(image, props.imageDigest),
       command: ['node', '/load/books-load.js'],
       // Read at synth time: a full-cluster restore declared after addBooksLoad() counts.
       env: Lazy.any({

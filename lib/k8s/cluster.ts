@@ -33,6 +33,7 @@ import { pruneLabels, pruneSelector } from './prune';
 import { CERTS_DIR, ClusterCertificates } from './tls';
 import { BuiltinWorkload, WorkloadJob, WorkloadRunOptions } from './workload';
 import { CockroachDbVersion } from './version';
+import { checkImageDigest, imageReference } from './private/image';
 
 /** Properties of {@link CockroachCluster}. */
 export interface CockroachClusterProps {
@@ -51,7 +52,8 @@ export interface CockroachClusterProps {
 
   /**
    * A NetworkPolicy that lets only the cluster's own pods, its Jobs and allowed clients
-   * (`allowFrom(workload)`) reach the pods.
+   * (`allowFrom(workload)`) reach the pods; optionally a namespace default-deny and egress rules that let
+   * each of the library's pods reach only what it needs.
    * @default - no NetworkPolicy
    */
   readonly networkPolicy?: NetworkPolicyOptions;
@@ -71,7 +73,8 @@ export interface CockroachClusterProps {
   readonly version?: CockroachDbVersion;
 
   /**
-   * Image repository, for a registry mirror. The tag always comes from `version`.
+   * Image repository, for a registry mirror. The tag, and the digest when pinned, always come from
+   * `version` (`CockroachDbVersion.of(tag).withDigest(digest)`).
    * @default 'cockroachdb/cockroach'
    */
   readonly imageRepository?: string;
@@ -298,7 +301,10 @@ export class CockroachCluster extends Construct {
   public readonly security: ClusterSecurity;
   /** The CockroachDB release. */
   public readonly version: CockroachDbVersion;
-  /** The full image reference, e.g. `cockroachdb/cockroach:v26.2.1`. */
+  /**
+   * The full image reference of every container and Job that runs CockroachDB's image, e.g.
+   * `cockroachdb/cockroach:v26.2.1`, or `cockroachdb/cockroach:v26.2.1@sha256:…` when `version` has a digest.
+   */
   public readonly image: string;
   /** SQL port (26257). */
   public readonly sqlPort = SQL_PORT;
@@ -393,11 +399,15 @@ export class CockroachCluster extends Construct {
     if (!this.version.isWellFormed) {
       reject(this, 'version', this.version.tag, 'expected an exact release tag such as "v26.2.1" or "v26.1.0-rc.1"');
     }
+    if (this.version.digest !== undefined) checkImageDigest(this, 'version (digest)', this.version.digest);
     const repository = props.imageRepository ?? 'cockroachdb/cockroach';
+    if (typeof repository === 'string' && repository.includes('@')) {
+      reject(this, 'imageRepository', repository, 'expected an image repository without digest: pin it with version: CockroachDbVersion.of(tag).withDigest(digest)');
+    }
     if (!IMAGE_REPOSITORY.test(repository)) {
       reject(this, 'imageRepository', repository, 'expected an image repository without tag, e.g. "cockroachdb/cockroach" or "registry.example.com:5000/mirror/cockroach"');
     }
-    this.image = `${repository}:${this.version.tag}`;
+    this.image = imageReference(`${repository}:${this.version.tag}`, this.version.digest);
 
     const resources = this.resolveResources(props.resources);
     this.memoryLimitBytes = resources.memoryLimitBytes;

@@ -209,7 +209,7 @@ export interface SqlProvisionerProps extends SqlJobOptions {
  * The SQL Job of a cluster: everything declared with `addDatabase`, `addUser`, `addRole`, grants,
  * `setClusterSetting`, `setLicense`, `addBackupSchedule` and `restoreFrom`, applied idempotently by one
  * Job whose name is a digest of its content. Unchanged manifests re-applied are a no-op; a change runs
- * a new Job. Secret values are read from Secrets at run time by the Job's script.
+ * a new Job. Secret values are read at run time by the Job's script, from the Secret keys mounted as files.
  */
 export class SqlProvisioner extends Construct {
   /** The Job (escape hatch). */
@@ -234,7 +234,7 @@ export class SqlProvisioner extends Construct {
   private readonly settings = new Set<string>();
   private clusterRestore = false;
   private hasLicense = false;
-  /** The rendered script, kept until a declaration changes it (the script and its env come from one render). */
+  /** The rendered script, kept until a declaration changes it (the script and its Secret volumes come from one render). */
   private renderCache?: ReturnType<typeof renderSqlScript>;
   private readonly scriptLease: ScriptLease;
 
@@ -296,7 +296,6 @@ export class SqlProvisioner extends Construct {
           fieldRefEnv(JOB_NAME_ENV, "metadata.labels['batch.kubernetes.io/job-name']"),
           fieldRefEnv(POD_NAME_ENV, 'metadata.name'),
           ...connection.env,
-          ...this.rendered().env,
         ],
       }) as unknown as k8s.EnvVar[],
       serviceAccountName: access,
@@ -304,8 +303,9 @@ export class SqlProvisioner extends Construct {
       deadlineSeconds: Lazy.any({ produce: () => this.deadlineSeconds() }) as unknown as number,
       backoffLimit: 6,
       resources: helperResources('100m', '256Mi'),
-      volumes: [...connection.volumes, kubeApiAccessVolume()],
-      volumeMounts: [...connection.volumeMounts, kubeApiAccessMount()],
+      // The Secrets the statements read, as files (known once every statement has been declared).
+      volumes: Lazy.any({ produce: () => [...connection.volumes, kubeApiAccessVolume(), ...this.rendered().volumes] }) as unknown as k8s.Volume[],
+      volumeMounts: Lazy.any({ produce: () => [...connection.volumeMounts, kubeApiAccessMount(), ...this.rendered().volumeMounts] }) as unknown as k8s.VolumeMount[],
     });
   }
 
@@ -598,13 +598,13 @@ export class BackupInspectionJob extends Construct {
       labels: cluster._jobLabels('show-backups'),
       image: cluster.image,
       script: escapeKubernetesExpansion(rendered.script),
-      env: [{ name: 'COCKROACH_HOST', value: `${cluster.publicHost}:${cluster.sqlPort}` }, ...connection.env, ...rendered.env],
+      env: [{ name: 'COCKROACH_HOST', value: `${cluster.publicHost}:${cluster.sqlPort}` }, ...connection.env],
       serviceAccountName: cluster.clientServiceAccountName,
       deadlineSeconds: 900,
       backoffLimit: 2,
       resources: helperResources('50m', '256Mi'),
-      volumes: connection.volumes,
-      volumeMounts: connection.volumeMounts,
+      volumes: [...connection.volumes, ...rendered.volumes],
+      volumeMounts: [...connection.volumeMounts, ...rendered.volumeMounts],
     });
   }
 }

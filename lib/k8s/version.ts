@@ -1,8 +1,9 @@
 /**
- * A CockroachDB release, pinned to an exact image tag.
+ * A CockroachDB release, pinned to an exact image tag, and optionally to an image digest.
  *
  * Use a named constant, or `CockroachDbVersion.of('v26.2.1')` for a release this library does not name
- * yet (the tag is checked when the cluster is built).
+ * yet (the tag is checked when the cluster is built). `.withDigest('sha256:…')` pins the image by content
+ * too: the image is then `cockroachdb/cockroach:v26.2.1@sha256:…`, which a re-pushed tag cannot change.
  *
  * @see https://www.cockroachlabs.com/docs/releases/
  */
@@ -27,7 +28,21 @@ export class CockroachDbVersion {
   private constructor(
     /** The image tag, e.g. `v26.2.1`. */
     public readonly tag: string,
+    /**
+     * The image digest, e.g. `sha256:…` (checked when the cluster is built).
+     * @default - none: the image is pinned by its tag only
+     */
+    public readonly digest?: string,
   ) {}
+
+  /**
+   * The same release, pinned by image digest as well: `sha256:` and 64 lowercase hex digits, as
+   * `docker buildx imagetools inspect cockroachdb/cockroach:<tag>` prints it (the digest of the
+   * multi-platform index, so that every node architecture pulls the right image).
+   */
+  public withDigest(digest: string): CockroachDbVersion {
+    return new CockroachDbVersion(this.tag, digest);
+  }
 
   /** True when the tag names an exact release (see `TAG_PATTERN`). */
   public get isWellFormed(): boolean {

@@ -4,8 +4,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Testing } from 'cdktf';
 import { Testing as K8sTesting } from 'cdk8s';
-import { buildGcpApp } from '../../apps/gcp';
-import { DEPLOYMENT } from '../../apps/deployment';
+import { ALLOWED_IMAGES, buildGcpApp } from '../../apps/gcp';
+import { CONTROL_PLANE_NETWORKS, DEPLOYMENT } from '../../apps/deployment';
 import { GkeChart } from '../../apps/gke';
 import { gkeAllocatable, machineTypeSize } from '../../lib/gcp';
 import { DeploymentDescription } from '../../lib/shared';
@@ -49,6 +49,78 @@ describe('the GCP app', () => {
     expect(docs.backups.terraform.backend).toEqual({ gcs: { bucket: 'crdb-book-demo-tfstate', prefix: 'cockroachdb/crdb/crdb-backups' } });
     expect(docs.gke.terraform.backend).toEqual({ gcs: { bucket: 'crdb-book-demo-tfstate', prefix: 'cockroachdb/crdb/crdb-gke' } });
     expect(docs.key.terraform.backend).toEqual({ gcs: { bucket: 'crdb-book-demo-tfstate', prefix: 'cockroachdb/crdb/crdb-backup-key' } });
+  });
+
+  test('the cluster runs in the stack\'s dedicated VPC, on the secondary ranges its subnetwork declares', () => {
+    const [cluster] = Object.values<any>(docs.gke.resource.google_container_cluster);
+    const [network] = Object.values<any>(docs.gke.resource.google_compute_network);
+    const [subnet] = Object.values<any>(docs.gke.resource.google_compute_subnetwork);
+    expect(cluster.network).toBe(network.name);
+    expect(cluster.subnetwork).toBe(subnet.name);
+    expect(subnet.region).toBe(cluster.location);
+    const declared = subnet.secondary_ip_range.map((r: any) => r.range_name);
+    expect(declared).toContain(cluster.ip_allocation_policy.cluster_secondary_range_name);
+    expect(declared).toContain(cluster.ip_allocation_policy.services_secondary_range_name);
+    expect(cluster.ip_allocation_policy.cluster_secondary_range_name).not.toBe(cluster.ip_allocation_policy.services_secondary_range_name);
+    // The firewall lets the nodes reach the control plane range the cluster uses.
+    const internal = Object.values<any>(docs.gke.resource.google_compute_firewall).find((f) => f.name.endsWith('-allow-egress-internal'));
+    expect(internal.destination_ranges).toContain(cluster.private_cluster_config.master_ipv4_cidr_block);
+  });
+
+  test('production: private nodes, a public endpoint for the named admin networks only, no client certificate, a maintenance window', () => {
+    const [cluster] = Object.values<any>(docs.gke.resource.google_container_cluster);
+    expect(cluster.private_cluster_config).toEqual({ enable_private_nodes: true, enable_private_endpoint: false, master_ipv4_cidr_block: '172.16.0.0/28' });
+    expect(cluster.master_authorized_networks_config.cidr_blocks).toEqual(CONTROL_PLANE_NETWORKS.map((n) => ({ cidr_block: n.cidrBlock, display_name: n.displayName })));
+    expect(cluster.master_auth).toEqual({ client_certificate_config: { issue_client_certificate: false } });
+    expect(cluster.maintenance_policy.recurring_window.recurrence).toBe('FREQ=WEEKLY;BYDAY=SA,SU');
+  });
+
+  test('production: Secrets encrypted with the stack\'s KMS key, which only the GKE service agent may use', () => {
+    const [cluster] = Object.values<any>(docs.gke.resource.google_container_cluster);
+    const [key] = Object.keys(docs.gke.resource.google_kms_crypto_key);
+    expect(cluster.database_encryption).toEqual({ state: 'ENCRYPTED', key_name: `\${google_kms_crypto_key.${key}.id}` });
+    const grants = Object.values<any>(docs.gke.resource.google_kms_crypto_key_iam_member);
+    expect(grants).toEqual([expect.objectContaining({
+      crypto_key_id: `\${google_kms_crypto_key.${key}.id}`, role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter',
+      member: expect.stringMatching(/^serviceAccount:service-\$\{data\.google_project\.[a-z_]+\.number\}@container-engine-robot\.iam\.gserviceaccount\.com$/),
+    })]);
+  });
+
+  test('production: Binary Authorization admits GKE\'s, the library\'s and cert-manager\'s images by digest only; a dry run while IMAGE_DIGESTS is empty', () => {
+    const [cluster] = Object.values<any>(docs.gke.resource.google_container_cluster);
+    expect(cluster.binary_authorization).toEqual({ evaluation_mode: 'PROJECT_SINGLETON_POLICY_ENFORCE' });
+    const [policy] = Object.values<any>(docs.gke.resource.google_binary_authorization_policy);
+    expect(policy.global_policy_evaluation_mode).toBe('ENABLE');
+    // The GKE app runs its images by tag until their digests are set: refusing them would stop the cluster.
+    expect(policy.default_admission_rule).toEqual({ evaluation_mode: 'ALWAYS_DENY', enforcement_mode: 'DRYRUN_AUDIT_LOG_ONLY' });
+    const pinnedApp = Testing.app();
+    const digest = `sha256:${'c3'.repeat(32)}`;
+    const pinned = JSON.parse(Testing.synth(buildGcpApp(pinnedApp, { imageDigests: { cockroach: digest, booksLoad: digest } }).gke));
+    expect(Object.values<any>(pinned.resource.google_binary_authorization_policy)[0].default_admission_rule)
+      .toEqual({ evaluation_mode: 'ALWAYS_DENY', enforcement_mode: 'ENFORCED_BLOCK_AND_AUDIT_LOG' });
+    const half = JSON.parse(Testing.synth(buildGcpApp(Testing.app(), { imageDigests: { cockroach: digest } }).gke));
+    expect(Object.values<any>(half.resource.google_binary_authorization_policy)[0].default_admission_rule.enforcement_mode).toBe('DRYRUN_AUDIT_LOG_ONLY');
+    const patterns = policy.admission_whitelist_patterns.map((p: any) => p.name_pattern);
+    expect(patterns).toEqual(ALLOWED_IMAGES);
+    expect(patterns).toContain('docker.io/cockroachdb/cockroach@sha256:*');
+    for (const p of patterns) expect(p).toMatch(/@sha256:\*$/);
+  });
+
+  test('production: backups encrypted with the backups stack\'s key (only the Cloud Storage agent may use it), reads and writes audited', () => {
+    const [bucket] = Object.values<any>(docs.backups.resource.google_storage_bucket);
+    const [key] = Object.keys(docs.backups.resource.google_kms_crypto_key);
+    expect(bucket.encryption).toEqual({ default_kms_key_name: `\${google_kms_crypto_key.${key}.id}` });
+    expect(Object.values<any>(docs.backups.resource.google_kms_crypto_key_iam_member)).toEqual([{
+      crypto_key_id: `\${google_kms_crypto_key.${key}.id}`, role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter',
+      member: expect.stringMatching(/^serviceAccount:\$\{data\.google_storage_project_service_account\.[a-z_]+\.email_address\}$/),
+      depends_on: expect.any(Array),
+    }]);
+    expect(Object.values<any>(docs.backups.resource.google_project_iam_audit_config)).toEqual([expect.objectContaining({
+      service: 'storage.googleapis.com', audit_log_config: [{ log_type: 'ADMIN_READ' }, { log_type: 'DATA_READ' }, { log_type: 'DATA_WRITE' }],
+    })]);
+    // Two stacks, two key rings: neither stack's destroy can touch the other's key.
+    const ring = (doc: any) => Object.values<any>(doc.resource.google_kms_key_ring)[0].name;
+    expect(ring(docs.backups)).not.toBe(ring(docs.gke));
   });
 
   test('the GKE and key stacks deploy after the backups stack', () => {

@@ -1,8 +1,12 @@
 import { Testing } from 'cdk8s';
 import { DEPLOYMENT } from '../../apps/deployment';
 import { GkeChart } from '../../apps/gke';
-import { runWithFakeCockroach, withoutLease } from '../support/scripts';
+import { BOOKS_LOAD_IMAGE } from '../../lib/k8s';
+import { mountedSecretFiles, runWithFakeCockroach, withoutLease } from '../support/scripts';
 import { only, podSpecs, synthApp, validateAgainstSchemas } from '../support/manifests';
+
+/** Digests as a user writes them into IMAGE_DIGESTS (made-up values: the rendering is what is tested). */
+const DIGESTS = { cockroach: `sha256:${'a1'.repeat(32)}`, booksLoad: `sha256:${'b2'.repeat(32)}` };
 
 describe('the GKE app', () => {
   const app = Testing.app();
@@ -14,6 +18,28 @@ describe('the GKE app', () => {
 
   test('snapshot', () => {
     expect(objects).toMatchSnapshot();
+  });
+
+  test('without digests (IMAGE_DIGESTS empty): the pinned tag', () => {
+    expect(chart.cluster.image).toBe('cockroachdb/cockroach:v26.2.1');
+    expect(new Set(podSpecs(objects).flatMap((p) => p.spec.containers.map((c: any) => c.image)))).toEqual(new Set(['cockroachdb/cockroach:v26.2.1']));
+  });
+
+  test('with IMAGE_DIGESTS: every container that runs CockroachDB\'s image runs it by digest, pulled only when absent', () => {
+    const withDigests = Testing.app();
+    const pinned = new GkeChart(withDigests, { imageDigests: DIGESTS });
+    const objects = synthApp(withDigests);
+    const image = `cockroachdb/cockroach:v26.2.1@${DIGESTS.cockroach}`;
+    expect(pinned.cluster.image).toBe(image);
+    // The StatefulSet (with its sidecar and init container), the Jobs, and the SQL client Pod.
+    const specs = [...podSpecs(objects).map((p) => p.spec), ...objects.filter((o) => o.kind === 'Pod').map((o) => o.spec)];
+    expect(objects.some((o) => o.kind === 'Pod')).toBe(true);
+    const containers = specs.flatMap((p: any) => [...(p.initContainers ?? []), ...p.containers]);
+    expect(containers.length).toBeGreaterThanOrEqual(6);
+    for (const c of containers) {
+      expect(c.image).toBe(image);
+      expect(c.imagePullPolicy).toBe('IfNotPresent');
+    }
   });
 
   test('every object passes its schema (Kubernetes and cert-manager)', () => {
@@ -43,7 +69,32 @@ describe('the GKE app', () => {
   test('PDB, per-pod locality, NetworkPolicy', () => {
     expect(only(objects, 'PodDisruptionBudget').spec.maxUnavailable).toBe(1);
     expect(pod.initContainers[0].name).toBe('locality');
-    expect(only(objects, 'NetworkPolicy').spec.podSelector.matchLabels).toEqual(chart.cluster.selectorLabels);
+    expect(only(objects, 'NetworkPolicy', 'crdb').spec.podSelector.matchLabels).toEqual(chart.cluster.selectorLabels);
+  });
+
+  test('namespace default-deny, and each of the library\'s pods allowed out only where it needs to go', () => {
+    expect(objects.filter((o) => o.kind === 'NetworkPolicy').map((o) => o.metadata.name).sort())
+      .toEqual(['crdb', 'crdb-client-egress', 'crdb-database-egress', 'crdb-default-deny', 'crdb-kube-api-egress']);
+    expect(only(objects, 'NetworkPolicy', 'crdb-default-deny').spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    const egress = (name: string) => only(objects, 'NetworkPolicy', name).spec.egress;
+    const https = [{ port: 443, protocol: 'TCP' }];
+    // The database pods: DNS, their peers, the control plane (the locality init container), Cloud Storage, the metadata server.
+    const database = egress('crdb-database-egress');
+    expect(database.map((r: any) => r.ports)).toEqual([
+      [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
+      [{ port: 26257, protocol: 'TCP' }],
+      https,
+      https,
+      [{ port: 80, protocol: 'TCP' }],
+      [{ port: 988, protocol: 'TCP' }],
+    ]);
+    expect(database[1].to).toEqual([{ podSelector: { matchLabels: chart.cluster.selectorLabels } }]);
+    expect(database[2].to).toBeUndefined();
+    expect(database[3].to[0].ipBlock.except).toContain('10.0.0.0/8');
+    expect(database.slice(4).map((r: any) => r.to[0].ipBlock.cidr)).toEqual(['169.254.169.254/32', '169.254.169.252/32']);
+    // The Jobs and the SQL client pod: DNS and the database pods; the SQL Job also the control plane (its Lease).
+    expect(egress('crdb-client-egress').map((r: any) => r.ports[0].port)).toEqual([53, 26257]);
+    expect(egress('crdb-kube-api-egress')).toEqual([{ ports: https }]);
   });
 
   test('the app user connects by mTLS with verify-full', () => {
@@ -93,7 +144,9 @@ describe('the GKE app', () => {
       'GRANT ALL ON DATABASE "shop" TO "app";',
     ]);
     const sqlJob = objects.find((o) => o.kind === 'Job' && o.metadata.name.startsWith('crdb-sql-'))!;
-    expect(sqlJob.spec.template.spec.containers[0].env).toContainEqual({ name: 'CRDB_SECRET_0', valueFrom: { secretKeyRef: { name: 'crdb-license', key: 'license' } } });
+    // The license reaches the SQL Job as a file, never through its env.
+    expect(sqlJob.spec.template.spec.volumes).toContainEqual({ name: 'sql-secret-0', secret: { secretName: 'crdb-license', items: [{ key: 'license', path: 'license' }], defaultMode: 0o440 } });
+    expect(JSON.stringify(sqlJob.spec.template.spec.containers[0].env)).not.toContain('secretKeyRef');
     expect(objects.filter((o) => o.kind === 'Job').map((o) => o.metadata.name.replace(/-[0-9a-f]{10}$/, '')).sort())
       .toEqual(['crdb-init', 'crdb-show-backups', 'crdb-sql']);
   });
@@ -121,6 +174,11 @@ describe('the GKE app', () => {
     new GkeChart(withLoad, { booksLoad: true });
     const job = synthApp(withLoad).find((o) => o.kind === 'Job' && o.metadata.name.startsWith('crdb-books-load-'))!;
     expect(job.spec.template.spec.containers[0].env.find((e: any) => e.name === 'LOAD_DATABASE_URL').value).toContain('sslmode=verify-full');
+    expect(job.spec.template.spec.containers[0].image).toBe(BOOKS_LOAD_IMAGE);
+    const pinned = Testing.app();
+    new GkeChart(pinned, { booksLoad: true, imageDigests: DIGESTS });
+    const pinnedJob = synthApp(pinned).find((o) => o.kind === 'Job' && o.metadata.name.startsWith('crdb-books-load-'))!;
+    expect(pinnedJob.spec.template.spec.containers[0].image).toBe(`${BOOKS_LOAD_IMAGE}@${DIGESTS.booksLoad}`);
   });
 
   test('the restore option: the whole cluster from the bucket, first, once', () => {
@@ -137,7 +195,7 @@ describe('the GKE app', () => {
       { match: /database_name NOT IN/, output: 'count\n0\n' },
       { match: /^RESTORE/, output: 'job_id\n99\n' },
       { match: /SHOW JOB 99/, output: 'status\nsucceeded\n' },
-    ], { CRDB_SECRET_0: 'crl-0-license' }, withoutLease);
+    ], {}, withoutLease, mountedSecretFiles(job, { 'crdb-license/license': 'crl-0-license' }));
     expect(r.status).toBe(0);
     const restoreAt = r.sql.findIndex((q) => q.startsWith('RESTORE'));
     const firstProvisioning = r.sql.findIndex((q) => q.startsWith('SET CLUSTER SETTING'));

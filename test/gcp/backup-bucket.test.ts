@@ -1,5 +1,8 @@
+import { KmsCryptoKey } from '@cdktf/provider-google/lib/kms-crypto-key';
+import { KmsCryptoKeyIamMember } from '@cdktf/provider-google/lib/kms-crypto-key-iam-member';
+import { KmsKeyRing } from '@cdktf/provider-google/lib/kms-key-ring';
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
-import { BackupBucket, BackupBucketProps, BackupStorageClass } from '../../lib/gcp';
+import { BackupBucket, BackupBucketProps, BackupStorageClass, CustomerManagedKey } from '../../lib/gcp';
 import { description, synthScope } from './support';
 import { configError } from '../support/errors';
 
@@ -91,5 +94,55 @@ describe('BackupBucket errors are thrown', () => {
     const error = configError(() => bucket(props));
     expect(error.prop).toBe(prop);
     expect(error.message).toMatch(/received .+; expected/);
+  });
+});
+
+describe('BackupBucket customer-managed encryption', () => {
+  const { json, resources, doc } = bucket({ encryptionKey: CustomerManagedKey.create() });
+  const AGENT = 'serviceAccount:${data.google_storage_project_service_account.storage_agent_acme_prod_db.email_address}';
+
+  test('a key ring and key in the bucket\'s region, never destroyed by Terraform', () => {
+    expect(json).toHaveResourceWithProperties(KmsKeyRing, { name: 'acme-crdb-backups-cmek', location: 'europe-west1', project: 'acme-prod-db' });
+    expect(json).toHaveResourceWithProperties(KmsCryptoKey, { name: 'backups', rotation_period: '7776000s', lifecycle: { prevent_destroy: true } });
+  });
+
+  test('the Cloud Storage service agent may encrypt and decrypt with that key only', () => {
+    expect(doc.data.google_storage_project_service_account).toEqual({ storage_agent_acme_prod_db: { project: 'acme-prod-db' } });
+    expect(resources('google_kms_crypto_key_iam_member')).toEqual([{
+      crypto_key_id: '${google_kms_crypto_key.kms_key_acme-crdb-backups-cmek_backups.id}'.replace(/-/g, '_'),
+      role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter', member: AGENT,
+    }]);
+  });
+
+  test('the bucket encrypts new objects with it by default, once the grant exists', () => {
+    const [b] = resources('google_storage_bucket');
+    expect(b.encryption).toEqual({ default_kms_key_name: '${google_kms_crypto_key.kms_key_acme_crdb_backups_cmek_backups.id}' });
+    expect(b.depends_on).toEqual(['google_kms_crypto_key_iam_member.kms_grant_acme_crdb_backups_cmek_backups']);
+  });
+
+  test('Google-managed keys unless asked', () => {
+    const [b] = bucket().resources('google_storage_bucket');
+    expect(b.encryption).toBeUndefined();
+  });
+
+  test('an existing key in the region', () => {
+    const id = 'projects/acme-security/locations/europe-west1/keyRings/backups/cryptoKeys/crdb';
+    const r = bucket({ encryptionKey: CustomerManagedKey.existing(id) });
+    expect(r.resources('google_kms_crypto_key')).toEqual([]);
+    expect(r.json).toHaveResourceWithProperties(StorageBucket, { encryption: { default_kms_key_name: id } });
+    expect(r.json).toHaveResourceWithProperties(KmsCryptoKeyIamMember, { crypto_key_id: id, member: AGENT });
+  });
+
+  test.each<[string, Partial<BackupBucketProps>, string]>([
+    ['a key with a multi-region bucket', { encryptionKey: CustomerManagedKey.create(), location: 'EU' },
+      '[stack/Backups] encryptionKey, location: received location "EU" with an encryption key; a Cloud KMS key must be in the bucket\'s location, and the library\'s keys are in the description\'s region europe-west1: leave location out or use no encryptionKey'],
+    ['an existing key in another region', { encryptionKey: CustomerManagedKey.existing('projects/acme-security/locations/europe-west4/keyRings/backups/cryptoKeys/crdb') },
+      '[stack/Backups] encryptionKey: received "projects/acme-security/locations/europe-west4/keyRings/backups/cryptoKeys/crdb"; expected a key in the description\'s region europe-west1 (Google Cloud uses only a key in the location of what it encrypts)'],
+    ['an existing key without its path', { encryptionKey: CustomerManagedKey.existing('keyRings/backups/cryptoKeys/crdb') },
+      '[stack/Backups] encryptionKey: received "keyRings/backups/cryptoKeys/crdb"; expected a Cloud KMS key name: projects/<project>/locations/<location>/keyRings/<ring>/cryptoKeys/<key>'],
+    ['a key ring name with a space', { encryptionKey: CustomerManagedKey.create({ keyRingName: 'crdb backups' }) },
+      '[stack/Backups] encryptionKey.keyRingName: received "crdb backups"; expected 1 to 63 letters, digits, \'_\' or \'-\''],
+  ])('error: %s', (_what, props, message) => {
+    expect(configError(() => bucket(props)).message).toBe(message);
   });
 });

@@ -7,7 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdktf';
 import {
-  BackupsStack, gkeAllocatable, GkeCluster, GkeClusterProps, GkeLocation, GkeStack, NODE_SERVICE_ACCOUNT_ROLES, NodeDiskType, NodePoolOptions,
+  BackupsStack, ControlPlaneAccess, gkeAllocatable, GkeNetwork, MaintenanceExclusionScope, MaintenanceWindow, Weekday, GkeCluster, GkeClusterProps, GkeLocation, GkeStack, NODE_SERVICE_ACCOUNT_ROLES, NodeDiskType, NodePoolOptions,
   ReleaseChannel,
 } from '../../lib/gcp';
 import { DatabasePodResources } from '../../lib/shared';
@@ -47,7 +47,7 @@ describe('GkeCluster secure defaults', () => {
       release_channel: { channel: 'REGULAR' },
       datapath_provider: 'ADVANCED_DATAPATH',
       networking_mode: 'VPC_NATIVE',
-      ip_allocation_policy: {},
+      ip_allocation_policy: { cluster_secondary_range_name: 'pods', services_secondary_range_name: 'services' },
       addons_config: { gce_persistent_disk_csi_driver_config: { enabled: true } },
       deletion_protection: true,
     });
@@ -74,16 +74,32 @@ describe('GkeCluster secure defaults', () => {
     });
   });
 
-  test('the default VPC network and its regional subnetwork unless asked otherwise', () => {
+  test('a dedicated VPC of its own: the cluster runs in its network and subnetwork, on its named ranges', () => {
     const [cluster] = resources('google_container_cluster');
-    expect(cluster.network).toBe('default');
-    expect(cluster.subnetwork).toBeUndefined();
+    expect(cluster.network).toBe('cockroachdb-vpc');
+    expect(cluster.subnetwork).toBe('cockroachdb-nodes');
+    const [subnet] = resources('google_compute_subnetwork');
+    expect(subnet.secondary_ip_range.map((r: any) => r.range_name).sort()).toEqual(
+      [cluster.ip_allocation_policy.cluster_secondary_range_name, cluster.ip_allocation_policy.services_secondary_range_name].sort());
+    // The nodes are created once the NAT exists, so they can pull images.
+    expect(cluster.depends_on).toEqual(expect.arrayContaining(['google_compute_subnetwork.vpc_subnet_cockroachdb', 'google_compute_router_nat.vpc_nat_cockroachdb']));
   });
 
-  test('public nodes and an open control plane unless asked otherwise', () => {
-    const [cluster] = resources('google_container_cluster');
-    expect(cluster.private_cluster_config).toBeUndefined();
-    expect(cluster.master_authorized_networks_config).toBeUndefined();
+  test('private nodes and a private endpoint by default, on the default /28', () => {
+    expect(json).toHaveResourceWithProperties(ContainerCluster, {
+      private_cluster_config: { enable_private_nodes: true, enable_private_endpoint: true, master_ipv4_cidr_block: '172.16.0.0/28' },
+      master_authorized_networks_config: { cidr_blocks: [], gcp_public_cidrs_access_enabled: false },
+    });
+  });
+
+  test('no client certificate: clients authenticate with IAM', () => {
+    expect(json).toHaveResourceWithProperties(ContainerCluster, { master_auth: { client_certificate_config: { issue_client_certificate: false } } });
+  });
+
+  test('a weekend maintenance window, 03:00 to 11:00 UTC, no exclusions', () => {
+    expect(json).toHaveResourceWithProperties(ContainerCluster, {
+      maintenance_policy: { recurring_window: { start_time: '2024-01-01T03:00:00Z', end_time: '2024-01-01T11:00:00Z', recurrence: 'FREQ=WEEKLY;BYDAY=SA,SU' } },
+    });
   });
 
   test('the pool is never replaced over initial_node_count (unset without autoscaling, ignored once created)', () => {
@@ -120,16 +136,62 @@ describe('GkeCluster options', () => {
     expect(zonal!.gcloudLocationFlag).toBe('--zone europe-west1-c');
   });
 
-  test('a VPC network and subnetwork of one\'s own', () => {
-    const r = gke({ network: 'crdb-vpc', subnetwork: 'crdb-europe-west1' });
-    expect(r.json).toHaveResourceWithProperties(ContainerCluster, { network: 'crdb-vpc', subnetwork: 'crdb-europe-west1' });
+  test('a VPC of one\'s own, by its names', () => {
+    const r = gke({ network: { networkName: 'shared-vpc', subnetworkName: 'crdb-europe-west1', podsRangeName: 'crdb-pods', servicesRangeName: 'crdb-svc' } });
+    const link = gke({ network: { networkName: 'projects/acme-host/global/networks/shared', subnetworkName: 'projects/acme-host/regions/europe-west1/subnetworks/crdb', podsRangeName: 'p', servicesRangeName: 's' } });
+    expect(link.json).toHaveResourceWithProperties(ContainerCluster, { network: 'projects/acme-host/global/networks/shared' });
+    expect(r.json).toHaveResourceWithProperties(ContainerCluster, {
+      network: 'shared-vpc', subnetwork: 'crdb-europe-west1',
+      ip_allocation_policy: { cluster_secondary_range_name: 'crdb-pods', services_secondary_range_name: 'crdb-svc' },
+    });
+    expect(r.resources('google_compute_network')).toEqual([]);
   });
 
-  test('private nodes and master authorized networks', () => {
-    const r = gke({ privateNodesMasterCidr: '172.16.0.0/28', masterAuthorizedNetworks: [{ cidrBlock: '203.0.113.0/24', displayName: 'office' }] });
+  test('a public endpoint for named networks', () => {
+    const r = gke({ controlPlaneAccess: ControlPlaneAccess.authorizedNetworks([{ cidrBlock: '203.0.113.0/24', displayName: 'office' }]), controlPlaneCidr: '172.16.0.16/28' });
     expect(r.json).toHaveResourceWithProperties(ContainerCluster, {
-      private_cluster_config: { enable_private_nodes: true, enable_private_endpoint: false, master_ipv4_cidr_block: '172.16.0.0/28' },
-      master_authorized_networks_config: { cidr_blocks: [{ cidr_block: '203.0.113.0/24', display_name: 'office' }] },
+      private_cluster_config: { enable_private_nodes: true, enable_private_endpoint: false, master_ipv4_cidr_block: '172.16.0.16/28' },
+      master_authorized_networks_config: { cidr_blocks: [{ cidr_block: '203.0.113.0/24', display_name: 'office' }], gcp_public_cidrs_access_enabled: false },
+    });
+    // The dedicated VPC's firewall lets the nodes reach that control plane range.
+    const internal = r.resources('google_compute_firewall').find((f) => f.name === 'cockroachdb-vpc-allow-egress-internal');
+    expect(internal.destination_ranges).toContain('172.16.0.16/28');
+  });
+
+  test('a public endpoint for anyone, by name', () => {
+    const r = gke({ controlPlaneAccess: ControlPlaneAccess.anywhere() });
+    expect(r.json).toHaveResourceWithProperties(ContainerCluster, {
+      private_cluster_config: expect.objectContaining({ enable_private_endpoint: false }),
+      master_authorized_networks_config: { cidr_blocks: [{ cidr_block: '0.0.0.0/0', display_name: 'anywhere (ControlPlaneAccess.anywhere())' }], gcp_public_cidrs_access_enabled: false },
+    });
+  });
+
+  test('a private endpoint with an admin range', () => {
+    const r = gke({ controlPlaneAccess: ControlPlaneAccess.privateEndpoint([{ cidrBlock: '10.200.0.0/24', displayName: 'vpn' }]) });
+    expect(r.json).toHaveResourceWithProperties(ContainerCluster, {
+      private_cluster_config: expect.objectContaining({ enable_private_endpoint: true }),
+      master_authorized_networks_config: { cidr_blocks: [{ cidr_block: '10.200.0.0/24', display_name: 'vpn' }], gcp_public_cidrs_access_enabled: false },
+    });
+  });
+
+  test('a daily maintenance window crossing midnight, with exclusions', () => {
+    const r = gke({
+      maintenanceWindow: MaintenanceWindow.daily({
+        startHourUtc: 22, durationHours: 4,
+        exclusions: [
+          { name: 'black-friday', startTime: '2026-11-20T00:00:00Z', endTime: '2026-12-01T00:00:00Z' },
+          { name: 'year-end', startTime: '2026-12-01T00:00:00Z', endTime: '2027-02-01T00:00:00Z', scope: MaintenanceExclusionScope.NO_MINOR_UPGRADES },
+        ],
+      }),
+    });
+    expect(r.json).toHaveResourceWithProperties(ContainerCluster, {
+      maintenance_policy: {
+        recurring_window: { start_time: '2024-01-01T22:00:00Z', end_time: '2024-01-02T02:00:00Z', recurrence: 'FREQ=DAILY' },
+        maintenance_exclusion: [
+          { exclusion_name: 'black-friday', start_time: '2026-11-20T00:00:00Z', end_time: '2026-12-01T00:00:00Z', exclusion_options: { scope: 'NO_UPGRADES' } },
+          { exclusion_name: 'year-end', start_time: '2026-12-01T00:00:00Z', end_time: '2027-02-01T00:00:00Z', exclusion_options: { scope: 'NO_MINOR_UPGRADES' } },
+        ],
+      },
     });
   });
 
@@ -162,8 +224,6 @@ const BAD: Array<[string, Partial<GkeClusterProps>, string]> = [
   ['unknown disk type', { nodePool: { diskType: 'hdd' as NodeDiskType } }, 'nodePool.diskType'],
   ['machine type malformed', { nodePool: { machineType: 'N2 Standard 8' } }, 'nodePool.machineType'],
   ['zone outside the region', { location: GkeLocation.zonal('us-central1-a') }, 'location'],
-  ['private control plane range not /28', { privateNodesMasterCidr: '172.16.0.0/24' }, 'privateNodesMasterCidr'],
-  ['authorized network not a CIDR', { masterAuthorizedNetworks: [{ cidrBlock: '203.0.113.7' }] }, 'masterAuthorizedNetworks[0].cidrBlock'],
   ['label key with uppercase', { labels: { Team: 'data' } }, 'labels'],
   ['more than 64 labels', { labels: Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`l${i}`, 'x'])) }, 'labels'],
   ['negative surge', { nodePool: { maxSurge: -1 } }, 'nodePool.maxSurge'],
@@ -177,6 +237,67 @@ const BAD: Array<[string, Partial<GkeClusterProps>, string]> = [
   ['no surge and no unavailability', { nodePool: { maxSurge: 0, maxUnavailable: 0 } }, 'nodePool.maxSurge, nodePool.maxUnavailable'],
   ['unknown release channel', { releaseChannel: 'BETA' as ReleaseChannel }, 'releaseChannel'],
 ];
+
+/** [what, props, the whole error message] */
+const BAD_ACCESS: Array<[string, Partial<GkeClusterProps>, string]> = [
+  ['control plane range not a /28', { controlPlaneCidr: '172.16.0.0/24' },
+    '[stack/Gke] controlPlaneCidr: received "172.16.0.0/24"; expected a /28 private (RFC 1918) IPv4 range written as its network address, e.g. "172.16.0.0/28"'],
+  ['control plane range public', { controlPlaneCidr: '8.8.8.0/28' },
+    '[stack/Gke] controlPlaneCidr: received "8.8.8.0/28"; expected a /28 private (RFC 1918) IPv4 range written as its network address, e.g. "172.16.0.0/28"'],
+  ['control plane range with host bits', { controlPlaneCidr: '172.16.0.5/28' },
+    '[stack/Gke] controlPlaneCidr: received "172.16.0.5/28"; expected a /28 private (RFC 1918) IPv4 range written as its network address, e.g. "172.16.0.0/28"'],
+  ['authorized networks: an empty list', { controlPlaneAccess: ControlPlaneAccess.authorizedNetworks([]) },
+    '[stack/Gke] controlPlaneAccess: received []; expected at least one network in ControlPlaneAccess.authorizedNetworks([...]); choose ControlPlaneAccess.privateEndpoint() for no public access, or ControlPlaneAccess.anywhere() to open the endpoint to every address'],
+  ['authorized networks: 0.0.0.0/0 hidden in the list', { controlPlaneAccess: ControlPlaneAccess.authorizedNetworks([{ cidrBlock: '203.0.113.0/24' }, { cidrBlock: '0.0.0.0/0' }]) },
+    '[stack/Gke] controlPlaneAccess.authorizedNetworks[1].cidrBlock: received "0.0.0.0/0"; expected a network narrower than every address; opening the control plane to all is ControlPlaneAccess.anywhere(), by name'],
+  ['authorized network not a CIDR', { controlPlaneAccess: ControlPlaneAccess.authorizedNetworks([{ cidrBlock: '203.0.113.7' }]) },
+    '[stack/Gke] controlPlaneAccess.authorizedNetworks[0].cidrBlock: received "203.0.113.7"; expected an IPv4 CIDR block such as "203.0.113.0/24"'],
+  ['private endpoint network not a CIDR', { controlPlaneAccess: ControlPlaneAccess.privateEndpoint([{ cidrBlock: '10.0.0.0/33' }]) },
+    '[stack/Gke] controlPlaneAccess.authorizedNetworks[0].cidrBlock: received "10.0.0.0/33"; expected an IPv4 CIDR block such as "203.0.113.0/24"'],
+  ['own network: a name with uppercase', { network: { networkName: 'Shared', subnetworkName: 'crdb', podsRangeName: 'pods', servicesRangeName: 'svc' } },
+    '[stack/Gke] network.networkName: received "Shared"; expected a Compute Engine name: 1 to 63 lowercase letters, digits or hyphens, starting with a letter, or a self link'],
+  ['own network: an empty pods range name', { network: { networkName: 'shared', subnetworkName: 'crdb', podsRangeName: '', servicesRangeName: 'svc' } },
+    '[stack/Gke] network.podsRangeName: received ""; expected a Compute Engine name: 1 to 63 lowercase letters, digits or hyphens, starting with a letter'],
+  ['own network: one range for pods and Services', { network: { networkName: 'shared', subnetworkName: 'crdb', podsRangeName: 'ranges', servicesRangeName: 'ranges' } },
+    '[stack/Gke] network.servicesRangeName: received "ranges"; expected a secondary range other than the pods\' range'],
+  ['maintenance: start hour 24', { maintenanceWindow: MaintenanceWindow.daily({ startHourUtc: 24, durationHours: 4 }) },
+    '[stack/Gke] maintenanceWindow.startHourUtc: received 24; expected an integer from 0 to 23'],
+  ['maintenance: windows shorter than 4 hours', { maintenanceWindow: MaintenanceWindow.daily({ startHourUtc: 2, durationHours: 3 }) },
+    '[stack/Gke] maintenanceWindow.durationHours: received 3; expected an integer from 4 to 24'],
+  ['maintenance: no days', { maintenanceWindow: MaintenanceWindow.weekly({ days: [], startHourUtc: 2, durationHours: 8 }) },
+    '[stack/Gke] maintenanceWindow.days: received []; expected one or more distinct weekdays'],
+  ['maintenance: a day twice', { maintenanceWindow: MaintenanceWindow.weekly({ days: [Weekday.SUNDAY, Weekday.SUNDAY], startHourUtc: 2, durationHours: 8 }) },
+    '[stack/Gke] maintenanceWindow.days: received ["SU","SU"]; expected one or more distinct weekdays'],
+  ['maintenance: not a weekday', { maintenanceWindow: MaintenanceWindow.weekly({ days: ['SUN' as Weekday], startHourUtc: 2, durationHours: 8 }) },
+    '[stack/Gke] maintenanceWindow.days[0]: received "SUN"; expected a Weekday (MONDAY … SUNDAY)'],
+  ['maintenance: under 48 hours in 32 days', { maintenanceWindow: MaintenanceWindow.weekly({ days: [Weekday.SUNDAY], startHourUtc: 2, durationHours: 8 }) },
+    '[stack/Gke] maintenanceWindow.days, maintenanceWindow.durationHours: received 1 day(s) × 8 h a week (32 h in 32 days); GKE requires at least 48 h of maintenance availability in any 32 days: add days or hours'],
+  ['maintenance: exclusion name with spaces', { maintenanceWindow: MaintenanceWindow.daily({ startHourUtc: 2, durationHours: 4, exclusions: [{ name: 'Black Friday', startTime: '2026-11-20T00:00:00Z', endTime: '2026-11-30T00:00:00Z' }] }) },
+    '[stack/Gke] maintenanceWindow.exclusions[0].name: received "Black Friday"; expected a name of 1 to 63 lowercase letters, digits or hyphens, such as "black-friday"'],
+  ['maintenance: exclusion start not RFC 3339 UTC', { maintenanceWindow: MaintenanceWindow.daily({ startHourUtc: 2, durationHours: 4, exclusions: [{ name: 'peak', startTime: '2026-11-20', endTime: '2026-11-30T00:00:00Z' }] }) },
+    '[stack/Gke] maintenanceWindow.exclusions[0].startTime: received "2026-11-20"; expected a UTC time in RFC 3339, e.g. "2026-11-20T00:00:00Z"'],
+  ['maintenance: exclusion ends before it starts', { maintenanceWindow: MaintenanceWindow.daily({ startHourUtc: 2, durationHours: 4, exclusions: [{ name: 'peak', startTime: '2026-11-30T00:00:00Z', endTime: '2026-11-20T00:00:00Z' }] }) },
+    '[stack/Gke] maintenanceWindow.exclusions[0].endTime: received "2026-11-20T00:00:00Z"; expected a time after startTime 2026-11-30T00:00:00Z'],
+  ['maintenance: NO_UPGRADES longer than 30 days', { maintenanceWindow: MaintenanceWindow.daily({ startHourUtc: 2, durationHours: 4, exclusions: [{ name: 'freeze', startTime: '2026-11-01T00:00:00Z', endTime: '2026-12-15T00:00:00Z' }] }) },
+    '[stack/Gke] maintenanceWindow.exclusions[0].endTime: received "2026-12-15T00:00:00Z"; expected at most 30 days after startTime for a NO_UPGRADES exclusion (GKE\'s limit); longer ones hold back minor upgrades only (NO_MINOR_UPGRADES)'],
+  ['maintenance: an exclusion name twice', { maintenanceWindow: MaintenanceWindow.daily({ startHourUtc: 2, durationHours: 4, exclusions: [
+    { name: 'peak', startTime: '2026-11-01T00:00:00Z', endTime: '2026-11-02T00:00:00Z' }, { name: 'peak', startTime: '2026-12-01T00:00:00Z', endTime: '2026-12-02T00:00:00Z' }] }) },
+    '[stack/Gke] maintenanceWindow.exclusions[1].name: received "peak"; expected each exclusion name once'],
+];
+
+describe('GkeCluster control plane and maintenance errors are thrown, in full', () => {
+  test.each(BAD_ACCESS)('%s', (_what, props, message) => {
+    expect(configError(() => gke(props)).message).toBe(message);
+  });
+
+  test('a control plane range other than the one the network\'s firewall allows', () => {
+    const error = configError(() => synthScope((scope) => {
+      const network = new GkeNetwork(scope, 'Net', { description: description() });
+      new GkeCluster(scope, 'Gke', { description: description(), network, controlPlaneCidr: '172.16.0.32/28' });
+    }));
+    expect(error.message).toBe('[stack/Gke] controlPlaneCidr, network: received "172.16.0.32/28" and a network whose firewall allows the control plane at "172.16.0.0/28"; expected the same range in both (set the network\'s controlPlaneCidr)');
+  });
+});
 
 describe('GkeCluster errors are thrown', () => {
   test.each(BAD)('%s', (_what, props, prop) => {

@@ -4,6 +4,7 @@ import {
   BACKUP_KEY_STACK_APIS, BackupKeyStack, BACKUPS_STACK_APIS, BackupsStack, BackupStorageClass, GKE_STACK_APIS, GkeLocation, GkeStack,
   StateBackend,
 } from '../../lib/gcp';
+import { configError } from '../support/errors';
 import { description } from './support';
 
 const synthStack = (build: (app: ReturnType<typeof Testing.app>) => any) => {
@@ -45,6 +46,35 @@ describe('stacks', () => {
     expect(doc.output.get_credentials_command.value).toBe('gcloud container clusters get-credentials cockroachdb --region europe-west1 --project acme-prod-db');
     expect(doc.output.gke_cluster_name.value).toBe('${google_container_cluster.gke_cockroachdb.name}');
     expect(doc.output.gke_endpoint.value).toBe('${google_container_cluster.gke_cockroachdb.endpoint}');
+  });
+
+  test('GkeStack: the dedicated VPC is the stack\'s, with the ranges asked for and the cluster\'s control plane range', () => {
+    let stack: GkeStack | undefined;
+    const doc = synthStack((app) => {
+      stack = new GkeStack(app, 'gke', { description: d, network: { nodesCidr: '10.100.0.0/22' }, gke: { controlPlaneCidr: '172.16.1.0/28' } });
+      return stack;
+    });
+    expect(stack!.network).toBe(stack!.gke.network);
+    expect(stack!.network!.node.path).toBe('gke/Network');
+    const [subnet] = Object.values<any>(doc.resource.google_compute_subnetwork);
+    expect(subnet.ip_cidr_range).toBe('10.100.0.0/22');
+    const [cluster] = Object.values<any>(doc.resource.google_container_cluster);
+    expect(cluster.private_cluster_config.master_ipv4_cidr_block).toBe('172.16.1.0/28');
+    const internal = Object.values<any>(doc.resource.google_compute_firewall).find((f) => f.name.endsWith('-allow-egress-internal'));
+    expect(internal.destination_ranges).toContain('172.16.1.0/28');
+  });
+
+  test('GkeStack: a VPC of one\'s own, and no network made', () => {
+    let stack: GkeStack | undefined;
+    const doc = synthStack((app) => {
+      stack = new GkeStack(app, 'gke', { description: d, gke: { network: { networkName: 'shared', subnetworkName: 'crdb', podsRangeName: 'p', servicesRangeName: 's' } } });
+      return stack;
+    });
+    expect(stack!.network).toBeUndefined();
+    expect(doc.resource.google_compute_network).toBeUndefined();
+    const own = { networkName: 'shared', subnetworkName: 'crdb', podsRangeName: 'p', servicesRangeName: 's' };
+    expect(configError(() => new GkeStack(Testing.app(), 'gke', { description: d, network: { nodesCidr: '10.100.0.0/22' }, gke: { network: own } })).message)
+      .toBe('[gke] network: received {"nodesCidr":"10.100.0.0/22"}; expected no network options with gke.network: the ranges are those of the network given there');
   });
 
   test('GkeStack: a zonal cluster gets the --zone flag in its get-credentials command', () => {

@@ -59,6 +59,15 @@ describe('addBooksLoad', () => {
     expect(podSpecs(objects)).toHaveLength(2);
   });
 
+  test('a mirror and a digest: the Job runs <image>@<digest>, pulled only when absent', () => {
+    const digest = `sha256:${'9f'.repeat(32)}`;
+    const { job: pinned } = build({ image: 'registry.example.com:5000/mirror/node:22.22.0-alpine3.23', imageDigest: digest });
+    const c = pinned.spec.template.spec.containers[0];
+    expect(c.image).toBe(`registry.example.com:5000/mirror/node:22.22.0-alpine3.23@${digest}`);
+    expect(c.imagePullPolicy).toBe('IfNotPresent');
+    expect(build({ imageDigest: digest }).job.spec.template.spec.containers[0].image).toBe(`${BOOKS_LOAD_IMAGE}@${digest}`);
+  });
+
   test('connects as root with the client certificate and verify-full', () => {
     expect(container.env).toContainEqual({
       name: 'LOAD_DATABASE_URL',
@@ -119,6 +128,11 @@ const BAD: Array<[string, BooksLoadOptions, string, string]> = [
   ['a database with a quote', { database: "shop'" }, 'addBooksLoad(database)', '"shop\'"'],
   ['an unpinned image', { image: 'node:latest' }, 'addBooksLoad(image)', '"node:latest"'],
   ['an image without tag', { image: 'node' }, 'addBooksLoad(image)', '"node"'],
+  ['an image with its digest in it', { image: `node:22.22.0-alpine3.23@sha256:${'a'.repeat(64)}` }, 'addBooksLoad(image)', `"node:22.22.0-alpine3.23@sha256:${'a'.repeat(64)}"`],
+  ['a malformed digest', { imageDigest: 'sha256:abc' }, 'addBooksLoad(imageDigest)', '"sha256:abc"'],
+  ['a digest in uppercase hex', { imageDigest: `sha256:${'A'.repeat(64)}` }, 'addBooksLoad(imageDigest)', `"sha256:${'A'.repeat(64)}"`],
+  ['a sha512 digest', { imageDigest: `sha512:${'a'.repeat(128)}` }, 'addBooksLoad(imageDigest)', `"sha512:${'a'.repeat(128)}"`],
+  ['a digest with the @', { imageDigest: `@sha256:${'a'.repeat(64)}` }, 'addBooksLoad(imageDigest)', `"@sha256:${'a'.repeat(64)}"`],
 ];
 
 describe('books load errors are thrown', () => {

@@ -2,7 +2,7 @@ import { Chart, Duration, Size, Testing } from 'cdk8s';
 import { Cpu, NodeTaintQuery, TaintEffect } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  ClusterSecurity, CockroachCluster, CockroachClusterProps, CockroachDbVersion, Locality, MemoryAllocation,
+  BuiltinWorkload, ClusterSecurity, CockroachCluster, CockroachClusterProps, CockroachDbVersion, Locality, MemoryAllocation,
   PodAntiAffinity, PvcRetention, TopologySpread,
 } from '../../lib/k8s';
 import { Manifest, namespaced, newChart, only, podSpecs, synth, validateAgainstSchemas } from '../support/manifests';
@@ -300,6 +300,30 @@ describe('props', () => {
   test('version escape valve and image repository mirror', () => {
     const { container } = build({ version: CockroachDbVersion.of('v25.4.3'), imageRepository: 'registry.example.com:5000/mirror/cockroach' });
     expect(container.image).toBe('registry.example.com:5000/mirror/cockroach:v25.4.3');
+  });
+
+  test('a digest pins every container and Job that runs the image: the StatefulSet, its sidecar and init container, the Jobs, the SQL client pod', () => {
+    const digest = `sha256:${'0123456789abcdef'.repeat(4)}`;
+    const { chart, cluster, objects } = build({
+      version: CockroachDbVersion.of('v25.4.3').withDigest(digest), imageRepository: 'registry.example.com:5000/mirror/cockroach',
+      security: ClusterSecurity.certManager(), locality: Locality.fromNode(),
+    });
+    cluster.addDatabase('shop');
+    cluster.addSqlClient();
+    cluster.addWorkload(BuiltinWorkload.bank());
+    const all = synth(chart);
+    const image = `registry.example.com:5000/mirror/cockroach:v25.4.3@${digest}`;
+    expect(cluster.image).toBe(image);
+    const specs = all.filter((o) => o.kind === 'Pod' || o.spec?.template?.spec).map((o) => (o.kind === 'Pod' ? o.spec : o.spec.template.spec));
+    const containers = specs.flatMap((p: any) => [...(p.initContainers ?? []), ...p.containers]);
+    // cockroach, cert-reloader, locality; the init, SQL and workload Jobs; the SQL client.
+    expect(containers.map((c: any) => c.name).sort()).toEqual(['cert-reloader', 'cockroach', 'cockroachdb', 'locality', 'run', 'run', 'run']);
+    for (const c of containers) {
+      expect(c.image).toBe(image);
+      expect(c.imagePullPolicy).toBe('IfNotPresent');
+    }
+    // The version label is the release, not the digest (a label value cannot hold one).
+    expect(only(objects, 'StatefulSet').spec.template.metadata.labels['app.kubernetes.io/version']).toBe('v25.4.3');
   });
 
   test('ServiceAccount annotations (Workload Identity)', () => {

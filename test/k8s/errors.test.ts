@@ -4,7 +4,7 @@ import * as path from 'path';
 import { App, Chart, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
-  ClusterSecurity, CockroachCluster, CockroachClusterProps, CockroachConfigError, CockroachDbVersion, Locality,
+  ClusterSecurity, CockroachCluster, CockroachClusterProps, CockroachConfigError, CockroachDbVersion, DeploymentDescription, GcsCredentials, Locality,
   MemoryAllocation, PodAntiAffinity, PvcRetention, TopologySpread,
 } from '../../lib/k8s';
 import { newChart } from '../support/manifests';
@@ -60,6 +60,19 @@ const BAD_INPUTS: Array<[string, Partial<CockroachClusterProps>, string, string]
   ['version partial', { version: CockroachDbVersion.of('v26.2') }, 'version', 'received "v26.2"'],
   ['version with shell text', { version: CockroachDbVersion.of('v26.2.1;rm -rf /') }, 'version', 'received "v26.2.1;rm -rf /"'],
   ['image repository with a tag', { imageRepository: 'cockroachdb/cockroach:latest' }, 'imageRepository', 'received "cockroachdb/cockroach:latest"'],
+  // A digest is part of the version (CockroachDbVersion.of(tag).withDigest(digest)): sha256 and 64 lowercase hex digits.
+  ['image digest too short', { version: CockroachDbVersion.V26_2_1.withDigest(`sha256:${'a'.repeat(63)}`) }, 'version (digest)',
+    `received "sha256:${'a'.repeat(63)}"; expected an image digest: "sha256:" and 64 lowercase hex digits`],
+  ['image digest too long', { version: CockroachDbVersion.V26_2_1.withDigest(`sha256:${'a'.repeat(65)}`) }, 'version (digest)', `received "sha256:${'a'.repeat(65)}"`],
+  ['image digest in uppercase hex', { version: CockroachDbVersion.V26_2_1.withDigest(`sha256:${'A'.repeat(64)}`) }, 'version (digest)', `received "sha256:${'A'.repeat(64)}"`],
+  ['image digest of another algorithm', { version: CockroachDbVersion.V26_2_1.withDigest(`sha512:${'a'.repeat(128)}`) }, 'version (digest)', `received "sha512:${'a'.repeat(128)}"`],
+  ['image digest without algorithm', { version: CockroachDbVersion.V26_2_1.withDigest('a'.repeat(64)) }, 'version (digest)', `received "${'a'.repeat(64)}"`],
+  ['image digest with the @', { version: CockroachDbVersion.V26_2_1.withDigest(`@sha256:${'a'.repeat(64)}`) }, 'version (digest)', `received "@sha256:${'a'.repeat(64)}"`],
+  ['image digest with trailing text', { version: CockroachDbVersion.V26_2_1.withDigest(`sha256:${'a'.repeat(64)} `) }, 'version (digest)', `received "sha256:${'a'.repeat(64)} "`],
+  ['image digest not a string', { version: CockroachDbVersion.V26_2_1.withDigest(42 as unknown as string) }, 'version (digest)', 'received 42'],
+  ['image repository with a digest', { imageRepository: `cockroachdb/cockroach@sha256:${'a'.repeat(64)}` }, 'imageRepository',
+    `received "cockroachdb/cockroach@sha256:${'a'.repeat(64)}"; expected an image repository without digest: pin it with version: CockroachDbVersion.of(tag).withDigest(digest)`],
+  ['image repository with a tag and a digest', { imageRepository: `cockroachdb/cockroach:v26.2.1@sha256:${'a'.repeat(64)}` }, 'imageRepository', 'expected an image repository without digest'],
   ['required anti-affinity with every pod pinned to one host', {
     placement: { antiAffinity: PodAntiAffinity.required(), nodeSelector: { 'kubernetes.io/hostname': 'minikube' } },
   }, 'placement.antiAffinity, placement.nodeSelector', 'kubernetes.io/hostname="minikube"'],
@@ -81,6 +94,10 @@ const BAD_INPUTS: Array<[string, Partial<CockroachClusterProps>, string, string]
   ['cluster domain with uppercase', { clusterDomain: 'Cluster.Local' }, 'clusterDomain', 'received "Cluster.Local"'],
   ['service account annotation key malformed', { serviceAccountAnnotations: { 'iam gke': 'x' } }, 'serviceAccountAnnotations', 'received "iam gke"'],
   ['init timeout under a minute', { init: { timeout: Duration.seconds(10) } }, 'init.timeout (seconds)', 'received 10'],
+  // The description's Workload Identity binding names cockroachdb/crdb; this cluster is db/crdb (backups would get 403).
+  ['gcsCredentials from the description of a cluster in another namespace', {
+    gcsCredentials: GcsCredentials.fromDeployment(DeploymentDescription.of({ projectId: 'acme-prod-db', region: 'europe-west1', bucketName: 'acme-backups' })),
+  }, 'gcsCredentials, name, namespace (of the chart)', 'received GcsCredentials.fromDeployment() of a description for cluster "crdb" in namespace "cockroachdb", on cluster "crdb" in namespace "db"; expected the same two'],
   // A valid DNS-1123 label, but Service names are DNS-1035 labels.
   ['name starting with a digit', { name: '1crdb' }, 'name', 'received "1crdb"; expected a name that starts with a letter: Service names are DNS-1035 labels'],
   // JavaScript callers (or `as any`) passing strings where the library's types belong.

@@ -1,4 +1,7 @@
-import { Duration, Size } from 'cdk8s';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Chart, Duration, Size } from 'cdk8s';
 import {
   BackupDestination, BuiltinWorkload, ClusterSecurity, ClusterSetting, CockroachCluster, CockroachClusterProps,
   DatabasePrivilege, FullBackup, GcsCredentials, PreviousRunPolicy, RestoreTarget, ScheduleFailurePolicy, SQL_JOB_ANNOTATION, SqlSecret, TablePrivilege,
@@ -6,7 +9,7 @@ import {
 import { kubeApiAccessVolume } from '../../lib/k8s/private/kube-api';
 import { JOB_NAME_ENV } from '../../lib/k8s/private/sql-script';
 import { Manifest, newChart, only, synth, validateAgainstSchemas } from '../support/manifests';
-import { FakeRule, LEASE_SECTION_END, LEASE_SECTION_START, runWithFakeCockroach, withoutLease } from '../support/scripts';
+import { FakeRule, LEASE_SECTION_END, LEASE_SECTION_START, mountedSecretFiles, runWithFakeCockroach, withoutLease } from '../support/scripts';
 import { configError } from '../support/errors';
 
 const dest = BackupDestination.gcs('acme-backups', 'cluster');
@@ -25,7 +28,8 @@ const READY: FakeRule = { match: /^SELECT 1;/, output: '?column?\n1\n' };
  * Runs the SQL Job's script with the fake cockroach, without its Lease section (see withoutLease): the
  * Lease talks to the Kubernetes API and is tested against a real API server in test/cluster/sql-job.test.ts.
  */
-const runSqlJob = (job: Manifest, rules: FakeRule[], env: Record<string, string> = {}) => runWithFakeCockroach(script(job), rules, env, withoutLease);
+const runSqlJob = (job: Manifest, rules: FakeRule[], secrets: Record<string, string> = {}) =>
+  runWithFakeCockroach(script(job), rules, {}, withoutLease, mountedSecretFiles(job, secrets));
 
 describe('the exact SQL of each feature (CockroachDB grammar)', () => {
   test('databases, users, roles, memberships and grants', () => {
@@ -263,9 +267,10 @@ describe('the SQL Job', () => {
     const { c, sqlJob } = cluster();
     const s = c.addBackupSchedule('b', { destination: BackupDestination.gcsWithKey('acme-backups', 'p', SqlSecret.fromSecret('gcs-key', 'key.json')) });
     const job = sqlJob();
-    expect(job.spec.template.spec.containers[0].env).toContainEqual({ name: 'CRDB_SECRET_0', valueFrom: { secretKeyRef: { name: 'gcs-key', key: 'key.json' } } });
-    const key = '{"type":"service_account","private_key":"-----BEGIN PRIVATE KEY-----\\nMIIE+/==\\n"}';
-    const r = runSqlJob(job, [READY], { CRDB_SECRET_0: key });
+    expect(job.spec.template.spec.volumes).toContainEqual({ name: 'sql-secret-0', secret: { secretName: 'gcs-key', items: [{ key: 'key.json', path: 'key.json' }], defaultMode: 0o440 } });
+    // A key file ends with a newline: the encoded value keeps it, byte for byte.
+    const key = '{"type":"service_account","private_key":"-----BEGIN PRIVATE KEY-----\\nMIIE+/==\\n"}\n';
+    const r = runSqlJob(job, [READY], { 'gcs-key/key.json': key });
     expect(r.status).toBe(0);
     const create = r.sql.find((q) => q.startsWith('CREATE SCHEDULE'))!;
     const encoded = /CREDENTIALS=([^']*)'/.exec(create)![1];
@@ -565,14 +570,17 @@ describe('Jobs that write data wait for a declared full-cluster restore', () => 
 });
 
 describe('no secret value anywhere in the synthesized output', () => {
-  test('only references: secretKeyRef env vars, placeholders in logs, no Secret objects, no key material', () => {
+  test('only references: Secret keys mounted as files, placeholders in logs, no Secret objects, no key material', () => {
     const { c, chart } = cluster({ gcsCredentials: undefined });
     c.addUser('reporter', { password: SqlSecret.fromSecret('reporter-pw', 'password') });
     c.setLicense({ organization: 'Acme', key: SqlSecret.fromSecret('crdb-license', 'license') });
     c.addBackupSchedule('b', { destination: BackupDestination.gcsWithKey('acme-backups', 'p', SqlSecret.fromSecret('gcs-key', 'key.json')) });
+    // A second key of one Secret, and a key read twice: one volume per Secret, each key once.
+    c.addUser('auditor', { password: SqlSecret.fromSecret('reporter-pw', 'auditor') });
+    c.addUser('auditor2', { password: SqlSecret.fromSecret('reporter-pw', 'auditor') });
     const objects = synth(chart);
     expect(objects.filter((o) => o.kind === 'Secret' || o.kind === 'ConfigMap')).toEqual([]);
-    // Every string of every object: a secret-bearing spot only ever holds the run-time substitution.
+    // Every string of every object: a secret-bearing spot only ever holds the run-time read of its file.
     const strings: string[] = [];
     const walk = (v: unknown): void => {
       if (typeof v === 'string') strings.push(v);
@@ -580,20 +588,59 @@ describe('no secret value anywhere in the synthesized output', () => {
     };
     walk(objects);
     const all = strings.join('\n');
-    expect(all).toContain('WITH PASSWORD \'"$$(sql_literal "$$CRDB_SECRET_');
+    expect(all).toContain(`WITH PASSWORD '"$$(sql_literal_file '/var/run/secrets/crdb-sql/reporter-pw/password')"`);
+    const read = (fn: string) => `'"\\$\\$\\(${fn} '/var/run/secrets/crdb-sql/[a-z0-9.-]+/[A-Za-z0-9._-]+'\\)"`;
     for (const text of strings) {
       expect(text).not.toMatch(/BEGIN (RSA |EC )?PRIVATE KEY|"type":\s*"service_account"/);
-      expect(text).not.toMatch(/WITH PASSWORD '(?!"\$\$\(sql_literal "\$\$CRDB_SECRET_\d+"\)")/);
-      expect(text).not.toMatch(/enterprise\.license = '(?!"\$\$\(sql_literal "\$\$CRDB_SECRET_\d+"\)")/);
-      expect(text).not.toMatch(/CREDENTIALS=(?!'"\$\$\(gcs_credentials "\$\$CRDB_SECRET_\d+"\)")/);
+      expect(text).not.toMatch(new RegExp(`WITH PASSWORD '(?!${read('sql_literal_file').slice(1)})`));
+      expect(text).not.toMatch(new RegExp(`enterprise\\.license = '(?!${read('sql_literal_file').slice(1)})`));
+      expect(text).not.toMatch(new RegExp(`CREDENTIALS=(?!${read('gcs_credentials_file')})`));
     }
-    const env = only(objects, 'Job').spec.template.spec.containers[0].env;
-    for (const e of env.filter((v: any) => v.name.startsWith('CRDB_SECRET_'))) {
-      expect(e.value).toBeUndefined();
-      expect(e.valueFrom.secretKeyRef).toBeDefined();
-    }
-    expect(env.filter((v: any) => v.name.startsWith('CRDB_SECRET_')).map((v: any) => v.valueFrom.secretKeyRef.name).sort())
-      .toEqual(['crdb-license', 'gcs-key', 'reporter-pw']);
+    const pod = only(objects, 'Job').spec.template.spec;
+    // No Secret reaches the SQL Job through its env: by name, and by reference.
+    const env = pod.containers[0].env;
+    expect(env.filter((v: any) => v.name.startsWith('CRDB_SECRET_'))).toEqual([]);
+    expect(env.filter((v: any) => v.valueFrom?.secretKeyRef)).toEqual([]);
+    expect(JSON.stringify(pod)).not.toContain('secretKeyRef');
+    expect(pod.volumes.filter((v: any) => v.name.startsWith('sql-secret-'))).toEqual([
+      { name: 'sql-secret-0', secret: { secretName: 'crdb-license', items: [{ key: 'license', path: 'license' }], defaultMode: 0o440 } },
+      { name: 'sql-secret-1', secret: { secretName: 'gcs-key', items: [{ key: 'key.json', path: 'key.json' }], defaultMode: 0o440 } },
+      { name: 'sql-secret-2', secret: { secretName: 'reporter-pw', items: [{ key: 'password', path: 'password' }, { key: 'auditor', path: 'auditor' }], defaultMode: 0o440 } },
+    ]);
+    expect(pod.containers[0].volumeMounts.filter((m: any) => m.name.startsWith('sql-secret-'))).toEqual([
+      { name: 'sql-secret-0', mountPath: '/var/run/secrets/crdb-sql/crdb-license', readOnly: true },
+      { name: 'sql-secret-1', mountPath: '/var/run/secrets/crdb-sql/gcs-key', readOnly: true },
+      { name: 'sql-secret-2', mountPath: '/var/run/secrets/crdb-sql/reporter-pw', readOnly: true },
+    ]);
+    // 0440 is readable by the non-root Job user through the pod's fsGroup (kubelet writes the files as root).
+    expect(pod.securityContext.fsGroup).toBe(pod.containers[0].securityContext.runAsGroup);
+    validateAgainstSchemas(objects);
+  });
+
+  test('the values are read from the files at run time: exact, quoted, never on a command line or in the log', () => {
+    const { c, sqlJob } = cluster({ gcsCredentials: undefined });
+    c.addUser('reporter', { password: SqlSecret.fromSecret('reporter-pw', 'password') });
+    c.setLicense({ organization: 'Acme', key: SqlSecret.fromSecret('crdb-license', 'license') });
+    const job = sqlJob();
+    const password = "p'w\"; -- $(id) `id` \\ \nline two\n\n";
+    const r = runSqlJob(job, [READY], { 'reporter-pw/password': password, 'crdb-license/license': 'crl-0-LICENSE\n' });
+    expect(r.status).toBe(0);
+    expect(r.sql).toContain(`ALTER USER "reporter" WITH PASSWORD '${password.replace(/'/g, "''")}';`);
+    expect(r.sql).toContain("SET CLUSTER SETTING enterprise.license = 'crl-0-LICENSE\n';");
+    for (const call of r.calls) expect(call.args.join(' ')).not.toMatch(/p'w|crl-0-LICENSE/);
+    expect(r.stdout + r.stderr).not.toMatch(/p'w|crl-0-LICENSE/);
+  });
+
+  test('an unreadable Secret file leaves the statement without a value: it fails, it never sets an empty password', () => {
+    const { c, sqlJob } = cluster({ gcsCredentials: undefined });
+    c.addUser('reporter', { password: SqlSecret.fromSecret('reporter-pw', 'password') });
+    const missing = fs.mkdtempSync(path.join(os.tmpdir(), 'no-secrets-'));
+    const r = runWithFakeCockroach(script(sqlJob()), [READY, { match: /WITH PASSWORD ;/, status: 1, output: 'ERROR: at or near ";": syntax error' }], {},
+      (s) => withoutLease(s).split('/var/run/secrets/crdb-sql/').join(`${missing}/`));
+    expect(r.sql).toContain('ALTER USER "reporter" WITH PASSWORD ;');
+    expect(r.sql.join('\n')).not.toContain("WITH PASSWORD ''");
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('failed: password of user reporter (from Secret reporter-pw/password)');
   });
 });
 
@@ -680,6 +727,22 @@ const BAD: Array<[string, (c: CockroachCluster) => unknown, string, string]> = [
   ['a restore under a hostile new name', (c) => c.restoreFrom(dest, RestoreTarget.database('shop', { newName: 'Shop Old' })), 'restoreFrom(newName)', 'received "Shop Old"'],
   ['the same restore twice', (c) => { c.restoreFrom(dest, RestoreTarget.database('shop')); c.restoreFrom(dest, RestoreTarget.database('shop')); }, 'restoreFrom(target)', 'expected each restore once'],
 ];
+
+describe('nothing reaches the output folder when a SQL declaration is bad', () => {
+  const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'sql-bad-'));
+  afterAll(() => fs.rmSync(parent, { recursive: true, force: true }));
+
+  test.each(BAD.map(([what, call, prop], i) => [what, call, prop, i] as const))('%s', (_what, call, prop, i) => {
+    const outdir = path.join(parent, `out-${i}`);
+    const app = new App({ outdir });
+    const c = new CockroachCluster(new Chart(app, 'c', { namespace: 'db' }), 'crdb', {
+      init: { enabled: false }, gcsCredentials: GcsCredentials.workloadIdentity('crdb-backup@acme-prod-db.iam.gserviceaccount.com'),
+    });
+    // As a user's program: the declarations, then app.synth().
+    expect(() => { call(c); app.synth(); }).toThrow(expect.objectContaining({ name: 'CockroachConfigError', prop }));
+    expect(fs.existsSync(outdir)).toBe(false);
+  });
+});
 
 describe('SQL errors are thrown', () => {
   test.each(BAD)('%s', (_what, call, prop, fragment) => {

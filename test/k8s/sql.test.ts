@@ -6,7 +6,7 @@ import { cronProblem, ident, literal } from '../../lib/k8s/sql';
 import { newChart, only, synth } from '../support/manifests';
 // The SQL Job runs without its Lease section (withoutLease): the Lease talks to the Kubernetes API and is
 // tested against a real API server in test/cluster/sql-job.test.ts.
-import { runWithFakeCockroach, withoutLease } from '../support/scripts';
+import { mountedSecretFiles, runWithFakeCockroach, withoutLease } from '../support/scripts';
 import { configError } from '../support/errors';
 
 describe('quoting', () => {
@@ -165,11 +165,12 @@ describe('strings and secret values are rendered inert', () => {
   test('a hostile organization name is one literal, and its $(…) is neither expanded by kubelet nor by bash', () => {
     const chart = newChart();
     const cluster = new CockroachCluster(chart, 'crdb', { security: ClusterSecurity.insecure(), init: { enabled: false } });
-    const org = "Acme'; DROP DATABASE shop; -- $(CRDB_SECRET_0) `id` \\";
+    // $(COCKROACH_HOST): an env var the container has, which kubelet would substitute if it were not escaped.
+    const org = "Acme'; DROP DATABASE shop; -- $(COCKROACH_HOST) `id` \\";
     cluster.setLicense({ organization: org, key: SqlSecret.fromSecret('crdb-license', 'license') });
     const job = only(synth(chart), 'Job');
     const r = runWithFakeCockroach(job.spec.template.spec.containers[0].command[2], [{ match: /SELECT 1/, output: '?column?\n1\n' }],
-      { CRDB_SECRET_0: 'LICENSE-KEY' }, withoutLease);
+      { COCKROACH_HOST: 'crdb-public:26257' }, withoutLease, mountedSecretFiles(job, { 'crdb-license/license': 'LICENSE-KEY' }));
     expect(r.status).toBe(0);
     expect(r.sql).toContain(`SET CLUSTER SETTING cluster.organization = ${literal(org)};`);
   });
@@ -180,9 +181,9 @@ describe('strings and secret values are rendered inert', () => {
     cluster.addUser('reporter', { password: SqlSecret.fromSecret('reporter-pw', 'password') });
     const job = only(synth(chart), 'Job');
     for (const f of ['/tmp/crdb-pwned', '/tmp/crdb-pwned2']) fs.rmSync(f, { force: true });
-    const password = "p'w\"; DROP USER root; -- $(touch /tmp/crdb-pwned) `touch /tmp/crdb-pwned2` \\n";
+    const password = "p'w\"; DROP USER root; -- $(touch /tmp/crdb-pwned) `touch /tmp/crdb-pwned2` \\n\nsecond line\n";
     const r = runWithFakeCockroach(job.spec.template.spec.containers[0].command[2], [{ match: /SELECT 1/, output: '?column?\n1\n' }],
-      { CRDB_SECRET_0: password }, withoutLease);
+      {}, withoutLease, mountedSecretFiles(job, { 'reporter-pw/password': password }));
     expect(r.status).toBe(0);
     expect(r.sql).toContain(`ALTER USER "reporter" WITH PASSWORD ${literal(password)};`);
     // The secret went to cockroach on stdin, never as an argument.

@@ -16,4 +16,15 @@ describe('CockroachDbVersion', () => {
     expect(v.isWellFormed).toBe(false);
     expect(v.series).toBeUndefined();
   });
+
+  test('withDigest() pins the same release by content, leaving the original untouched', () => {
+    const digest = `sha256:${'ab'.repeat(32)}`;
+    const pinned = CockroachDbVersion.V26_2_1.withDigest(digest);
+    expect(pinned.tag).toBe('v26.2.1');
+    expect(pinned.digest).toBe(digest);
+    expect(pinned.series).toBe('26.2');
+    expect(CockroachDbVersion.V26_2_1.digest).toBeUndefined();
+    expect(CockroachDbVersion.LATEST.digest).toBeUndefined();
+    expect(CockroachDbVersion.of('v25.4.3').withDigest(digest).withDigest(`sha256:${'cd'.repeat(32)}`).digest).toBe(`sha256:${'cd'.repeat(32)}`);
+  });
 });

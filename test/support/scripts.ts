@@ -139,17 +139,47 @@ export function createFakeCockroach(rules: FakeRule[]): FakeCockroach {
 }
 
 /**
- * Runs a Job's script with bash, `/cockroach/cockroach` replaced by a fake (see {@link createFakeCockroach}).
+ * The files that kubelet would mount into a Job's container from its `secret` volumes: container path →
+ * content, from `values` keyed `<secret name>/<key>`. Throws when a mounted key has no value in `values`
+ * (the pod would not start), so a test cannot silently run the script without one.
  */
-export function runWithFakeCockroach(command: string, rules: FakeRule[], env: Record<string, string> = {}, rewrite: (script: string) => string = (x) => x) {
+export function mountedSecretFiles(job: any, values: Record<string, string>): Record<string, string> {
+  const pod = job.spec.template.spec;
+  const files: Record<string, string> = {};
+  for (const m of pod.containers[0].volumeMounts ?? []) {
+    const secret = (pod.volumes ?? []).find((v: { name: string }) => v.name === m.name)?.secret;
+    if (!secret) continue;
+    for (const item of secret.items) {
+      const ref = `${secret.secretName}/${item.key}`;
+      if (!(ref in values)) throw new Error(`mountedSecretFiles: no value given for ${ref}`);
+      files[`${m.mountPath}/${item.path}`] = values[ref];
+    }
+  }
+  return files;
+}
+
+/**
+ * Runs a Job's script with bash, `/cockroach/cockroach` replaced by a fake (see {@link createFakeCockroach}).
+ * `files` (container path → content, see {@link mountedSecretFiles}) are written under a temporary folder,
+ * and their paths in the script rewritten to point there.
+ */
+export function runWithFakeCockroach(command: string, rules: FakeRule[], env: Record<string, string> = {}, rewrite: (script: string) => string = (x) => x,
+  files: Record<string, string> = {}) {
   const fake = createFakeCockroach(rules);
   const fullEnv = { ...env };
-  const script = rewrite(kubeletExpand(command, fullEnv))
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'crdb-files-'));
+  let script = rewrite(kubeletExpand(command, fullEnv))
     .replace(/\/cockroach\/cockroach(?=[\s"']|$)/g, fake.path)
     .replace(/sleep \d+/g, 'sleep 0');
+  for (const [file, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(root + file), { recursive: true });
+    fs.writeFileSync(root + file, content, { mode: 0o400 });
+    script = script.split(file).join(root + file);
+  }
   // --norc: with a minimal environment (no SHLVL) and a socket as stdin, Debian's bash would otherwise
   // take itself for a remote shell and source ~/.bashrc, which a container never does.
   const result = spawnSync('bash', ['--norc', '-c', script], { encoding: 'utf8', env: { PATH: process.env.PATH!, ...fullEnv }, timeout: 30000 });
+  fs.rmSync(root, { recursive: true, force: true });
   const recorded = fake.calls();
   return { status: result.status, stdout: result.stdout, stderr: result.stderr, calls: recorded, sql: recorded.map((c) => c.sql.trim()) };
 }

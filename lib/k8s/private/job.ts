@@ -25,9 +25,14 @@ export interface ClusterJobSpec {
   readonly backoffLimit: number;
   readonly resources: k8s.ResourceRequirements;
   readonly env?: k8s.EnvVar[];
+  /** May be lazy (resolved at synth). */
   readonly volumes?: k8s.Volume[];
+  /** May be lazy (resolved at synth). */
   readonly volumeMounts?: k8s.VolumeMount[];
 }
+
+/** An empty list is left out; a lazy one (not an array until synth) is kept as given. */
+const nonEmpty = <T>(list: T[] | undefined): T[] | undefined => (Array.isArray(list) && list.length === 0 ? undefined : list);
 
 export function renderClusterJob(scope: Construct, id: string, spec: ClusterJobSpec): DigestNamedJob {
   return new DigestNamedJob(scope, id, spec.baseName, {
@@ -53,9 +58,9 @@ export function renderClusterJob(scope: Construct, id: string, spec: ClusterJobS
             env: Array.isArray(spec.env) && spec.env.length === 0 ? undefined : spec.env,
             resources: spec.resources,
             securityContext: restrictedContainerSecurityContext(),
-            volumeMounts: spec.volumeMounts?.length ? spec.volumeMounts : undefined,
+            volumeMounts: nonEmpty(spec.volumeMounts),
           }],
-          volumes: spec.volumes?.length ? spec.volumes : undefined,
+          volumes: nonEmpty(spec.volumes),
         },
       },
     },

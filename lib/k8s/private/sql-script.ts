@@ -43,7 +43,13 @@ export const POD_NAME_ENV = 'SQL_POD_NAME';
 export const LEASE_SECTION_START = '# --- the Lease: one version of this Job acts at a time, and only the declared one';
 export const LEASE_SECTION_END = '# --- end of the Lease';
 
-const SECRET_ENV_PREFIX = 'CRDB_SECRET_';
+/**
+ * Where the SQL Job finds the Secrets its statements read: one folder per Secret, one file per key
+ * (`<dir>/<secret name>/<key>`), mounted read-only and readable by the pod's fsGroup only.
+ */
+export const SQL_SECRETS_DIR = '/var/run/secrets/crdb-sql';
+/** `0440`: owner (root, as kubelet writes it) and the pod's fsGroup, which the non-root Job user is in. */
+const SECRET_FILE_MODE = 0o440;
 const WAIT_ATTEMPTS = 60;
 const WAIT_INTERVAL_SECONDS = 5;
 const POLL_INTERVAL_SECONDS = 10;
@@ -63,33 +69,41 @@ function bashQuote(text: string): string {
   return `'${text.replace(/'/g, "'\\''")}'`;
 }
 
-/** Assigns env var names to Secrets in first-seen order. */
-class SecretEnv {
-  private readonly names = new Map<string, string>();
-  private readonly vars: k8s.EnvVar[] = [];
+/**
+ * The Secret keys the script reads, as files: a `secret` volume per Secret (in first-seen order) with
+ * exactly the keys needed as items. The values reach the pod through kubelet's tmpfs, never the
+ * manifests, the env (which `kubectl describe` and crash dumps show) or a command line.
+ */
+class SecretFiles {
+  /** Secret name → its keys, both in first-seen order. */
+  private readonly secrets = new Map<string, string[]>();
 
-  public nameOf(secret: SqlSecret): string {
-    const key = `${secret.secretName}\u0000${secret.key}`;
-    let name = this.names.get(key);
-    if (!name) {
-      name = `${SECRET_ENV_PREFIX}${this.names.size}`;
-      this.names.set(key, name);
-      this.vars.push({ name, valueFrom: { secretKeyRef: { name: secret.secretName, key: secret.key } } });
-    }
-    return name;
+  /** The file that holds the value, where the script reads it. */
+  public pathOf(secret: SqlSecret): string {
+    const keys = this.secrets.get(secret.secretName) ?? [];
+    if (!keys.includes(secret.key)) keys.push(secret.key);
+    this.secrets.set(secret.secretName, keys);
+    return `${SQL_SECRETS_DIR}/${secret.secretName}/${secret.key}`;
   }
 
-  public get env(): k8s.EnvVar[] {
-    return [...this.vars];
+  public get volumes(): k8s.Volume[] {
+    return [...this.secrets].map(([secretName, keys], i) => ({
+      name: `sql-secret-${i}`,
+      secret: { secretName, items: keys.map((key) => ({ key, path: key })), defaultMode: SECRET_FILE_MODE },
+    }));
+  }
+
+  public get volumeMounts(): k8s.VolumeMount[] {
+    return [...this.secrets.keys()].map((secretName, i) => ({ name: `sql-secret-${i}`, mountPath: `${SQL_SECRETS_DIR}/${secretName}`, readOnly: true }));
   }
 }
 
 /** The statement as a bash expression that builds it at run time. */
-function bashStatement(parts: SqlPart[], env: SecretEnv): string {
+function bashStatement(parts: SqlPart[], files: SecretFiles): string {
   return parts.map((p) => {
     if ('sql' in p) return bashQuote(p.sql);
-    if ('secretLiteral' in p) return `"$(sql_literal "$${env.nameOf(p.secretLiteral)}")"`;
-    return `"$(gcs_credentials "$${env.nameOf(p.secretUriCredentials)}")"`;
+    if ('secretLiteral' in p) return `"$(sql_literal_file ${bashQuote(files.pathOf(p.secretLiteral))})"`;
+    return `"$(gcs_credentials_file ${bashQuote(files.pathOf(p.secretUriCredentials))})"`;
   }).join('');
 }
 
@@ -100,8 +114,11 @@ const PRELUDE = [
   '# Connection: COCKROACH_HOST, and COCKROACH_CERTS_DIR or COCKROACH_INSECURE, come from the env; user root.',
   'sql() { /cockroach/cockroach sql --format=tsv "$@"; }',
   'query() { printf \'%s\\n\' "$1" | sql | tail -n +2; }',
-  "sql_literal() { local v=${1//\\'/\\'\\'}; printf \"'%s'\" \"$v\"; }",
-  'gcs_credentials() { local b; b=$(printf \'%s\' "$1" | base64 -w0); b=${b//+/%2B}; b=${b//\\//%2F}; b=${b//=/%3D}; printf \'%s\' "$b"; }',
+  '# A Secret\'s value is read from its file (the path is the only argument; the value stays in builtins and',
+  '# on stdin). "x" keeps trailing newlines, which $(…) would drop: the value is exactly the Secret\'s. An',
+  '# unreadable file prints nothing, so the statement fails (it never runs with an empty value).',
+  "sql_literal_file() { local v; v=$(cat -- \"$1\" && printf x) || return 1; v=${v%x}; v=${v//\\'/\\'\\'}; printf \"'%s'\" \"$v\"; }",
+  'gcs_credentials_file() { local b; b=$(base64 -w0 < "$1") || return 1; b=${b//+/%2B}; b=${b//\\//%2F}; b=${b//=/%3D}; printf \'%s\' "$b"; }',
   'run() { echo "applying: $1"; printf \'%s\\n\' "$2" | sql >/dev/null; }',
   '# A statement holding a secret: its output (which could echo the statement) is never shown.',
   'run_secret() { echo "applying: $1"; if ! printf \'%s\\n\' "$2" | sql >/dev/null 2>&1; then echo "(output hidden: the statement holds a secret)" >&2; return 1; fi; }',
@@ -207,7 +224,7 @@ function leaseBlock(lease: ScriptLease): string[] {
   ];
 }
 
-function restoreBlock(r: ScriptRestore, env: SecretEnv, hold: string[]): string[] {
+function restoreBlock(r: ScriptRestore, files: SecretFiles, hold: string[]): string[] {
   const markerTable = RESTORE_MARKER_TABLE;
   const secret = hasSecret(r.statement);
   return [
@@ -221,7 +238,7 @@ function restoreBlock(r: ScriptRestore, env: SecretEnv, hold: string[]): string[
     '  if [ -z "$job" ]; then',
     `    [ "$(query ${bashQuote(r.freeQuery)})" = 0 ] || fail ${bashQuote(r.notFreeMessage)}`,
     `    echo ${bashQuote(`starting: ${r.statement.description}`)}`,
-    `    job=$(printf '%s\\n' ${bashStatement(r.statement.parts, env)} | sql ${secret ? '2>/dev/null ' : ''}| tail -n +2 | cut -f1) || fail ${bashQuote(`could not start: ${r.statement.description}${secret ? ' (output hidden: the statement holds a secret)' : ''}`)}`,
+    `    job=$(printf '%s\\n' ${bashStatement(r.statement.parts, files)} | sql ${secret ? '2>/dev/null ' : ''}| tail -n +2 | cut -f1) || fail ${bashQuote(`could not start: ${r.statement.description}${secret ? ' (output hidden: the statement holds a secret)' : ''}`)}`,
     '  fi',
     '  echo "waiting for restore job ${job}"',
     '  while true; do',
@@ -267,7 +284,7 @@ const GROUPS = [
   '}',
 ];
 
-/** The SQL Job's script and the env vars its Secrets need. */
+/** The SQL Job's script, and the volumes and mounts that bring the Secrets it reads as files. */
 export function renderSqlScript(plan: {
   restores?: ScriptRestore[];
   /** Groups of statements (see {@link StatementGroup}), in order. */
@@ -276,25 +293,25 @@ export function renderSqlScript(plan: {
   shows?: SqlStatement[];
   /** The Lease that serializes the versions of a Job that writes (see {@link ScriptLease}). */
   lease?: ScriptLease;
-}): { script: string; env: k8s.EnvVar[] } {
-  const env = new SecretEnv();
+}): { script: string; volumes: k8s.Volume[]; volumeMounts: k8s.VolumeMount[] } {
+  const files = new SecretFiles();
   const hold = plan.lease ? ['hold'] : [];
   const lines = [
     ...PRELUDE,
     ...waitForSql(),
     ...(plan.lease ? [...leaseBlock(plan.lease), 'hold first'] : []),
-    ...(plan.restores ?? []).flatMap((r) => restoreBlock(r, env, hold)),
+    ...(plan.restores ?? []).flatMap((r) => restoreBlock(r, files, hold)),
     ...(plan.groups ? GROUPS : []),
     ...(plan.groups ?? []).filter((g) => g.statements.length > 0).flatMap((g) => [
       `group ${bashQuote(g.name)}`,
-      ...g.statements.flatMap((s) => [...hold, `step ${hasSecret(s) ? 'run_secret' : 'run'} ${bashQuote(s.description)} ${bashStatement(s.parts, env)}`]),
+      ...g.statements.flatMap((s) => [...hold, `step ${hasSecret(s) ? 'run_secret' : 'run'} ${bashQuote(s.description)} ${bashStatement(s.parts, files)}`]),
     ]),
     ...(plan.groups ? ['finish'] : []),
     ...(plan.shows ?? []).flatMap((s) => [
       `echo ${bashQuote(`-- ${s.description}`)}`,
-      `printf '%s\n' ${bashStatement(s.parts, env)} | sql --format=table`,
+      `printf '%s\n' ${bashStatement(s.parts, files)} | sql --format=table`,
     ]),
     'echo "done"',
   ];
-  return { script: lines.join('\n'), env: env.env };
+  return { script: lines.join('\n'), volumes: files.volumes, volumeMounts: files.volumeMounts };
 }

@@ -1,0 +1,79 @@
+import { BinaryAuthorizationPolicy } from '@cdktf/provider-google/lib/binary-authorization-policy';
+import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
+import { App, Testing } from 'cdktf';
+import { BinaryAuthorization, GkeCluster, GkeClusterProps, GkeStack, LIBRARY_IMAGE_PATTERNS } from '../../lib/gcp';
+import { configError } from '../support/errors';
+import { description, synthScope } from './support';
+
+const gke = (props: Partial<GkeClusterProps> = {}) => synthScope((scope) => {
+  new GkeCluster(scope, 'Gke', { description: description(), ...props });
+});
+
+describe('Binary Authorization with the project policy the stack writes', () => {
+  const { json, resources, doc } = gke({ binaryAuthorization: BinaryAuthorization.projectPolicy() });
+
+  test('the cluster enforces the project\'s singleton policy', () => {
+    expect(json).toHaveResourceWithProperties(ContainerCluster, { binary_authorization: { evaluation_mode: 'PROJECT_SINGLETON_POLICY_ENFORCE' } });
+    expect(resources('google_container_cluster')[0].depends_on).toContain('google_binary_authorization_policy.binauthz_policy_acme-prod-db'.replace(/-/g, '_'));
+  });
+
+  test('GKE system images and the library\'s images by digest are admitted, everything else denied and logged', () => {
+    expect(LIBRARY_IMAGE_PATTERNS).toEqual(['docker.io/cockroachdb/cockroach@sha256:*', 'docker.io/library/node@sha256:*']);
+    expect(json).toHaveResourceWithProperties(BinaryAuthorizationPolicy, {
+      project: 'acme-prod-db',
+      global_policy_evaluation_mode: 'ENABLE',
+      admission_whitelist_patterns: LIBRARY_IMAGE_PATTERNS.map((name_pattern) => ({ name_pattern })),
+      default_admission_rule: { evaluation_mode: 'ALWAYS_DENY', enforcement_mode: 'ENFORCED_BLOCK_AND_AUDIT_LOG' },
+    });
+    expect(Object.keys(doc.resource.google_binary_authorization_policy)).toEqual(['binauthz_policy_acme_prod_db']);
+  });
+});
+
+test('patterns of one\'s own, dry run', () => {
+  const allowedImages = ['docker.io/cockroachdb/cockroach@sha256:*', 'quay.io/jetstack/cert-manager-controller@sha256:*', 'europe-docker.pkg.dev/acme/images/**'];
+  const { json } = gke({ binaryAuthorization: BinaryAuthorization.projectPolicy({ allowedImages, dryRun: true }) });
+  expect(json).toHaveResourceWithProperties(BinaryAuthorizationPolicy, {
+    admission_whitelist_patterns: allowedImages.map((name_pattern) => ({ name_pattern })),
+    default_admission_rule: { evaluation_mode: 'ALWAYS_DENY', enforcement_mode: 'DRYRUN_AUDIT_LOG_ONLY' },
+  });
+});
+
+test('the project\'s policy managed elsewhere: enforced, not written', () => {
+  const { json, resources } = gke({ binaryAuthorization: BinaryAuthorization.existingProjectPolicy() });
+  expect(json).toHaveResourceWithProperties(ContainerCluster, { binary_authorization: { evaluation_mode: 'PROJECT_SINGLETON_POLICY_ENFORCE' } });
+  expect(resources('google_binary_authorization_policy')).toEqual([]);
+});
+
+test('off unless asked', () => {
+  const { resources } = gke();
+  expect(resources('google_container_cluster')[0].binary_authorization).toBeUndefined();
+  expect(resources('google_binary_authorization_policy')).toEqual([]);
+});
+
+test('GkeStack enables the Binary Authorization API only when the cluster enforces a policy', () => {
+  const apis = (gkeProps: Partial<GkeClusterProps>) => {
+    const stack = new GkeStack(Testing.app() as App, 'crdb-gke', { description: description(), gke: gkeProps });
+    return Object.values<any>(JSON.parse(Testing.synth(stack)).resource.google_project_service).map((s) => s.service);
+  };
+  expect(apis({ binaryAuthorization: BinaryAuthorization.existingProjectPolicy() })).toContain('binaryauthorization.googleapis.com');
+  expect(apis({})).not.toContain('binaryauthorization.googleapis.com');
+});
+
+const ALLOWED = 'expected an image pattern registry/path/image with an optional trailing "*", "**", ":<tag>" or "@sha256:*", e.g. "docker.io/cockroachdb/cockroach@sha256:*"';
+/** [what, allowedImages, the whole error message] */
+const BAD: Array<[string, string[], string]> = [
+  ['no pattern', [], '[stack/Gke] binaryAuthorization.allowedImages: received []; expected at least one image pattern: with none, only GKE system images would run; use LIBRARY_IMAGE_PATTERNS for the library\'s images'],
+  ['no registry', ['cockroachdb/cockroach@sha256:*'], `[stack/Gke] binaryAuthorization.allowedImages[0]: received "cockroachdb/cockroach@sha256:*"; ${ALLOWED}`],
+  ['a wildcard right after the registry', ['docker.io/**'], `[stack/Gke] binaryAuthorization.allowedImages[0]: received "docker.io/**"; ${ALLOWED}`],
+  ['everything', ['*'], `[stack/Gke] binaryAuthorization.allowedImages[0]: received "*"; ${ALLOWED}`],
+  ['a wildcard in the middle', ['docker.io/*/cockroach'], `[stack/Gke] binaryAuthorization.allowedImages[0]: received "docker.io/*/cockroach"; ${ALLOWED}`],
+  ['a truncated digest', ['docker.io/cockroachdb/cockroach@sha256:abc'], `[stack/Gke] binaryAuthorization.allowedImages[0]: received "docker.io/cockroachdb/cockroach@sha256:abc"; ${ALLOWED}`],
+  ['a pattern twice', ['docker.io/library/node@sha256:*', 'docker.io/library/node@sha256:*'],
+    '[stack/Gke] binaryAuthorization.allowedImages: received ["docker.io/library/node@sha256:*","docker.io/library/node@sha256:*"]; expected each pattern once'],
+];
+
+describe('BinaryAuthorization errors are thrown', () => {
+  test.each(BAD)('%s', (_what, allowedImages, message) => {
+    expect(configError(() => gke({ binaryAuthorization: BinaryAuthorization.projectPolicy({ allowedImages }) })).message).toBe(message);
+  });
+});
