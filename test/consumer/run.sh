@@ -65,6 +65,16 @@ check "cdk8s init typescript-app's tsconfig (node10): the cdk8s app type-checks 
   "$tsc -p cdk8s-init | sed 's/^/    /'"
 check "and runs, its manifests written" \
   "node cdk8s-init/k8s-app.js cdk8s-init/dist | grep -q ordersdb-public.orders.svc.cluster.local && grep -q 'kind: StatefulSet' cdk8s-init/dist/orders.k8s.yaml"
+# The README's own first program ("Using the construct in your own cdk8s app"), as a new user pastes it
+# into the project `cdk8s init typescript-app` made: it compiles with that tsconfig, runs, and prints and
+# writes what the README says.
+mkdir readme-init
+cp "$here/cdk8s-typescript-app.tsconfig.json" readme-init/tsconfig.json
+node -e "const { blocks, README } = require('$root/scripts/readme-blocks.js'); const b = blocks(require('fs').readFileSync(README, 'utf8')).find((x) => x.lang === 'ts'); process.stdout.write(b.code)" > readme-init/main.ts
+check "the README's first program type-checks with cdk8s init's tsconfig, without cdktf installed" \
+  "grep -q \"from 'cdk-cockroachdb/k8s'\" readme-init/main.ts && $tsc -p readme-init | sed 's/^/    /'"
+check "and runs as the README says: the hosts it prints, dist/db.k8s.yaml written" \
+  "(cd readme-init && node main.js) > readme-init/out.txt && diff <(grep -o '// → .*' readme-init/main.ts | sed 's#// → ##') readme-init/out.txt && grep -q 'kind: StatefulSet' readme-init/dist/db.k8s.yaml"
 
 # With cdktf: both halves, through the three entries, under each module resolution. One `tsc --build` for
 # all the projects: they share the parsed declarations (about half the time of one tsc run each).
