@@ -10,16 +10,49 @@
 export default {
   testRunner: 'jest',
   // The files whose every mutant has a result in the incremental file; the rest of lib/ joins file by file
-  // (a first run costs about 12 to 16 s per mutant here: see the README's "Mutation testing").
+  // (a first run in parts and merged: see the README's "Mutation testing").
   mutate: [
-    'lib/k8s/scale-down.ts',
+    'lib/k8s/backup.ts',
+    'lib/k8s/digest-named-job.ts',
+    'lib/k8s/gcs-credentials.ts',
+    'lib/k8s/init-job.ts',
     'lib/k8s/memory.ts',
+    'lib/k8s/placement.ts',
+    'lib/k8s/prune.ts',
+    'lib/k8s/scale-down.ts',
+    'lib/k8s/security.ts',
+    'lib/k8s/sql-client.ts',
+    'lib/k8s/sql.ts',
+    'lib/k8s/storage.ts',
+    'lib/k8s/workload.ts',
+    'lib/k8s/private/apply-stable.ts',
+    'lib/k8s/private/cert-reloader.ts',
+    'lib/k8s/private/image.ts',
+    'lib/k8s/private/job.ts',
+    'lib/k8s/private/json-get.ts',
+    'lib/k8s/private/kube-api.ts',
+    'lib/k8s/private/node-locality.ts',
+    'lib/k8s/private/pod-security.ts',
+    'lib/shared/validate.ts',
   ],
   jest: {
     configFile: 'jest.config.js',
     config: {
       // lib/ and apps/ as roots too, so that jest relates a source file to the tests that import it.
       roots: ['<rootDir>/test', '<rootDir>/lib', '<rootDir>/apps'],
+      // Jest's runner, stopping at the first failing test file and starting with the mutated file's own
+      // test file (scripts/jest-mutant-runner.js): a killed mutant costs one file, not every related one.
+      runner: '<rootDir>/scripts/jest-mutant-runner.js',
+      // Left out: the tests that run what `npm run build` compiled (build/, which Stryker does not mutate:
+      // the apps run by the CLIs, the README's programs, the bundled load script) or that check source
+      // text rather than behaviour (lint rules, doc comments, package.json). No mutant of lib/*.ts can
+      // fail them, and they are the slowest files.
+      testPathIgnorePatterns: [
+        '/node_modules/', '<rootDir>/test/cluster/',
+        '<rootDir>/test/apps/synth.test.ts', '<rootDir>/test/apps/folders.test.ts', '<rootDir>/test/apps/cdktf-cli.test.ts',
+        '<rootDir>/test/readme.test.ts', '<rootDir>/test/k8s/load/books-load-script.test.ts',
+        '<rootDir>/test/lint.test.ts', '<rootDir>/test/docs.test.ts', '<rootDir>/test/package.test.ts',
+      ],
     },
   },
   coverageAnalysis: 'perTest',
@@ -36,7 +69,7 @@ export default {
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   clearTextReporter: { allowEmojis: false, logTests: false, maxTestsToLog: 0 },
   // The overall score; scripts/mutation-score.js checks each file.
-  thresholds: { high: 95, low: 90, break: 90 },
+  thresholds: { high: 95, low: 90, break: null },
   tempDirName: '.stryker-tmp',
   ignorePatterns: ['dist', 'cdktf.out', 'coverage', 'reports', 'docs'],
 };

@@ -14,6 +14,8 @@ export const DEPLOYMENT = DeploymentDescription.of({
   bucketName: 'crdb-book-demo-backups',
   backupPath: 'cluster',
   backupServiceAccountId: 'crdb-backup',
+  // CockroachDB encrypts every backup with a Cloud KMS key of the backups stack (default names).
+  backupEncryptionKey: {},
 });
 
 /**

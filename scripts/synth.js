@@ -8,31 +8,36 @@
 // writes cdktf.out/ (or CDKTF_OUTDIR) as `node build/apps/gcp.js` does. The cdk8s CLI's own start-up
 // (about 0.8 s) is what this saves; if cdk8s.yaml asks for anything beyond `app: node build/apps/k8s.js`
 // and an `output` folder (validations, Helm format, imports...), the CLI runs instead.
+// The app runs from one bundled file with V8's code cache (scripts/app-bundle.js), made again when the
+// build or the installed packages change; `--no-bundle` runs build/apps/ as it is.
 //
-//   node scripts/synth.js [--output <dir>] [--only k8s|gcp]
+//   node scripts/synth.js [--output <dir>] [--only k8s|gcp] [--no-bundle]
 'use strict';
 const fs = require('fs');
 const path = require('path');
 const { spawnSync } = require('child_process');
 const { compileIfStale } = require('./up-to-date');
 const { bundleIfStale } = require('./bundle-load');
+const { bundleAppIfStale, runBundle } = require('./app-bundle');
 
 const root = path.resolve(__dirname, '..');
 const K8S_APP = 'node build/apps/k8s.js';
 const CDK8S_KEYS_UNDERSTOOD = ['language', 'app', 'output'];
 
 function usage(message) {
-  console.error(`${message}\nusage: node scripts/synth.js [--output <dir>] [--only k8s|gcp]`);
+  console.error(`${message}\nusage: node scripts/synth.js [--output <dir>] [--only k8s|gcp] [--no-bundle]`);
   process.exit(2);
 }
 
 function parseArgs(argv) {
-  const args = { k8s: true, gcp: true };
+  const args = { k8s: true, gcp: true, bundle: true };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split(/=(.*)/s);
     const value = () => inline ?? (i + 1 < argv.length ? argv[++i] : usage(`${flag} needs a value`));
     if (flag === '--output' || flag === '-o') {
       args.output = path.resolve(value());
+    } else if (flag === '--no-bundle' && inline === undefined) {
+      args.bundle = false;
     } else if (flag === '--only') {
       const only = value();
       if (only !== 'k8s' && only !== 'gcp') usage(`--only takes k8s or gcp, not ${JSON.stringify(only)}`);
@@ -78,7 +83,7 @@ function listManifests(dir) {
   return out;
 }
 
-function main() {
+async function main() {
   const args = parseArgs(process.argv.slice(2));
   process.chdir(root);
 
@@ -101,18 +106,34 @@ function main() {
       if (args.gcp) run(process.execPath, ['build/apps/gcp.js']);
       return;
     }
+    // all.js runs the Kubernetes apps (k8s.js) and then the Google Cloud app; k8s.js alone the former.
+    const entry = `build/apps/${args.gcp ? 'all.js' : 'k8s.js'}`;
+    let bundle;
+    if (args.bundle) {
+      try {
+        bundle = await bundleAppIfStale(root, entry);
+      } catch (e) {
+        // esbuild has printed its errors; the output folder is untouched.
+        console.error(e.message);
+        process.exit(1);
+      }
+      console.log(bundle.why === undefined ? 'app bundle: up to date' : `app bundle: bundled (${bundle.why})`);
+    }
     // What `cdk8s synth` does around the app (cdk8s-cli's synth command).
     const outdir = args.output ?? config.output ?? 'dist';
     fs.rmSync(outdir, { recursive: true, force: true });
     process.env.CDK8S_OUTDIR = outdir;
     process.env.CDK8S_RECORD_CONSTRUCT_METADATA ??= 'false';
     console.log('Synthesizing application');
-    // all.js runs the Kubernetes apps (k8s.js) and then the Google Cloud app; k8s.js alone the former.
-    require(path.join(root, 'build/apps', args.gcp ? 'all.js' : 'k8s.js'));
+    if (bundle) runBundle(bundle.file);
+    else require(path.join(root, entry));
     for (const file of fs.existsSync(outdir) ? listManifests(outdir) : []) console.log(`  - ${file}`);
   } else {
     run(process.execPath, ['build/apps/gcp.js']);
   }
 }
 
-main();
+main().catch((e) => {
+  process.exitCode = 1;
+  throw e;
+});

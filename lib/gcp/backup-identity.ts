@@ -5,6 +5,7 @@ import { StorageBucketIamMember } from '@cdktf/provider-google/lib/storage-bucke
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { DeploymentDescription } from '../shared/description';
+import { reject } from '../shared/validate';
 import { terraformId } from './terraform-id';
 
 /**
@@ -93,12 +94,22 @@ export class BackupWorkloadIdentity extends Construct {
 export interface BackupServiceAccountKeyProps {
   /** The deployment: the service account comes from it. */
   readonly description: DeploymentDescription;
+  /**
+   * A label of the key's generation, e.g. `'2026-11'`: 1 to 63 letters, digits, '.', '_' or '-'. It goes
+   * into the key's `keepers`, so changing it replaces the key on the next deploy: the new key is created
+   * first, then the old one deleted (backups that still use the old key fail from then on, until the
+   * Kubernetes Secret holds the new one).
+   * @default - never replaced: the key lives until the stack is destroyed
+   */
+  readonly rotation?: string;
 }
+
+const ROTATION_LABEL = /^[A-Za-z0-9._-]{1,63}$/;
 
 /**
  * A JSON key of the backup service account, for minikube and other clusters without Workload Identity.
  * Its private key (base64-encoded JSON) is only in the Terraform state and a sensitive output: protect
- * the state, and destroy the key when it is no longer needed.
+ * the state, and destroy the key when it is no longer needed. Rotate it with `rotation`.
  */
 export class BackupServiceAccountKey extends Construct {
   /** The key (escape hatch). `privateKey` is base64-encoded JSON. */
@@ -106,6 +117,14 @@ export class BackupServiceAccountKey extends Construct {
 
   constructor(scope: Construct, id: string, props: BackupServiceAccountKeyProps) {
     super(scope, id);
-    this.key = new ServiceAccountKey(this, 'Key', { serviceAccountId: serviceAccountResourceName(props.description) });
+    if (props.rotation !== undefined && (typeof props.rotation !== 'string' || !ROTATION_LABEL.test(props.rotation))) {
+      reject(this, 'rotation', props.rotation, 'expected a rotation label such as \'2026-11\': 1 to 63 letters, digits, \'.\', \'_\' or \'-\'');
+    }
+    this.key = new ServiceAccountKey(this, 'Key', {
+      serviceAccountId: serviceAccountResourceName(props.description),
+      keepers: props.rotation === undefined ? undefined : { rotation: props.rotation },
+      // A replacement (a new rotation label) creates the new key before it deletes the old one.
+      lifecycle: { createBeforeDestroy: true },
+    });
   }
 }

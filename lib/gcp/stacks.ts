@@ -1,10 +1,12 @@
+import { KmsKeyRing } from '@cdktf/provider-google/lib/kms-key-ring';
 import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { DeploymentDescription } from '../shared/description';
-import { reject } from '../shared/validate';
+import { checkRules, reject } from '../shared/validate';
 import { BackupBucket, BackupBucketProps } from './backup-bucket';
 import { BackupServiceAccount, BackupServiceAccountKey, BackupWorkloadIdentity } from './backup-identity';
+import { BoundKey, CustomerManagedKey } from './customer-managed-key';
 import { GkeCluster, GkeClusterProps } from './gke-cluster';
 import { StorageDataAccessLogs } from './data-access-logs';
 import { GkeNetwork, GkeNetworkProps } from './network';
@@ -58,6 +60,10 @@ export interface BackupsStackProps extends CockroachStackProps {
  * The book's "create a bucket" and "give CockroachDB access to the bucket": the backup bucket and the
  * backup service account with its roles on that bucket. Needed by every Kubernetes cluster that backs up,
  * minikube or GKE. Outputs `backup_bucket_url` and `backup_service_account_email`.
+ *
+ * With the description's `backupEncryptionKey`, also the Cloud KMS key CockroachDB encrypts backups with
+ * (`BACKUP ... WITH kms = ...`), which the backup service account, and only it, may encrypt and decrypt
+ * with.
  */
 export class BackupsStack extends TerraformStack {
   /** The backup bucket. */
@@ -68,13 +74,29 @@ export class BackupsStack extends TerraformStack {
   public readonly apis: ProjectApis | undefined;
   /** The Data Access audit logs of Cloud Storage; undefined without `dataAccessLogs`. */
   public readonly dataAccessLogs: StorageDataAccessLogs | undefined;
+  /**
+   * The key CockroachDB encrypts backups with (escape hatch: `key`, and `grant`, the backup service
+   * account's `roles/cloudkms.cryptoKeyEncrypterDecrypter` on it); undefined without the description's
+   * `backupEncryptionKey`.
+   */
+  public readonly backupEncryptionKey: BoundKey | undefined;
 
   constructor(scope: Construct, id: string, props: BackupsStackProps) {
     super(scope, id);
     const d = props.description;
-    this.apis = setUp(this, props, [...BACKUPS_STACK_APIS, ...(props.bucket?.encryptionKey ? [KMS_API] : [])]);
+    const backupKey = d.backupEncryptionKey;
+    this.apis = setUp(this, props, [...BACKUPS_STACK_APIS, ...(props.bucket?.encryptionKey || backupKey ? [KMS_API] : [])]);
     this.bucket = new BackupBucket(this, 'BackupBucket', { ...props.bucket, description: d });
     this.serviceAccount = new BackupServiceAccount(this, 'BackupServiceAccount', { description: d, dependsOn: [this.bucket.bucket] });
+    const bucketRings = this.bucket.node.findAll().filter((c): c is KmsKeyRing => c instanceof KmsKeyRing).map((r) => r.nameInput);
+    checkRules(this, [{
+      props: 'bucket.encryptionKey, description.backupEncryptionKey',
+      violated: backupKey !== undefined && bucketRings.includes(backupKey.keyRingName),
+      message: `received the key ring ${JSON.stringify(backupKey?.keyRingName)} for both; the bucket's key and CockroachDB's backup key each need a key ring of their own: name one of the two differently`,
+    }]);
+    // The member is the service account's Terraform reference: the grant waits for the account.
+    this.backupEncryptionKey = backupKey && CustomerManagedKey.create(backupKey)._bind(this, 'BackupEncryptionKey',
+      'description.backupEncryptionKey', d, backupKey, `serviceAccount:${this.serviceAccount.serviceAccount.email}`);
     this.dataAccessLogs = props.dataAccessLogs ? new StorageDataAccessLogs(this, 'DataAccessLogs', { description: d }) : undefined;
     namedOutput(this, 'backup_bucket_url', this.bucket.bucketUrl, 'Backup bucket');
     namedOutput(this, 'backup_service_account_email', this.serviceAccount.serviceAccount.email, 'Backup service account');
@@ -135,6 +157,17 @@ export class GkeStack extends TerraformStack {
   }
 }
 
+/** Properties of {@link BackupKeyStack}. */
+export interface BackupKeyStackProps extends CockroachStackProps {
+  /**
+   * The key's rotation label, e.g. `'2026-11'` (1 to 63 letters, digits, '.', '_' or '-'): changing it
+   * replaces the key on the next deploy, the new key first, then the old one
+   * (`BackupServiceAccountKeyProps.rotation`).
+   * @default - never replaced: the key lives until the stack is destroyed
+   */
+  readonly keyRotation?: string;
+}
+
 /**
  * A key of the backup service account for minikube and other clusters without Workload Identity
  * (sensitive output `backup_service_account_key`, base64-encoded JSON). A stack of its own so that it
@@ -149,10 +182,10 @@ export class BackupKeyStack extends TerraformStack {
   /** The API the stack enables ({@link BACKUP_KEY_STACK_APIS}); undefined with `enableApis: false`. */
   public readonly apis: ProjectApis | undefined;
 
-  constructor(scope: Construct, id: string, props: CockroachStackProps) {
+  constructor(scope: Construct, id: string, props: BackupKeyStackProps) {
     super(scope, id);
     this.apis = setUp(this, props, BACKUP_KEY_STACK_APIS);
-    this.key = new BackupServiceAccountKey(this, 'BackupServiceAccountKey', { description: props.description });
+    this.key = new BackupServiceAccountKey(this, 'BackupServiceAccountKey', { description: props.description, rotation: props.keyRotation });
     namedOutput(this, 'backup_service_account_key', this.key.key.privateKey,
       'Base64-encoded JSON key of the backup service account (for clusters without Workload Identity)', true);
   }

@@ -1,12 +1,87 @@
 import { DeploymentDescription } from '../shared/description';
 import { CockroachConfigError, ErrorScope } from '../shared/errors';
-import { checkGcsBucketName, checkObjectPath } from '../shared/validate';
+import { checkGcsBucketName, checkObjectPath, reject } from '../shared/validate';
 import { SqlPart, SqlSecret } from './sql';
+
+const KMS_KEY_ID = /^projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/locations\/[a-z0-9-]+\/keyRings\/[a-zA-Z0-9_-]{1,63}\/cryptoKeys\/[a-zA-Z0-9_-]{1,63}$/;
+
+/**
+ * How CockroachDB encrypts the backups it writes to a destination, and decrypts them to restore: with a
+ * Cloud KMS key (`WITH kms = …`) or with a passphrase kept in a Secret (`WITH encryption_passphrase = …`).
+ * Every backup of a collection must be readable with what the restore gives, so the encryption belongs
+ * to the destination: its schedules and its restores use the same. Cloud Storage encrypts every object
+ * at rest anyway; this adds that reading a backup needs the key (or the passphrase) as well as the bucket.
+ * Lose the key, or access to it, and every backup encrypted with it is unreadable.
+ */
+export class BackupEncryption {
+  /**
+   * A symmetric Cloud KMS key, by its full name (never a key version: Cloud KMS finds the version from
+   * the ciphertext). The key is reached like the bucket: with the nodes' own credentials for an
+   * `AUTH=implicit` destination, with the destination's key for `gcsWithKey`. That identity needs
+   * `roles/cloudkms.cryptoKeyEncrypterDecrypter` on the key (the Google Cloud half grants it for the
+   * description's `backupEncryptionKey`).
+   * @param keyId `projects/<project>/locations/<location>/keyRings/<ring>/cryptoKeys/<key>`
+   */
+  public static cloudKms(keyId: string): BackupEncryption {
+    return new BackupEncryption(keyId, undefined);
+  }
+
+  /**
+   * A passphrase read from a Secret at run time; it never appears in the manifests. Losing it makes the
+   * backups unreadable: keep a copy outside the cluster.
+   */
+  public static passphrase(secret: SqlSecret): BackupEncryption {
+    return new BackupEncryption(undefined, secret);
+  }
+
+  private constructor(
+    /** The Cloud KMS key's full name; undefined for a passphrase. */
+    public readonly kmsKeyId: string | undefined,
+    /** The passphrase's Secret; undefined for a Cloud KMS key. */
+    public readonly passphraseSecret: SqlSecret | undefined,
+  ) {}
+
+  /** `kms <key>` or `passphrase <secret/key>`, for messages. */
+  public toString(): string {
+    return this.kmsKeyId !== undefined ? `kms ${this.kmsKeyId}` : `passphrase <${this.passphraseSecret}>`;
+  }
+
+  /** @internal */
+  public _validate(scope: ErrorScope, prop: string): void {
+    if (this.passphraseSecret !== undefined) {
+      SqlSecret._check(scope, `${prop} (passphrase)`, this.passphraseSecret);
+    } else if (!KMS_KEY_ID.test(String(this.kmsKeyId))) {
+      reject(scope, `${prop} (Cloud KMS key)`, this.kmsKeyId,
+        'expected a key\'s full name, projects/<project>/locations/<location>/keyRings/<ring>/cryptoKeys/<key> (not a key version)');
+    }
+  }
+
+  /**
+   * The backup option, its Cloud KMS URI authenticated as the destination is (`credentials` or implicit).
+   * @internal
+   */
+  public _optionParts(credentials: SqlSecret | undefined): SqlPart[] {
+    if (this.passphraseSecret !== undefined) return [{ sql: 'encryption_passphrase = ' }, { secretLiteral: this.passphraseSecret }];
+    const uri = `gs:///${this.kmsKeyId}`;
+    if (!credentials) return [{ sql: `kms = '${uri}?AUTH=implicit'` }];
+    return [{ sql: `kms = '${uri}?AUTH=specified&CREDENTIALS=` }, { secretUriCredentials: credentials }, { sql: "'" }];
+  }
+}
+
+/** Options of a {@link BackupDestination}. */
+export interface BackupDestinationOptions {
+  /**
+   * How CockroachDB encrypts the backups written there (and decrypts them to restore).
+   * @default - not encrypted by CockroachDB (Cloud Storage encrypts at rest); `fromDeployment` uses the
+   *   description's `backupEncryptionKey` when it has one
+   */
+  readonly encryption?: BackupEncryption;
+}
 
 /**
  * Where backups go: a folder of a Google Cloud Storage bucket, reached with the nodes' ambient
  * credentials (`AUTH=implicit`: Workload Identity or a key file, see `GcsCredentials`), or with a key
- * read from a Secret at run time (`AUTH=specified`).
+ * read from a Secret at run time (`AUTH=specified`); optionally encrypted by CockroachDB.
  */
 export class BackupDestination {
   /**
@@ -14,27 +89,30 @@ export class BackupDestination {
    * @param bucket bucket name
    * @param path folder inside the bucket, e.g. `cluster`
    */
-  public static gcs(bucket: string, path: string): BackupDestination {
-    return new BackupDestination(bucket, path, undefined);
+  public static gcs(bucket: string, path: string, options: BackupDestinationOptions = {}): BackupDestination {
+    return new BackupDestination(bucket, path, undefined, options.encryption);
   }
 
   /**
-   * The bucket of the shared deployment description, with ambient credentials.
+   * The bucket of the shared deployment description, with ambient credentials, encrypted with the
+   * description's `backupEncryptionKey` when it has one.
    * @param description the deployment description
    * @param path folder inside the bucket; give each cluster its own (a cluster restored from another
    *   cluster's backups must not write into that cluster's collection)
    * @default path - the description's `backupPath`
    */
   public static fromDeployment(description: DeploymentDescription, path?: string): BackupDestination {
-    return new BackupDestination(description.bucketName, path ?? description.backupPath, undefined);
+    const key = description.backupEncryptionKeyId;
+    return new BackupDestination(description.bucketName, path ?? description.backupPath, undefined,
+      key === undefined ? undefined : BackupEncryption.cloudKms(key));
   }
 
   /**
    * A bucket folder with a service account key taken from a Secret at run time
    * (`AUTH=specified&CREDENTIALS=<base64 key>`). The key never appears in the manifests.
    */
-  public static gcsWithKey(bucket: string, path: string, key: SqlSecret): BackupDestination {
-    return new BackupDestination(bucket, path, key);
+  public static gcsWithKey(bucket: string, path: string, key: SqlSecret, options: BackupDestinationOptions = {}): BackupDestination {
+    return new BackupDestination(bucket, path, key, options.encryption);
   }
 
   private constructor(
@@ -44,6 +122,8 @@ export class BackupDestination {
     public readonly path: string,
     /** The key Secret for `AUTH=specified`; undefined for `AUTH=implicit`. */
     public readonly credentials: SqlSecret | undefined,
+    /** How CockroachDB encrypts the backups; undefined when it does not. */
+    public readonly encryption: BackupEncryption | undefined,
   ) {}
 
   /** `gs://<bucket>/<path>`, without the query string. */
@@ -57,13 +137,26 @@ export class BackupDestination {
   }
 
   /**
-   * @param ambientCredentials whether the cluster's nodes have credentials of their own (`gcsCredentials`),
-   *   which `AUTH=implicit` needs: BACKUP and RESTORE run on the nodes.
+   * Checks that `destination` is a valid BackupDestination that the cluster can use. `AUTH=implicit` needs
+   * the nodes' own credentials (the cluster's `gcsCredentials`): BACKUP and RESTORE run on the nodes.
    * @internal
    */
-  public _validate(scope: ErrorScope, prop: string, ambientCredentials: boolean): void {
+  public static _check(cluster: ErrorScope & { readonly gcsCredentials?: unknown }, prop: string, destination: unknown): asserts destination is BackupDestination {
+    if (!(destination instanceof BackupDestination)) {
+      reject(cluster, prop, destination, 'expected a BackupDestination, e.g. BackupDestination.fromDeployment(DEPLOYMENT)');
+    }
+    destination.validate(cluster, prop, cluster.gcsCredentials !== undefined);
+  }
+
+  private validate(scope: ErrorScope, prop: string, ambientCredentials: boolean): void {
     checkGcsBucketName(scope, `${prop} (bucket)`, this.bucket);
     checkObjectPath(scope, `${prop} (path)`, this.path);
+    if (this.encryption !== undefined) {
+      if (!(this.encryption instanceof BackupEncryption)) {
+        reject(scope, `${prop} (encryption)`, this.encryption, 'expected BackupEncryption.cloudKms(keyId) or BackupEncryption.passphrase(secret)');
+      }
+      this.encryption._validate(scope, `${prop} (encryption)`);
+    }
     if (this.credentials !== undefined) {
       SqlSecret._check(scope, `${prop} (credentials)`, this.credentials);
     } else if (!ambientCredentials) {
@@ -80,6 +173,14 @@ export class BackupDestination {
   public _uriParts(): SqlPart[] {
     if (!this.credentials) return [{ sql: `'${this.location}?AUTH=implicit'` }];
     return [{ sql: `'${this.location}?AUTH=specified&CREDENTIALS=` }, { secretUriCredentials: this.credentials }, { sql: "'" }];
+  }
+
+  /**
+   * The encryption option of BACKUP and RESTORE as statement parts; undefined without encryption.
+   * @internal
+   */
+  public _encryptionParts(): SqlPart[] | undefined {
+    return this.encryption?._optionParts(this.credentials);
   }
 }
 

@@ -66,7 +66,8 @@ export interface BooksLoadOptions {
   readonly image?: string;
   /**
    * The image digest (`sha256:` and 64 lowercase hex digits, as `docker buildx imagetools inspect <image>`
-   * prints it): the Job then runs `<image>@<digest>`, which a re-pushed tag cannot change.
+   * prints it): the Job then runs `<registry>/<repository>@<digest>`, fully qualified and without the tag
+   * (`docker.io/library/node@sha256:…`), which a re-pushed tag cannot change.
    * @default - none: the image is pinned by its tag only
    */
   readonly imageDigest?: string;

@@ -303,7 +303,7 @@ export class CockroachCluster extends Construct {
   public readonly version: CockroachDbVersion;
   /**
    * The full image reference of every container and Job that runs CockroachDB's image, e.g.
-   * `cockroachdb/cockroach:v26.2.1`, or `cockroachdb/cockroach:v26.2.1@sha256:…` when `version` has a digest.
+   * `cockroachdb/cockroach:v26.2.1`, or `docker.io/cockroachdb/cockroach@sha256:…` when `version` has a digest.
    */
   public readonly image: string;
   /** SQL port (26257). */
@@ -555,7 +555,7 @@ export class CockroachCluster extends Construct {
       this.initJob = new CockroachInitJob(this, 'Init', { ...props.init, cluster: this });
     }
     if (props.scaleDown) {
-      this.scaleDown = new ScaleDown(this, 'ScaleDown', { cluster: this, plan: props.scaleDown, replicas: this.replicas });
+      this.scaleDown = new ScaleDown(this, 'ScaleDown', { cluster: this, plan: props.scaleDown, replicas: this.replicas, access: this.scaleDownAccess });
     }
     if (props.replicaGuard ?? true) this.replicaGuard = new ReplicaGuard(this, 'ReplicaGuard', { cluster: this });
     if (props.monitoring) this.monitoring = new ClusterMonitoring(this, 'Monitoring', { ...props.monitoring, cluster: this });

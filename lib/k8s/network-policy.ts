@@ -188,7 +188,7 @@ const DNS_RULE: k8s.NetworkPolicyEgressRule = {
   to: [DNS_PEER],
   ports: [{ port: k8s.IntOrString.fromNumber(53), protocol: 'UDP' }, { port: k8s.IntOrString.fromNumber(53), protocol: 'TCP' }],
 };
-/** The GKE metadata server, as GKE documents it for NetworkPolicy with Workload Identity. */
+/** The GKE metadata server's two address and port pairs: both allowed, as which one a datapath checks differs (see `metadataServer`). */
 const METADATA_RULES: k8s.NetworkPolicyEgressRule[] = [
   { to: [{ ipBlock: { cidr: '169.254.169.254/32' } }], ports: [tcp(80)] },
   { to: [{ ipBlock: { cidr: '169.254.169.252/32' } }], ports: [tcp(988)] },

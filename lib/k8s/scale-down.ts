@@ -47,6 +47,8 @@ export interface ScaleDownProps {
   readonly plan: ScaleDownPlan;
   /** The target size. */
   readonly replicas: number;
+  /** The cluster's Role for the scale-down Job, whose rules the plan's phase needs. */
+  readonly access: ScaleDownAccess;
 }
 
 /** The ordinals that go away, highest first. */
@@ -98,10 +100,13 @@ export interface IScaleDownTarget {
 export class ScaleDownAccess extends Construct {
   /** The Role (escape hatch). */
   public readonly role: k8s.KubeRole;
+  /** The Role's rules: none without a declared scale-down. */
+  public readonly rules: k8s.PolicyRule[];
 
   constructor(scope: Construct, id: string, props: { cluster: IScaleDownTarget; rules: k8s.PolicyRule[] }) {
     super(scope, id);
     const { cluster } = props;
+    this.rules = props.rules;
     const labels = cluster._componentLabels('scale-down');
     this.role = new k8s.KubeRole(this, 'Role', {
       metadata: { name: scaleDownAccessName(cluster.name), namespace: cluster.namespace, labels },
@@ -127,7 +132,7 @@ export class ScaleDown extends Construct {
     const ordinals = removedOrdinals(plan.from, replicas);
     const saName = scaleDownAccessName(cluster.name);
     const labels = cluster._componentLabels('scale-down');
-    this.rules = scaleDownRules(cluster, plan, replicas);
+    this.rules = props.access.rules;
     new k8s.KubeServiceAccount(this, 'ServiceAccount', {
       metadata: { name: saName, namespace: cluster.namespace, labels },
       automountServiceAccountToken: false,

@@ -189,6 +189,9 @@ const ORDER: Bucket[] = GROUPS.flatMap((g) => g.buckets);
 const RESERVED_SETTINGS = ['cluster.organization', 'enterprise.license'];
 /** Roles every cluster has, which grants may name without declaring them. */
 const BUILT_IN_ROLES = ['admin', 'public'];
+/** CockroachDB's own roles: never granted anything by this library, never declared. */
+const SYSTEM_ROLES = ['root', 'node', 'none'];
+const isRoleName = (name: unknown): name is string => typeof name === 'string' && SQL_ROLE_PATTERN.test(name);
 const RESERVED_NAMES = ['root', 'admin', 'public', 'node', 'none', 'system', RESTORE_MARKER_DATABASE];
 /** The Lease annotation that names the SQL Job the manifests declare. */
 export const SQL_JOB_ANNOTATION = 'cockroachdb/sql-job';
@@ -388,10 +391,7 @@ export class SqlProvisioner extends Construct {
     this._name(`${prop}(name)`, name);
     if (name.length > 50) reject(this.cluster, `${prop}(name)`, name, 'expected at most 50 characters (a digest is appended)');
     if (this.schedules.has(name)) reject(this.cluster, `${prop}(name)`, name, 'expected a name not used by another schedule of this cluster');
-    if (!(options?.destination instanceof BackupDestination)) {
-      reject(this.cluster, `${prop}(destination)`, options?.destination, 'expected a BackupDestination, e.g. BackupDestination.fromDeployment(DEPLOYMENT)');
-    }
-    options.destination._validate(this.cluster, `${prop}(destination)`, this.cluster.gcsCredentials !== undefined);
+    BackupDestination._check(this.cluster, `${prop}(destination)`, options?.destination);
     const location = options.destination.location;
     if (this.clusterRestore && this.restores[0].location === location) this.rejectRestoreSource(`${prop}(destination)`, name, location);
     const databases = options.databases ?? [];
@@ -411,6 +411,7 @@ export class SqlProvisioner extends Construct {
     const spec = {
       databases,
       uri: options.destination._uriParts(),
+      encryption: options.destination._encryptionParts(),
       revisionHistory: options.revisionHistory ?? true,
       recurrence,
       fullBackup: full.cron ?? 'ALWAYS',
@@ -431,8 +432,7 @@ export class SqlProvisioner extends Construct {
   /** @internal */
   public _restoreFrom(destination: BackupDestination, target: RestoreTarget): string {
     const prop = 'restoreFrom';
-    if (!(destination instanceof BackupDestination)) reject(this.cluster, `${prop}(destination)`, destination, 'expected a BackupDestination');
-    destination._validate(this.cluster, `${prop}(destination)`, this.cluster.gcsCredentials !== undefined);
+    BackupDestination._check(this.cluster, `${prop}(destination)`, destination);
     if (target.kind === 'cluster' && (this.clusterRestore || this.restores.length > 0)) {
       reject(this.cluster, `${prop}(target)`, 'RestoreTarget.cluster()', 'expected a full-cluster restore alone: it needs an empty cluster, so it cannot follow or repeat another restore');
     }
@@ -442,7 +442,7 @@ export class SqlProvisioner extends Construct {
     if (target.schema !== undefined) this._name(`${prop}(schema)`, target.schema);
     if (target.renameTo !== undefined) this._name(`${prop}(${target.kind === 'database' ? 'newName' : 'intoDatabase'})`, target.renameTo);
 
-    const stmt = restoreSql(target, destination._uriParts());
+    const stmt = restoreSql(target, destination._uriParts(), destination._encryptionParts());
     const id = shortHash(renderForDisplay(stmt), 16);
     if (this.restores.some((r) => r.id === id)) reject(this.cluster, `${prop}(target)`, renderForDisplay(stmt), 'expected each restore once');
     let freeQuery: string;
@@ -490,10 +490,8 @@ export class SqlProvisioner extends Construct {
   /** Validates a grantee and returns its name. @internal */
   public _grantee(grantee: ISqlGrantee | string, prop: string): string {
     const name = typeof grantee === 'string' ? grantee : grantee?.name;
-    if (typeof name !== 'string' || !SQL_ROLE_PATTERN.test(name)) {
-      reject(this.cluster, prop, name, 'expected a user or role name of lowercase ASCII letters, digits, \'_\' or \'-\'');
-    }
-    if (['root', 'node', 'none'].includes(name)) reject(this.cluster, prop, name, 'expected an application user or role');
+    if (!isRoleName(name)) reject(this.cluster, prop, name, 'expected a user or role name of lowercase ASCII letters, digits, \'_\' or \'-\'');
+    if (SYSTEM_ROLES.includes(name)) reject(this.cluster, prop, name, 'expected an application user or role');
     if (!this.names.has(`role:${name}`) && !this.existingRoles.has(name) && !BUILT_IN_ROLES.includes(name)) {
       reject(this.cluster, prop, name, 'expected a user or role declared on this cluster before the grant (addUser, addRole), '
         + `or one created outside this library and declared with existingRole(${JSON.stringify(name)}): the SQL Job would fail on a grant to an unknown role`);
@@ -504,7 +502,7 @@ export class SqlProvisioner extends Construct {
   /** @internal */
   public _existingRole(name: string): SqlRole {
     const prop = 'existingRole(name)';
-    if (typeof name !== 'string' || !SQL_ROLE_PATTERN.test(name) || ['root', 'node', 'none', ...BUILT_IN_ROLES].includes(name)) {
+    if (!isRoleName(name) || [...SYSTEM_ROLES, ...BUILT_IN_ROLES].includes(name)) {
       reject(this.cluster, prop, name, 'expected the name of an application user or role: lowercase ASCII letters, digits, \'_\' or \'-\' (not root, node, none, admin or public)');
     }
     if (this.names.has(`role:${name}`)) {
@@ -589,7 +587,7 @@ export class BackupInspectionJob extends Construct {
   constructor(scope: Construct, id: string, props: BackupInspectionJobProps) {
     super(scope, id);
     const { cluster, destination } = props;
-    destination._validate(cluster, 'addBackupInspection(destination)', cluster.gcsCredentials !== undefined);
+    BackupDestination._check(cluster, 'addBackupInspection(destination)', destination);
     const connection = cluster._clientConnection();
     const rendered = renderSqlScript({ shows: [showBackupsSql(destination._uriParts())] });
     this.job = renderClusterJob(this, 'Resource', {

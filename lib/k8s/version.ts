@@ -3,7 +3,8 @@
  *
  * Use a named constant, or `CockroachDbVersion.of('v26.2.1')` for a release this library does not name
  * yet (the tag is checked when the cluster is built). `.withDigest('sha256:…')` pins the image by content
- * too: the image is then `cockroachdb/cockroach:v26.2.1@sha256:…`, which a re-pushed tag cannot change.
+ * too: the image is then `docker.io/cockroachdb/cockroach@sha256:…` (fully qualified, the form Binary
+ * Authorization patterns are written in), which a re-pushed tag cannot change.
  *
  * @see https://www.cockroachlabs.com/docs/releases/
  */

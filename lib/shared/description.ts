@@ -8,6 +8,24 @@ export interface DatabasePodResources {
   readonly memoryGib: number;
 }
 
+/**
+ * Names of the Cloud KMS key CockroachDB encrypts backups with. Both halves read them: the Google Cloud
+ * half creates the key, the Kubernetes half names it in `BACKUP ... WITH kms = ...` and `RESTORE`.
+ */
+export interface BackupEncryptionKeyProps {
+  /**
+   * Name of the key ring, in the description's region (a key ring can never be deleted: Terraform
+   * forgets it on destroy).
+   * @default - `<bucketName>-crdb`, the bucket name cut to 58 characters
+   */
+  readonly keyRingName?: string;
+  /**
+   * Name of the key in that ring.
+   * @default 'crdb-backups'
+   */
+  readonly keyName?: string;
+}
+
 /** What both halves of a deployment must agree on: the Google Cloud side and the Kubernetes side. */
 export interface DeploymentDescriptionProps {
   /** Google Cloud project id, e.g. `acme-prod-db`. */
@@ -53,6 +71,16 @@ export interface DeploymentDescriptionProps {
    * @default - not stated: the node pool's machine type is not checked against the pods
    */
   readonly databasePod?: DatabasePodResources;
+  /**
+   * Have CockroachDB encrypt every backup with a Cloud KMS key (`BACKUP ... WITH kms = ...`): the Google
+   * Cloud half creates the key (symmetric, ENCRYPT_DECRYPT, rotated every 90 days, never destroyed by
+   * Terraform) and lets the backup service account, and only it, encrypt and decrypt with it. A restore
+   * needs the same key. A key ring can never be deleted, and losing the key, or access to it, makes every
+   * backup encrypted with it unreadable.
+   * @default - backups are not encrypted by CockroachDB (Cloud Storage still encrypts them at rest)
+   * @see https://www.cockroachlabs.com/docs/stable/take-and-restore-encrypted-backups
+   */
+  readonly backupEncryptionKey?: BackupEncryptionKeyProps;
 }
 
 const SCOPE = 'DeploymentDescription';
@@ -60,6 +88,7 @@ const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 const REGION = /^[a-z]+(-[a-z]+)+[0-9]+$/;
 const SERVICE_ACCOUNT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 const GKE_CLUSTER_NAME = /^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/;
+const KMS_NAME = /^[a-zA-Z0-9_-]{1,63}$/;
 
 /**
  * The single description of a deployment, shared by the cdktf app (Google Cloud) and the cdk8s apps
@@ -95,6 +124,8 @@ export class DeploymentDescription {
   public readonly backupServiceAccountId: string;
   /** What each CockroachDB pod requests; undefined when not stated. */
   public readonly databasePod: DatabasePodResources | undefined;
+  /** Names of the key CockroachDB encrypts backups with, defaults applied; undefined when backups are not. */
+  public readonly backupEncryptionKey: Required<BackupEncryptionKeyProps> | undefined;
 
   private constructor(props: DeploymentDescriptionProps) {
     this.projectId = props.projectId;
@@ -137,6 +168,28 @@ export class DeploymentDescription {
         reject(SCOPE, `databasePod.${key}`, value, 'expected a positive, finite number');
       }
     }
+    // `-crdb` (CockroachDB's key) never ends like the bucket's CMEK key ring, `<bucket>-cmek`.
+    this.backupEncryptionKey = props.backupEncryptionKey ? {
+      keyRingName: props.backupEncryptionKey.keyRingName ?? `${this.bucketName.slice(0, 58)}-crdb`,
+      keyName: props.backupEncryptionKey.keyName ?? 'crdb-backups',
+    } : undefined;
+    for (const key of ['keyRingName', 'keyName'] as const) {
+      const value = this.backupEncryptionKey?.[key];
+      if (this.backupEncryptionKey && !(typeof value === 'string' && KMS_NAME.test(value))) {
+        reject(SCOPE, `backupEncryptionKey.${key}`, value, 'expected a Cloud KMS name: 1 to 63 letters, digits, \'_\' or \'-\'');
+      }
+    }
+  }
+
+  /**
+   * The full name of the key CockroachDB encrypts backups with,
+   * `projects/<project>/locations/<region>/keyRings/<ring>/cryptoKeys/<key>` (a key, never a key version:
+   * Cloud KMS encrypts with the primary version and decrypts with the one that encrypted); undefined when
+   * backups are not encrypted by CockroachDB.
+   */
+  public get backupEncryptionKeyId(): string | undefined {
+    const k = this.backupEncryptionKey;
+    return k && `projects/${this.projectId}/locations/${this.region}/keyRings/${k.keyRingName}/cryptoKeys/${k.keyName}`;
   }
 
   /** `gs://<bucket>` */

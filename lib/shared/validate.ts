@@ -2,13 +2,13 @@ import { CockroachConfigError, ErrorScope } from './errors';
 
 /** Renders a received value for an error message: strings quoted, objects as JSON. */
 export function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value === undefined || value === null) {
-    return String(value);
-  }
+  // NaN and the infinities, which JSON would write as null.
+  if (typeof value === 'number') return String(value);
   try {
-    return JSON.stringify(value);
+    // undefined, functions and symbols have no JSON text.
+    return JSON.stringify(value) ?? String(value);
   } catch {
+    // A cycle, or a BigInt.
     return String(value);
   }
 }
@@ -56,9 +56,11 @@ export function checkLabelKey(scope: ErrorScope, prop: string, key: string): voi
   if (typeof key !== 'string') reject(scope, prop, key, 'expected a Kubernetes label key (a string)');
   const slash = key.lastIndexOf('/');
   const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
-  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  // The whole key when there is no '/' (slash is -1).
+  const name = key.slice(slash + 1);
   const okPrefix = prefix === undefined || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix));
-  if (!okPrefix || name.length === 0 || name.length > 63 || !LABEL_NAME.test(name)) {
+  // LABEL_NAME needs at least one character.
+  if (!okPrefix || name.length > 63 || !LABEL_NAME.test(name)) {
     reject(scope, prop, key,
       'expected a Kubernetes label key: an optional DNS subdomain prefix and \'/\', then at most 63 letters, digits, \'-\', \'_\' or \'.\'');
   }
@@ -74,7 +76,8 @@ export function checkLabelValue(scope: ErrorScope, prop: string, value: string):
 
 /** An integer within [min, max]. */
 export function checkInteger(scope: ErrorScope, prop: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+  // Number.isInteger is false for anything that is not a number.
+  if (!Number.isInteger(value) || value < min || value > max) {
     const range = max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer from ${min} to ${max}`;
     reject(scope, prop, value, `expected ${range}`);
   }
@@ -112,8 +115,7 @@ export function checkGcsBucketName(scope: ErrorScope, prop: string, name: string
 
 /** A relative folder inside a bucket, e.g. `cluster` or `prod/cluster`. */
 export function checkObjectPath(scope: ErrorScope, prop: string, path: string): void {
-  const segments = typeof path === 'string' ? path.split('/') : [''];
-  if (segments.some((s) => !OBJECT_PATH_SEGMENT.test(s) || s === '.' || s === '..')) {
+  if (typeof path !== 'string' || path.split('/').some((s) => !OBJECT_PATH_SEGMENT.test(s) || s === '.' || s === '..')) {
     reject(scope, prop, path, 'expected a relative folder such as "cluster" or "prod/cluster": segments of letters, digits, \'_\', \'.\' or \'-\', no leading or trailing \'/\', no ".."');
   }
 }

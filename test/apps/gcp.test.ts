@@ -104,13 +104,29 @@ describe('the GCP app', () => {
     expect(patterns).toEqual(ALLOWED_IMAGES);
     expect(patterns).toContain('docker.io/cockroachdb/cockroach@sha256:*');
     for (const p of patterns) expect(p).toMatch(/@sha256:\*$/);
+
+    // Every image of the GKE app pinned by the same digests is admitted by a pattern, by Binary
+    // Authorization's documented rule: a trailing `*` matches within the last path segment only.
+    const admitted = (image: string) => patterns.some((p: string) => (p.endsWith('*') ? image.startsWith(p.slice(0, -1)) && !image.slice(p.length - 1).includes('/') : image === p));
+    const k8sApp = K8sTesting.app();
+    new GkeChart(k8sApp, { booksLoad: true, imageDigests: { cockroach: digest, booksLoad: digest } });
+    const images = new Set(synthApp(k8sApp).flatMap((o) => {
+      const spec = o.kind === 'Pod' ? o.spec : o.spec?.template?.spec ?? o.spec?.jobTemplate?.spec?.template?.spec;
+      return spec ? [...(spec.initContainers ?? []), ...spec.containers].map((c: any) => c.image) : [];
+    }));
+    expect([...images].sort()).toEqual([`docker.io/cockroachdb/cockroach@${digest}`, `docker.io/library/node@${digest}`]);
+    for (const image of images) expect(admitted(image)).toBe(true);
+    // The rule itself: a tag before the digest, or a short Docker Hub name, would not be admitted.
+    expect(admitted(`cockroachdb/cockroach:v26.2.1@${digest}`)).toBe(false);
+    expect(admitted(`docker.io/cockroachdb/cockroach:v26.2.1@${digest}`)).toBe(false);
+    expect(admitted('docker.io/cockroachdb/cockroach:v26.2.1')).toBe(false);
   });
 
   test('production: backups encrypted with the backups stack\'s key (only the Cloud Storage agent may use it), reads and writes audited', () => {
     const [bucket] = Object.values<any>(docs.backups.resource.google_storage_bucket);
-    const [key] = Object.keys(docs.backups.resource.google_kms_crypto_key);
+    const key = 'kms_key_crdb_book_demo_backups_cmek_backups';
     expect(bucket.encryption).toEqual({ default_kms_key_name: `\${google_kms_crypto_key.${key}.id}` });
-    expect(Object.values<any>(docs.backups.resource.google_kms_crypto_key_iam_member)).toEqual([{
+    expect(Object.values<any>(docs.backups.resource.google_kms_crypto_key_iam_member).filter((g) => g.crypto_key_id.includes(`.${key}.`))).toEqual([{
       crypto_key_id: `\${google_kms_crypto_key.${key}.id}`, role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter',
       member: expect.stringMatching(/^serviceAccount:\$\{data\.google_storage_project_service_account\.[a-z_]+\.email_address\}$/),
       depends_on: expect.any(Array),
@@ -118,9 +134,24 @@ describe('the GCP app', () => {
     expect(Object.values<any>(docs.backups.resource.google_project_iam_audit_config)).toEqual([expect.objectContaining({
       service: 'storage.googleapis.com', audit_log_config: [{ log_type: 'ADMIN_READ' }, { log_type: 'DATA_READ' }, { log_type: 'DATA_WRITE' }],
     })]);
-    // Two stacks, two key rings: neither stack's destroy can touch the other's key.
-    const ring = (doc: any) => Object.values<any>(doc.resource.google_kms_key_ring)[0].name;
-    expect(ring(docs.backups)).not.toBe(ring(docs.gke));
+    // Two stacks, three key rings: no stack's destroy can touch another's key, nor the bucket's CockroachDB's.
+    const rings = (doc: any) => Object.values<any>(doc.resource.google_kms_key_ring).map((r) => r.name);
+    expect(rings(docs.backups)).toEqual(['crdb-book-demo-backups-cmek', 'crdb-book-demo-backups-crdb']);
+    expect(rings(docs.gke)).toEqual(['cockroachdb-gke']);
+  });
+
+  test('production: CockroachDB encrypts backups with the description\'s key, which only the backup service account may use', () => {
+    const { keyRingName: ring, keyName: key } = DEPLOYMENT.backupEncryptionKey!;
+    expect(DEPLOYMENT.backupEncryptionKeyId).toBe(`projects/crdb-book-demo/locations/europe-west1/keyRings/${ring}/cryptoKeys/${key}`);
+    const keys = Object.entries<any>(docs.backups.resource.google_kms_crypto_key).filter(([, k]) => k.name === key);
+    expect(keys).toHaveLength(1);
+    const [[address, created]] = keys;
+    const rings = docs.backups.resource.google_kms_key_ring;
+    expect(created).toMatchObject({ purpose: 'ENCRYPT_DECRYPT', rotation_period: '7776000s', lifecycle: { prevent_destroy: true } });
+    expect(rings[/^\$\{google_kms_key_ring\.([^.]+)\.id\}$/.exec(created.key_ring)![1]]).toMatchObject({ name: ring, project: 'crdb-book-demo', location: 'europe-west1' });
+    const gsa = Object.keys(docs.backups.resource.google_service_account)[0];
+    expect(Object.values<any>(docs.backups.resource.google_kms_crypto_key_iam_member).filter((g) => g.crypto_key_id === `\${google_kms_crypto_key.${address}.id}`))
+      .toEqual([expect.objectContaining({ role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter', member: `serviceAccount:\${google_service_account.${gsa}.email}` })]);
   });
 
   test('the GKE and key stacks deploy after the backups stack', () => {

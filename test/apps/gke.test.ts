@@ -29,7 +29,8 @@ describe('the GKE app', () => {
     const withDigests = Testing.app();
     const pinned = new GkeChart(withDigests, { imageDigests: DIGESTS });
     const objects = synthApp(withDigests);
-    const image = `cockroachdb/cockroach:v26.2.1@${DIGESTS.cockroach}`;
+    // Fully qualified, as Binary Authorization's pattern docker.io/cockroachdb/cockroach@sha256:* is written.
+    const image = `docker.io/cockroachdb/cockroach@${DIGESTS.cockroach}`;
     expect(pinned.cluster.image).toBe(image);
     // The StatefulSet (with its sidecar and init container), the Jobs, and the SQL client Pod.
     const specs = [...podSpecs(objects).map((p) => p.spec), ...objects.filter((o) => o.kind === 'Pod').map((o) => o.spec)];
@@ -139,7 +140,7 @@ describe('the GKE app', () => {
       'SET CLUSTER SETTING enterprise.license = <secret:crdb-license/license>;',
       'CREATE DATABASE IF NOT EXISTS "shop";',
       expect.stringMatching(/^DROP SCHEDULES .* label ~ '\^backup_cluster_\[0-9a-f\]\{8\}\$'/),
-      expect.stringMatching(/^CREATE SCHEDULE IF NOT EXISTS 'backup_cluster_[0-9a-f]{8}' FOR BACKUP INTO 'gs:\/\/crdb-book-demo-backups\/gke\?AUTH=implicit' WITH revision_history RECURRING '@hourly' FULL BACKUP '@daily' WITH SCHEDULE OPTIONS first_run = 'now'/),
+      expect.stringMatching(/^CREATE SCHEDULE IF NOT EXISTS 'backup_cluster_[0-9a-f]{8}' FOR BACKUP INTO 'gs:\/\/crdb-book-demo-backups\/gke\?AUTH=implicit' WITH revision_history, kms = 'gs:\/\/\/projects\/crdb-book-demo\/locations\/europe-west1\/keyRings\/crdb-book-demo-backups-crdb\/cryptoKeys\/crdb-backups\?AUTH=implicit' RECURRING '@hourly' FULL BACKUP '@daily' WITH SCHEDULE OPTIONS first_run = 'now'/),
       'CREATE USER IF NOT EXISTS "app";',
       'GRANT ALL ON DATABASE "shop" TO "app";',
     ]);
@@ -178,13 +179,13 @@ describe('the GKE app', () => {
     const pinned = Testing.app();
     new GkeChart(pinned, { booksLoad: true, imageDigests: DIGESTS });
     const pinnedJob = synthApp(pinned).find((o) => o.kind === 'Job' && o.metadata.name.startsWith('crdb-books-load-'))!;
-    expect(pinnedJob.spec.template.spec.containers[0].image).toBe(`${BOOKS_LOAD_IMAGE}@${DIGESTS.booksLoad}`);
+    expect(pinnedJob.spec.template.spec.containers[0].image).toBe(`docker.io/library/node@${DIGESTS.booksLoad}`);
   });
 
   test('the restore option: the whole cluster from the bucket, first, once', () => {
     const withRestore = Testing.app();
     const c = new GkeChart(withRestore, { restore: true });
-    expect(c.cluster.sqlProvisioner.statementsForDisplay[0]).toBe("RESTORE FROM LATEST IN 'gs://crdb-book-demo-backups/cluster?AUTH=implicit' WITH detached;");
+    expect(c.cluster.sqlProvisioner.statementsForDisplay[0]).toBe("RESTORE FROM LATEST IN 'gs://crdb-book-demo-backups/cluster?AUTH=implicit' WITH detached, kms = 'gs:///projects/crdb-book-demo/locations/europe-west1/keyRings/crdb-book-demo-backups-crdb/cryptoKeys/crdb-backups?AUTH=implicit';");
     const job = synthApp(withRestore).find((o) => o.kind === 'Job' && o.metadata.name.startsWith('crdb-sql-'))!;
     expect(job.spec.activeDeadlineSeconds).toBe(6 * 3600);
     // Without the Lease section (withoutLease): it talks to the Kubernetes API, tested in test/cluster/sql-job.test.ts.

@@ -85,9 +85,9 @@ describe('the minikube app with the book\'s backups (MINIKUBE_BACKUPS=1)', () =>
     expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
   });
 
-  test('the book\'s schedule, to the shared bucket, over the insecure connection', () => {
+  test('the book\'s schedule, to the shared bucket, encrypted with the description\'s key, over the insecure connection', () => {
     expect(chart.cluster.sqlProvisioner.statementsForDisplay[1]).toMatch(
-      /^CREATE SCHEDULE IF NOT EXISTS 'backup_cluster_[0-9a-f]{8}' FOR BACKUP INTO 'gs:\/\/crdb-book-demo-backups\/cluster\?AUTH=implicit' WITH revision_history RECURRING '@hourly' FULL BACKUP '@daily' WITH SCHEDULE OPTIONS first_run = 'now'/);
+      /^CREATE SCHEDULE IF NOT EXISTS 'backup_cluster_[0-9a-f]{8}' FOR BACKUP INTO 'gs:\/\/crdb-book-demo-backups\/cluster\?AUTH=implicit' WITH revision_history, kms = 'gs:\/\/\/projects\/crdb-book-demo\/locations\/europe-west1\/keyRings\/crdb-book-demo-backups-crdb\/cryptoKeys\/crdb-backups\?AUTH=implicit' RECURRING '@hourly' FULL BACKUP '@daily' WITH SCHEDULE OPTIONS first_run = 'now'/);
     const job = objects.find((o) => o.kind === 'Job' && o.metadata.name.startsWith('crdb-sql-'))!;
     expect(job.spec.template.spec.containers[0].env).toContainEqual({ name: 'COCKROACH_INSECURE', value: 'true' });
   });

@@ -1,4 +1,5 @@
 import { spawnSync } from 'child_process';
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -72,6 +73,7 @@ describe('npm run synth (scripts/synth.js) in a copy of the project', () => {
     expect(fast.status).toBe(0);
     expect(fast.stdout).toContain('TypeScript: compiling (no record of the last compile)');
     expect(fast.stdout).toContain('load bundle: bundled (no record of the last bundle)');
+    expect(fast.stdout).toContain('app bundle: bundled (no record of the last bundle)');
     expect(fast.stdout).toContain('Synthesizing application\n  - dist/gke/cockroachdb.k8s.yaml\n  - dist/gke-namespace/namespace.k8s.yaml\n');
 
     // The commands `npm run synth` stands for, on the build it made, into other folders.
@@ -102,7 +104,7 @@ describe('npm run synth (scripts/synth.js) in a copy of the project', () => {
     const builtApp = fs.statSync(at('build/apps/all.js')).mtimeMs;
     const again = synth();
     expect(again.status).toBe(0);
-    expect(again.stdout).toContain('TypeScript: up to date\nload bundle: up to date\n');
+    expect(again.stdout).toContain('TypeScript: up to date\nload bundle: up to date\napp bundle: up to date\n');
     expect(fs.statSync(at('build/apps/all.js')).mtimeMs).toBe(builtApp);
     // Like the CLI, it empties the output folder first.
     expect(outputs()).toEqual(original);
@@ -119,6 +121,7 @@ describe('npm run synth (scripts/synth.js) in a copy of the project', () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('TypeScript: compiling (lib/k8s/books-load.ts, lib/k8s/load/books-load-main.ts changed)');
     expect(result.stdout).toContain('load bundle: bundled (lib/k8s/load/books-load-main.ts changed)');
+    expect(result.stdout).toContain('app bundle: bundled (build/lib/k8s/books-load.js changed)');
     const minikube = readTree(at('dist'))['minikube/cockroachdb.k8s.yaml'];
     expect(minikube).toContain('image: node:0.0.7-alpine0.7');
     expect(minikube).toContain('marker-from-the-synth-test');
@@ -160,12 +163,41 @@ describe('npm run synth (scripts/synth.js) in a copy of the project', () => {
     expect(outputs()).toEqual(original);
   }, 60000);
 
+  test('the app runs from its bundle with the code cache made from that bundle only; --no-bundle runs build/apps/', () => {
+    const cache = at('build/synth/all.js.v8cache');
+    const sha = crypto.createHash('sha256').update(fs.readFileSync(at('build/synth/all.js'))).digest();
+    expect(fs.readFileSync(cache).subarray(0, 32)).toEqual(sha);
+    const written = fs.statSync(cache).mtimeMs;
+    expect(synth().status).toBe(0);
+    expect(fs.statSync(cache).mtimeMs).toBe(written);
+
+    // A cache made from another bundle (another digest) is not used, and is made again.
+    const other = Buffer.from(fs.readFileSync(cache));
+    other[0] ^= 0xff;
+    fs.writeFileSync(cache, other);
+    expect(synth().status).toBe(0);
+    expect(outputs()).toEqual(original);
+    expect(fs.readFileSync(cache).subarray(0, 32)).toEqual(sha);
+
+    // A damaged cache for this bundle: V8 refuses it, and it is made again.
+    fs.writeFileSync(cache, Buffer.concat([sha, Buffer.alloc(4096, 7)]));
+    expect(synth().status).toBe(0);
+    expect(outputs()).toEqual(original);
+    expect(fs.readFileSync(cache).subarray(32)).not.toEqual(Buffer.alloc(4096, 7));
+
+    const plain = spawnSync(process.execPath, ['scripts/synth.js', '--no-bundle'], { cwd: project, encoding: 'utf8', env });
+    expect(plain.status).toBe(0);
+    expect(plain.stdout).not.toContain('app bundle');
+    expect(outputs()).toEqual(original);
+  }, 60000);
+
   test('cdk8s.yaml with another app: the cdk8s CLI runs it, with the same output', () => {
     edit('cdk8s.yaml', (text) => text.replace(/^app: .*$/m, 'app: node ./build/apps/k8s.js'));
     const result = synth();
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('TypeScript: up to date\nload bundle: up to date\n');
     expect(result.stdout).toContain('running the cdk8s CLI');
+    expect(result.stdout).not.toContain('app bundle');
     expect(result.stdout).toContain('Synthesizing application');
     expect(outputs()).toEqual(original);
   }, 60000);

@@ -1,8 +1,11 @@
+import { KmsCryptoKey } from '@cdktf/provider-google/lib/kms-crypto-key';
+import { KmsCryptoKeyIamMember } from '@cdktf/provider-google/lib/kms-crypto-key-iam-member';
+import { KmsKeyRing } from '@cdktf/provider-google/lib/kms-key-ring';
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { Testing } from 'cdktf';
 import {
-  BACKUP_KEY_STACK_APIS, BackupKeyStack, BACKUPS_STACK_APIS, BackupsStack, BackupStorageClass, GKE_STACK_APIS, GkeLocation, GkeStack,
-  StateBackend,
+  BACKUP_KEY_STACK_APIS, BackupKeyStack, BACKUPS_STACK_APIS, BackupsStack, BackupStorageClass, CustomerManagedKey, GKE_STACK_APIS, GkeLocation,
+  GkeStack, StateBackend,
 } from '../../lib/gcp';
 import { configError } from '../support/errors';
 import { description } from './support';
@@ -92,6 +95,22 @@ describe('stacks', () => {
     });
   });
 
+  test('BackupKeyStack: keyRotation becomes the key\'s keeper; without it, no keepers', () => {
+    const rotated = synthStack((app) => new BackupKeyStack(app, 'key', { description: d, keyRotation: '2026-11' }));
+    const [key] = Object.values<any>(rotated.resource.google_service_account_key);
+    expect(key.keepers).toEqual({ rotation: '2026-11' });
+    expect(key.lifecycle).toEqual({ create_before_destroy: true });
+    const plain = synthStack((app) => new BackupKeyStack(app, 'key', { description: d }));
+    const [plainKey] = Object.values<any>(plain.resource.google_service_account_key);
+    expect(plainKey.keepers).toBeUndefined();
+    expect(plainKey.lifecycle).toEqual({ create_before_destroy: true });
+  });
+
+  test('BackupKeyStack: an invalid keyRotation fails the synth, naming the key', () => {
+    expect(configError(() => new BackupKeyStack(Testing.app(), 'key', { description: d, keyRotation: '2026/11' })).message)
+      .toBe('[key/BackupServiceAccountKey] rotation: received "2026/11"; expected a rotation label such as \'2026-11\': 1 to 63 letters, digits, \'.\', \'_\' or \'-\'');
+  });
+
   test('every stack: its state in the backend it is given, by default a local file relative to the project', () => {
     const backend = (stack: (app: any) => any) => synthStack(stack).terraform.backend;
     expect(backend((app) => new BackupsStack(app, 'backups', { description: d }))).toEqual({ local: { path: '../../../terraform.backups.tfstate' } });
@@ -122,5 +141,75 @@ describe('stacks', () => {
     const without = synthStack((app) => build(app, false));
     expect(without.resource.google_project_service).toBeUndefined();
     expect(JSON.stringify(without)).not.toContain('google_project_service');
+  });
+});
+
+describe('BackupsStack: the key CockroachDB encrypts backups with (description.backupEncryptionKey)', () => {
+  const d = description({ backupEncryptionKey: {} });
+  const app = Testing.app();
+  const stack = new BackupsStack(app, 'backups', { description: d });
+  const json = Testing.synth(stack);
+  const doc = JSON.parse(json);
+
+  test('a key ring and a symmetric key in the region, rotated every 90 days, never destroyed by Terraform', () => {
+    expect(Object.keys(doc.resource.google_kms_key_ring)).toEqual(['kms_ring_acme_crdb_backups_crdb']);
+    expect(json).toHaveResourceWithProperties(KmsKeyRing, { name: 'acme-crdb-backups-crdb', project: 'acme-prod-db', location: 'europe-west1' });
+    expect(Object.keys(doc.resource.google_kms_crypto_key)).toEqual(['kms_key_acme_crdb_backups_crdb_crdb_backups']);
+    expect(json).toHaveResourceWithProperties(KmsCryptoKey, {
+      name: 'crdb-backups', key_ring: '${google_kms_key_ring.kms_ring_acme_crdb_backups_crdb.id}', purpose: 'ENCRYPT_DECRYPT',
+      rotation_period: '7776000s', lifecycle: { prevent_destroy: true },
+    });
+  });
+
+  test('the backup service account, and nobody else, may encrypt and decrypt with that key only', () => {
+    const grants = Object.values<any>(doc.resource.google_kms_crypto_key_iam_member);
+    expect(grants).toHaveLength(1);
+    expect(json).toHaveResourceWithProperties(KmsCryptoKeyIamMember, {
+      crypto_key_id: '${google_kms_crypto_key.kms_key_acme_crdb_backups_crdb_crdb_backups.id}',
+      role: 'roles/cloudkms.cryptoKeyEncrypterDecrypter',
+      member: 'serviceAccount:${google_service_account.backup_sa_crdb_backup.email}',
+    });
+    expect(doc.resource.google_project_iam_member).toBeUndefined();
+  });
+
+  test('Cloud KMS is enabled, and the escape hatches are the synthesized resources', () => {
+    expect(Object.values<any>(doc.resource.google_project_service).map((s) => s.service).sort()).toEqual([...BACKUPS_STACK_APIS, 'cloudkms.googleapis.com'].sort());
+    expect(stack.backupEncryptionKey?.key?.node.path).toBe('backups/BackupEncryptionKey/Key');
+    expect(stack.backupEncryptionKey?.grant.node.path).toBe('backups/BackupEncryptionKey/Grant');
+    expect(stack.backupEncryptionKey?.key?.nameInput).toBe('crdb-backups');
+    expect(stack.backupEncryptionKey?.grant.cryptoKeyIdInput).toBe(stack.backupEncryptionKey?.keyId);
+  });
+
+  test('names of one\'s own', () => {
+    const own = new BackupsStack(Testing.app(), 'backups', { description: description({ backupEncryptionKey: { keyRingName: 'prod_ring', keyName: 'orders' } }) });
+    const ownJson = Testing.synth(own);
+    expect(ownJson).toHaveResourceWithProperties(KmsKeyRing, { name: 'prod_ring', location: 'europe-west1' });
+    expect(ownJson).toHaveResourceWithProperties(KmsCryptoKey, { name: 'orders', key_ring: '${google_kms_key_ring.kms_ring_prod_ring.id}' });
+  });
+
+  test('with the bucket\'s key too: two key rings, one Cloud KMS API, each key granted to its own user', () => {
+    const both = JSON.parse(Testing.synth(new BackupsStack(Testing.app(), 'backups', { description: d, bucket: { encryptionKey: CustomerManagedKey.create() } })));
+    expect(Object.values<any>(both.resource.google_kms_key_ring).map((r) => r.name)).toEqual(['acme-crdb-backups-cmek', 'acme-crdb-backups-crdb']);
+    expect(Object.values<any>(both.resource.google_project_service).filter((s) => s.service === 'cloudkms.googleapis.com')).toHaveLength(1);
+    expect(Object.values<any>(both.resource.google_kms_crypto_key_iam_member).map((g) => [g.crypto_key_id, g.member])).toEqual([
+      ['${google_kms_crypto_key.kms_key_acme_crdb_backups_cmek_backups.id}', 'serviceAccount:${data.google_storage_project_service_account.storage_agent_acme_prod_db.email_address}'],
+      ['${google_kms_crypto_key.kms_key_acme_crdb_backups_crdb_crdb_backups.id}', 'serviceAccount:${google_service_account.backup_sa_crdb_backup.email}'],
+    ]);
+  });
+
+  test('the bucket\'s key and the backup key in one key ring are refused', () => {
+    const clash = description({ backupEncryptionKey: { keyRingName: 'acme-crdb-backups-cmek' } });
+    expect(configError(() => new BackupsStack(Testing.app(), 'backups', { description: clash, bucket: { encryptionKey: CustomerManagedKey.create() } })).message)
+      .toBe('[backups] bucket.encryptionKey, description.backupEncryptionKey: received the key ring "acme-crdb-backups-cmek" for both; the bucket\'s key and CockroachDB\'s backup key each need a key ring of their own: name one of the two differently');
+    // Without a key of the bucket's, that name is just a name.
+    expect(() => new BackupsStack(Testing.app(), 'backups', { description: clash })).not.toThrow();
+  });
+
+  test('nothing of it without backupEncryptionKey', () => {
+    const plain = new BackupsStack(Testing.app(), 'backups', { description: description() });
+    const plainDoc = JSON.parse(Testing.synth(plain));
+    expect(plain.backupEncryptionKey).toBeUndefined();
+    for (const type of ['google_kms_key_ring', 'google_kms_crypto_key', 'google_kms_crypto_key_iam_member']) expect(plainDoc.resource[type]).toBeUndefined();
+    expect(Object.values<any>(plainDoc.resource.google_project_service).map((s) => s.service)).not.toContain('cloudkms.googleapis.com');
   });
 });

@@ -312,7 +312,7 @@ describe('props', () => {
     cluster.addSqlClient();
     cluster.addWorkload(BuiltinWorkload.bank());
     const all = synth(chart);
-    const image = `registry.example.com:5000/mirror/cockroach:v25.4.3@${digest}`;
+    const image = `registry.example.com:5000/mirror/cockroach@${digest}`;
     expect(cluster.image).toBe(image);
     const specs = all.filter((o) => o.kind === 'Pod' || o.spec?.template?.spec).map((o) => (o.kind === 'Pod' ? o.spec : o.spec.template.spec));
     const containers = specs.flatMap((p: any) => [...(p.initContainers ?? []), ...p.containers]);

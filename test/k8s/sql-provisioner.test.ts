@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, Duration, Size } from 'cdk8s';
 import {
-  BackupDestination, BuiltinWorkload, ClusterSecurity, ClusterSetting, CockroachCluster, CockroachClusterProps,
+  BackupDestination, BackupEncryption, BuiltinWorkload, ClusterSecurity, ClusterSetting, CockroachCluster, CockroachClusterProps,
   DatabasePrivilege, FullBackup, GcsCredentials, PreviousRunPolicy, RestoreTarget, ScheduleFailurePolicy, SQL_JOB_ANNOTATION, SqlSecret, TablePrivilege,
 } from '../../lib/k8s';
 import { kubeApiAccessVolume } from '../../lib/k8s/private/kube-api';
@@ -114,6 +114,36 @@ describe('the exact SQL of each feature (CockroachDB grammar)', () => {
       "RESTORE DATABASE \"shop\" FROM LATEST IN 'gs://acme-backups/cluster?AUTH=implicit' WITH detached, new_db_name = 'shop_restored';",
       "RESTORE TABLE \"shop\".\"public\".\"orders\" FROM LATEST IN 'gs://acme-backups/cluster?AUTH=implicit' WITH detached, into_db = 'scratch';",
     ]);
+  });
+
+  test('backups encrypted with a Cloud KMS key: the schedule writes with it, the restore reads with it', () => {
+    const key = 'projects/acme-prod-db/locations/europe-west1/keyRings/acme-crdb-backups/cryptoKeys/crdb-backups';
+    const encrypted = BackupDestination.gcs('acme-backups', 'cluster', { encryption: BackupEncryption.cloudKms(key) });
+    const { c } = cluster();
+    const s = c.addBackupSchedule('b', { destination: encrypted });
+    expect(s.statement).toBe(`CREATE SCHEDULE IF NOT EXISTS '${s.label}' FOR BACKUP INTO 'gs://acme-backups/cluster?AUTH=implicit' WITH revision_history, kms = 'gs:///${key}?AUTH=implicit' RECURRING '@hourly' FULL BACKUP '@daily' WITH SCHEDULE OPTIONS first_run = 'now', on_execution_failure = 'reschedule', on_previous_running = 'wait';`);
+    // The key is part of the schedule's definition: another key is another schedule, the old one dropped.
+    expect(s.label).not.toBe(cluster().c.addBackupSchedule('b', { destination: dest }).label);
+    const r = cluster();
+    r.c.restoreFrom(encrypted, RestoreTarget.database('shop'));
+    expect(r.c.sqlProvisioner.statementsForDisplay).toEqual([
+      `RESTORE DATABASE "shop" FROM LATEST IN 'gs://acme-backups/cluster?AUTH=implicit' WITH detached, kms = 'gs:///${key}?AUTH=implicit';`,
+    ]);
+  });
+
+  test('backups encrypted with a key reached with the destination\'s own key, and with a passphrase', () => {
+    const key = 'projects/acme-prod-db/locations/europe-west1/keyRings/r/cryptoKeys/k';
+    const gcsKey = SqlSecret.fromSecret('gcs-key', 'key.json');
+    const { c } = cluster();
+    const s = c.addBackupSchedule('b', { destination: BackupDestination.gcsWithKey('acme-backups', 'p', gcsKey, { encryption: BackupEncryption.cloudKms(key) }), revisionHistory: false });
+    expect(s.statement).toBe(`CREATE SCHEDULE IF NOT EXISTS '${s.label}' FOR BACKUP INTO 'gs://acme-backups/p?AUTH=specified&CREDENTIALS=<credentials:gcs-key/key.json>' WITH kms = 'gs:///${key}?AUTH=specified&CREDENTIALS=<credentials:gcs-key/key.json>' RECURRING '@hourly' FULL BACKUP '@daily' WITH SCHEDULE OPTIONS first_run = 'now', on_execution_failure = 'reschedule', on_previous_running = 'wait';`);
+    const p = cluster();
+    const withPassphrase = BackupDestination.gcs('acme-backups', 'p', { encryption: BackupEncryption.passphrase(SqlSecret.fromSecret('backup-passphrase', 'passphrase')) });
+    const ps = p.c.addBackupSchedule('b', { destination: withPassphrase });
+    expect(ps.statement).toContain(" WITH revision_history, encryption_passphrase = <secret:backup-passphrase/passphrase> RECURRING '@hourly'");
+    p.c.restoreFrom(BackupDestination.gcs('acme-backups', 'q', { encryption: BackupEncryption.passphrase(SqlSecret.fromSecret('backup-passphrase', 'passphrase')) }));
+    expect(p.c.sqlProvisioner.statementsForDisplay).toContain(
+      "RESTORE FROM LATEST IN 'gs://acme-backups/q?AUTH=implicit' WITH detached, encryption_passphrase = <secret:backup-passphrase/passphrase>;");
   });
 
   test('SHOW BACKUPS inspection Job', () => {
@@ -279,6 +309,20 @@ describe('the SQL Job', () => {
     expect(create).toContain(`CREATE SCHEDULE IF NOT EXISTS '${s.label}' FOR BACKUP INTO 'gs://acme-backups/p?AUTH=specified&CREDENTIALS=`);
     expect(r.stdout + r.stderr).not.toContain('BEGIN PRIVATE KEY');
   });
+});
+
+test('a backup passphrase is read from its Secret at run time and quoted, never rendered', () => {
+  const { c, sqlJob } = cluster();
+  const passphrase = SqlSecret.fromSecret('backup-passphrase', 'passphrase');
+  const s = c.addBackupSchedule('b', { destination: BackupDestination.gcs('acme-backups', 'p', { encryption: BackupEncryption.passphrase(passphrase) }) });
+  const job = sqlJob();
+  expect(job.spec.template.spec.volumes).toContainEqual({ name: 'sql-secret-0', secret: { secretName: 'backup-passphrase', items: [{ key: 'passphrase', path: 'passphrase' }], defaultMode: 0o440 } });
+  const value = "it's a long passphrase";
+  expect(JSON.stringify(job)).not.toContain(value);
+  const r = runSqlJob(job, [READY], { 'backup-passphrase/passphrase': value });
+  expect(r.status).toBe(0);
+  expect(r.sql).toContain(s.statement.replace('<secret:backup-passphrase/passphrase>', "'it''s a long passphrase'"));
+  expect(r.stdout + r.stderr).not.toContain(value);
 });
 
 /**
@@ -694,7 +738,26 @@ const BAD: Array<[string, (c: CockroachCluster) => unknown, string, string]> = [
     'restoreFrom(destination) (credentials)', 'secret values never go into the manifests'],
   ['a schedule key Secret with a bad key', (c) => c.addBackupSchedule('b', { destination: BackupDestination.gcsWithKey('acme-backups', 'x', SqlSecret.fromSecret('gcs-key', 'key json')) }),
     'addBackupSchedule(destination) (credentials) (key)', 'received "key json"'],
+  ['a Cloud KMS key that is not a full key name', (c) => c.addBackupSchedule('b', { destination: BackupDestination.gcs('acme-backups', 'x', { encryption: BackupEncryption.cloudKms('crdb-backups') }) }),
+    'addBackupSchedule(destination) (encryption) (Cloud KMS key)',
+    'received "crdb-backups"; expected a key\'s full name, projects/<project>/locations/<location>/keyRings/<ring>/cryptoKeys/<key> (not a key version)'],
+  ['a Cloud KMS key version', (c) => c.restoreFrom(BackupDestination.gcs('acme-backups', 'x', { encryption: BackupEncryption.cloudKms('projects/acme-prod-db/locations/europe-west1/keyRings/r/cryptoKeys/k/cryptoKeyVersions/1') })),
+    'restoreFrom(destination) (encryption) (Cloud KMS key)', 'received "projects/acme-prod-db/locations/europe-west1/keyRings/r/cryptoKeys/k/cryptoKeyVersions/1"; expected a key\'s full name'],
+  ['a Cloud KMS key given as a URI', (c) => c.addBackupSchedule('b', { destination: BackupDestination.gcs('acme-backups', 'x', { encryption: BackupEncryption.cloudKms('gs:///projects/acme-prod-db/locations/eu/keyRings/r/cryptoKeys/k') }) }),
+    'addBackupSchedule(destination) (encryption) (Cloud KMS key)', 'received "gs:///projects/acme-prod-db/locations/eu/keyRings/r/cryptoKeys/k"; expected a key\'s full name'],
+  ['a Cloud KMS key that is not a string', (c) => c.addBackupSchedule('b', { destination: BackupDestination.gcs('acme-backups', 'x', { encryption: BackupEncryption.cloudKms(undefined as never) }) }),
+    'addBackupSchedule(destination) (encryption) (Cloud KMS key)', 'received undefined; expected a key\'s full name'],
+  ['a Cloud KMS key with a quote', (c) => c.addBackupSchedule('b', { destination: BackupDestination.gcs('acme-backups', 'x', { encryption: BackupEncryption.cloudKms("projects/acme-prod-db/locations/eu/keyRings/r/cryptoKeys/k'") }) }),
+    'addBackupSchedule(destination) (encryption) (Cloud KMS key)', 'expected a key\'s full name'],
+  ['a passphrase Secret with a bad name', (c) => c.addBackupSchedule('b', { destination: BackupDestination.gcs('acme-backups', 'x', { encryption: BackupEncryption.passphrase(SqlSecret.fromSecret('Pass Phrase', 'p')) }) }),
+    'addBackupSchedule(destination) (encryption) (passphrase) (secret)', 'received "Pass Phrase"'],
+  ['a passphrase given in clear', (c) => c.addBackupSchedule('b', { destination: BackupDestination.gcs('acme-backups', 'x', { encryption: BackupEncryption.passphrase('hunter2' as unknown as SqlSecret) }) }),
+    'addBackupSchedule(destination) (encryption) (passphrase)', 'secret values never go into the manifests'],
+  ['an encryption that is not a BackupEncryption', (c) => c.addBackupInspection(BackupDestination.gcs('acme-backups', 'x', { encryption: { kmsKeyId: 'k' } as never })),
+    'addBackupInspection(destination) (encryption)', 'received {"kmsKeyId":"k"}; expected BackupEncryption.cloudKms(keyId) or BackupEncryption.passphrase(secret)'],
   ['a restore destination that is not a BackupDestination', (c) => c.restoreFrom('gs://acme-backups/cluster' as never), 'restoreFrom(destination)', 'expected a BackupDestination'],
+  ['an inspection destination that is not a BackupDestination', (c) => c.addBackupInspection('gs://acme-backups/cluster' as never), 'addBackupInspection(destination)',
+    'received "gs://acme-backups/cluster"; expected a BackupDestination, e.g. BackupDestination.fromDeployment(DEPLOYMENT)'],
   ['a membership of root', (c) => c.addRole('readers').grantTo('root'), 'grantTo(member)', 'received "root"'],
   ['a duplicate privilege', (c) => c.addDatabase('shop').grant(c.addUser('app'), DatabasePrivilege.ALL, DatabasePrivilege.ALL), 'grant(privileges)', 'expected each privilege once'],
   // Accepted before, failed at run time: each is now refused at synth.

@@ -2,7 +2,10 @@ import * as fs from 'fs';
 import {
   BackupDestination, ClusterSecurity, CockroachCluster, CockroachConfigError, DatabasePrivilege, GcsCredentials, RestoreTarget, SqlSecret, TablePrivilege,
 } from '../../lib/k8s';
-import { cronProblem, ident, literal } from '../../lib/k8s/sql';
+import {
+  createDatabaseSql, createRoleSql, createUserSql, cronProblem, grantOnAllTablesSql, grantOnDatabaseSql, grantOnTableSql, grantRoleSql, ident, literal,
+  restoreSql,
+} from '../../lib/k8s/sql';
 import { newChart, only, synth } from '../support/manifests';
 // The SQL Job runs without its Lease section (withoutLease): the Lease talks to the Kubernetes API and is
 // tested against a real API server in test/cluster/sql-job.test.ts.
@@ -67,6 +70,9 @@ describe('cron expressions', () => {
     ["0 0 * * *'; DROP", 'expected 5 fields (minute hour day-of-month month day-of-week), got 6'],
     ['0 0 * * ;', 'day of week ";": expected *, a value, a range a-b, a step */n or a-b/n, or a list of those'],
     ['1x * * * *', 'minute "1x": expected numbers from 0 to 59'],
+    // Letters before digits: not a name, and not a number either.
+    ['x5 * * * *', 'minute "x5": expected numbers from 0 to 59'],
+    ['0 0 * X12 *', 'month "X12": expected numbers from 1 to 12 or names'],
     ['1- * * * *', 'minute "1-": expected *, a value, a range a-b, a step */n or a-b/n, or a list of those'],
     ['1-2-3 * * * *', 'minute "1-2-3": expected *, a value, a range a-b, a step */n or a-b/n, or a list of those'],
     ['*/ * * * *', 'minute "*/": expected *, a value, a range a-b, a step */n or a-b/n, or a list of those'],
@@ -130,6 +136,31 @@ const NAME_ENTRY_POINTS: Array<[string, (c: CockroachCluster, name: string) => u
   ['restoreFrom(schema)', (c, n) => c.restoreFrom(destination, RestoreTarget.table('shop', 'orders', { schema: n }))],
   ['restoreFrom(intoDatabase)', (c, n) => c.restoreFrom(destination, RestoreTarget.table('shop', 'orders', { intoDatabase: n }))],
 ];
+
+describe('what the SQL Job logs for each statement (its description: never a secret)', () => {
+  test.each([
+    ['a database', createDatabaseSql('shop'), 'database shop'],
+    ['a role', createRoleSql('readers'), 'role readers'],
+    ['a user', createUserSql('app')[0], 'user app'],
+    ['a password', createUserSql('app', SqlSecret.fromSecret('app-pw', 'password'))[1], 'password of user app (from Secret app-pw/password)'],
+    ['a database grant', grantOnDatabaseSql('shop', [DatabasePrivilege.CONNECT], 'app'), 'grant on database shop to app'],
+    ['a table grant', grantOnTableSql('shop', 'public', 'orders', [TablePrivilege.SELECT], 'app'), 'grant on table shop.public.orders to app'],
+    ['an all-tables grant', grantOnAllTablesSql('shop', 'audit', [TablePrivilege.SELECT], 'readers'), 'grant on all tables in shop.audit to readers'],
+    ['a membership', grantRoleSql('readers', 'reporter'), 'role readers to reporter'],
+    ['a cluster restore', restoreSql({ kind: 'cluster' }, [{ sql: "'gs://b/p'" }]), 'restore of the cluster'],
+    ['a database restore', restoreSql({ kind: 'database', database: 'shop' }, [{ sql: "'gs://b/p'" }]), 'restore of database shop'],
+    ['a table restore', restoreSql({ kind: 'table', database: 'shop', schema: 'public', table: 'orders' }, [{ sql: "'gs://b/p'" }]), 'restore of table shop.orders'],
+  ])('%s', (_what, stmt, description) => {
+    expect(stmt.description).toBe(description);
+  });
+});
+
+test('a one-character user name is a valid name', () => {
+  const cluster = new CockroachCluster(newChart(), 'crdb', {});
+  cluster.addUser('a');
+  cluster.addRole('b_');
+  expect(cluster.sqlProvisioner.statementsForDisplay).toEqual(['CREATE ROLE IF NOT EXISTS "b_";', 'CREATE USER IF NOT EXISTS "a";']);
+});
 
 describe('injection corpus: hostile names are refused everywhere a name goes', () => {
   // Grantees must be declared: `app` and `orders` exist outside the library. The cluster has ambient

@@ -10,6 +10,8 @@ describe('DeploymentDescription', () => {
       gkeClusterName: 'cockroachdb', namespace: 'cockroachdb', cockroachClusterName: 'crdb', backupPath: 'cluster',
       backupServiceAccountId: 'crdb-backup', zones: [],
     });
+    expect(d.backupEncryptionKey).toBeUndefined();
+    expect(d.backupEncryptionKeyId).toBeUndefined();
     expect(d.bucketUrl).toBe('gs://acme-crdb-backups');
     expect(d.backupUri).toBe('gs://acme-crdb-backups/cluster?AUTH=implicit');
     expect(d.backupServiceAccountEmail).toBe('crdb-backup@acme-prod-db.iam.gserviceaccount.com');
@@ -25,6 +27,47 @@ describe('DeploymentDescription', () => {
     expect(d.backupUri).toBe('gs://acme-crdb-backups/prod/orders?AUTH=implicit');
     expect(d.backupServiceAccountEmail).toBe('orders-backup@acme-prod-db.iam.gserviceaccount.com');
     expect(d.zones).toEqual(['europe-west1-b', 'europe-west1-d']);
+  });
+});
+
+describe('backupEncryptionKey', () => {
+  test('defaults: a key ring named after the bucket, the key crdb-backups, in the project and region', () => {
+    const d = DeploymentDescription.of({ ...base, backupEncryptionKey: {} });
+    expect(d.backupEncryptionKey).toEqual({ keyRingName: 'acme-crdb-backups-crdb', keyName: 'crdb-backups' });
+    expect(d.backupEncryptionKeyId).toBe('projects/acme-prod-db/locations/europe-west1/keyRings/acme-crdb-backups-crdb/cryptoKeys/crdb-backups');
+  });
+
+  test('names of one\'s own', () => {
+    const d = DeploymentDescription.of({ ...base, backupEncryptionKey: { keyRingName: 'Prod_Ring-1', keyName: 'orders_backups' } });
+    expect(d.backupEncryptionKeyId).toBe('projects/acme-prod-db/locations/europe-west1/keyRings/Prod_Ring-1/cryptoKeys/orders_backups');
+  });
+
+  test('the default key ring of a 63-character bucket is 63 characters, and never the bucket\'s CMEK key ring', () => {
+    const bucketName = `a${'b'.repeat(61)}c`;
+    const d = DeploymentDescription.of({ ...base, bucketName, backupEncryptionKey: {} });
+    expect(d.backupEncryptionKey?.keyRingName).toBe(`a${'b'.repeat(57)}-crdb`);
+    expect(d.backupEncryptionKey?.keyRingName).toHaveLength(63);
+    expect(d.backupEncryptionKey?.keyRingName).not.toBe(`${bucketName.slice(0, 58)}-cmek`);
+  });
+
+  /** [what, backupEncryptionKey, the whole error message] */
+  const BAD_KEYS: Array<[string, Partial<DeploymentDescriptionProps>['backupEncryptionKey'], string]> = [
+    ['an empty key ring name', { keyRingName: '' },
+      '[DeploymentDescription] backupEncryptionKey.keyRingName: received ""; expected a Cloud KMS name: 1 to 63 letters, digits, \'_\' or \'-\''],
+    ['a key ring name with a dot', { keyRingName: 'prod.ring' },
+      '[DeploymentDescription] backupEncryptionKey.keyRingName: received "prod.ring"; expected a Cloud KMS name: 1 to 63 letters, digits, \'_\' or \'-\''],
+    ['a key ring name of 64 characters', { keyRingName: 'r'.repeat(64) },
+      `[DeploymentDescription] backupEncryptionKey.keyRingName: received "${'r'.repeat(64)}"; expected a Cloud KMS name: 1 to 63 letters, digits, '_' or '-'`],
+    ['a key name with a slash (a key version, not a key)', { keyName: 'crdb-backups/cryptoKeyVersions/1' },
+      '[DeploymentDescription] backupEncryptionKey.keyName: received "crdb-backups/cryptoKeyVersions/1"; expected a Cloud KMS name: 1 to 63 letters, digits, \'_\' or \'-\''],
+    ['an empty key name', { keyName: '' },
+      '[DeploymentDescription] backupEncryptionKey.keyName: received ""; expected a Cloud KMS name: 1 to 63 letters, digits, \'_\' or \'-\''],
+    ['a key name that is not a string', { keyName: 7 as unknown as string },
+      '[DeploymentDescription] backupEncryptionKey.keyName: received 7; expected a Cloud KMS name: 1 to 63 letters, digits, \'_\' or \'-\''],
+  ];
+
+  test.each(BAD_KEYS)('%s is rejected', (_what, backupEncryptionKey, message) => {
+    expect(configError(() => DeploymentDescription.of({ ...base, backupEncryptionKey })).message).toBe(message);
   });
 });
 

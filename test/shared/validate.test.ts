@@ -85,6 +85,10 @@ describe('show, reject and checkRules', () => {
     const cyclic: any = {};
     cyclic.self = cyclic;
     expect(show(cyclic)).toBe('[object Object]');
+    expect(show(10n)).toBe('10');
+    expect(show(Symbol('x'))).toBe('Symbol(x)');
+    expect(show(Infinity)).toBe('Infinity');
+    expect(show(true)).toBe('true');
   });
 
   test('reject throws the library error with the construct path of a construct scope', () => {
