@@ -13,12 +13,11 @@
 // The code cache (build/synth/all.js.v8cache) starts with the SHA-256 of the bundle it was made from and
 // is used only for that bundle: V8's own check compares the source's length, not its text.
 'use strict';
-const crypto = require('crypto');
 const fs = require('fs');
 const Module = require('module');
 const path = require('path');
 const vm = require('vm');
-const { changed, describeChanged, digest, digests, readRecord, removeRecord, writeRecord } = require('./up-to-date');
+const { changed, describeChanged, digest, digests, packageJsonOf, readRecord, removeRecord, writeRecord } = require('./up-to-date');
 
 const FIXED_INPUTS = ['scripts/app-bundle.js', 'package.json', 'node_modules/esbuild/package.json', 'node_modules/.package-lock.json'];
 
@@ -46,21 +45,21 @@ function ownDirname(root, output) {
 function inputsOf(metafile) {
   const inputs = new Set(FIXED_INPUTS);
   for (const file of Object.keys(metafile.inputs)) {
-    const i = file.lastIndexOf('node_modules/');
-    if (i < 0) {
+    const packageJson = packageJsonOf(file);
+    if (packageJson !== undefined) {
+      inputs.add(packageJson);
+    } else {
       inputs.add(file);
       inputs.add(`${path.posix.dirname(file)}/`);
-    } else {
-      const [scope, name] = file.slice(i + 'node_modules/'.length).split('/');
-      inputs.add(`${file.slice(0, i)}node_modules/${scope.startsWith('@') ? `${scope}/${name}` : scope}/package.json`);
     }
   }
   return [...inputs].sort();
 }
 
 /**
- * Bundles `entry` (e.g. build/apps/all.js) unless up to date. Resolves to the bundle's path and to
- * `undefined` when it was up to date, else why it bundled.
+ * Bundles `entry` (e.g. build/apps/all.js) unless up to date. Resolves to the bundle's path, its SHA-256
+ * (hex, as its record keeps it: the code cache's key), and `undefined` when it was up to date, else why
+ * it bundled.
  */
 async function bundleAppIfStale(root, entry) {
   const output = outputOf(entry);
@@ -68,13 +67,14 @@ async function bundleAppIfStale(root, entry) {
   const record = readRecord(recordFile);
   const before = digests(root, [...FIXED_INPUTS, ...Object.keys(record?.inputs ?? {})]);
   let why;
+  const current = record && digest(root, output);
   if (!record) {
     why = 'no record of the last bundle';
-  } else if (digest(root, output) !== record.output) {
+  } else if (current !== record.output) {
     why = `${output} changed since the last bundle`;
   } else {
     const inputs = changed(record.inputs, before);
-    if (inputs.length === 0) return { file: path.join(root, output), why: undefined };
+    if (inputs.length === 0) return { file: path.join(root, output), sha256: current, why: undefined };
     why = describeChanged(inputs);
   }
   removeRecord(recordFile);
@@ -91,17 +91,19 @@ async function bundleAppIfStale(root, entry) {
     plugins: [ownDirname(root, output)],
   });
   const inputs = Object.fromEntries(inputsOf(metafile).map((rel) => [rel, rel in before ? before[rel] : digest(root, rel)]));
-  writeRecord(recordFile, { inputs, output: digest(root, output) });
-  return { file: path.join(root, output), why };
+  const sha256 = digest(root, output);
+  writeRecord(recordFile, { inputs, output: sha256 });
+  return { file: path.join(root, output), sha256, why };
 }
 
 /**
  * Runs a bundle as Node.js would run it as the main module, compiled from the code cache when the cache
- * was made from this very bundle; the cache is written (whole, by a rename) when it was missing or not used.
+ * was made from this very bundle (`sha256`, hex, from bundleAppIfStale, which has just read it); the
+ * cache is written (whole, by a rename) when it was missing or not used.
  */
-function runBundle(file) {
+function runBundle(file, sha256) {
   const code = fs.readFileSync(file, 'utf8');
-  const sha = crypto.createHash('sha256').update(code).digest();
+  const sha = Buffer.from(sha256, 'hex');
   const cacheFile = `${file}.v8cache`;
   let cache;
   try {

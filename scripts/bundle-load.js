@@ -6,7 +6,7 @@
 // build/assets/books-load.js.inputs.json; see scripts/up-to-date.js). `--force` bundles anyway.
 'use strict';
 const path = require('path');
-const { changed, describeChanged, digest, digests, readRecord, removeRecord, writeRecord } = require('./up-to-date');
+const { changed, describeChanged, digest, digests, packageJsonOf, readRecord, removeRecord, writeRecord } = require('./up-to-date');
 
 const root = path.resolve(__dirname, '..');
 const OUTPUT = 'build/assets/books-load.js';
@@ -42,12 +42,7 @@ function bundle() {
  */
 function inputsOf(metafile) {
   const files = Object.keys(metafile.inputs);
-  const around = files.map((file) => {
-    const i = file.lastIndexOf('node_modules/');
-    if (i < 0) return `${path.posix.dirname(file)}/`;
-    const [scope, name] = file.slice(i + 'node_modules/'.length).split('/');
-    return `${file.slice(0, i)}node_modules/${scope.startsWith('@') ? `${scope}/${name}` : scope}/package.json`;
-  });
+  const around = files.map((file) => packageJsonOf(file) ?? `${path.posix.dirname(file)}/`);
   return [...new Set([...FIXED_INPUTS, ...files, ...around])].sort();
 }
 

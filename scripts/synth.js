@@ -125,7 +125,7 @@ async function main() {
     process.env.CDK8S_OUTDIR = outdir;
     process.env.CDK8S_RECORD_CONSTRUCT_METADATA ??= 'false';
     console.log('Synthesizing application');
-    if (bundle) runBundle(bundle.file);
+    if (bundle) runBundle(bundle.file, bundle.sha256);
     else require(path.join(root, entry));
     for (const file of fs.existsSync(outdir) ? listManifests(outdir) : []) console.log(`  - ${file}`);
   } else {

@@ -44,6 +44,14 @@ function fileState(root, rel) {
 
 const fileStates = (root, rels) => Object.fromEntries(rels.map((rel) => [rel, fileState(root, rel)]));
 
+/** The package.json of the installed package a file belongs to, or undefined for a project file. */
+function packageJsonOf(file) {
+  const i = file.lastIndexOf('node_modules/');
+  if (i < 0) return undefined;
+  const [scope, name] = file.slice(i + 'node_modules/'.length).split('/');
+  return `${file.slice(0, i)}node_modules/${scope.startsWith('@') ? `${scope}/${name}` : scope}/package.json`;
+}
+
 /** Keys whose values differ between two records, added and removed keys included. */
 function changed(recorded, current) {
   const keys = new Set([...Object.keys(recorded), ...Object.keys(current)]);
@@ -210,4 +218,4 @@ function compileIfStale(root, { log = () => undefined } = {}) {
   return why;
 }
 
-module.exports = { digest, digests, changed, describeChanged, readRecord, writeRecord, removeRecord, compileIfStale, compilePlan };
+module.exports = { digest, digests, packageJsonOf, changed, describeChanged, readRecord, writeRecord, removeRecord, compileIfStale, compilePlan };
