@@ -16,6 +16,9 @@ export const DEPLOYMENT = DeploymentDescription.of({
   backupServiceAccountId: 'crdb-backup',
   // CockroachDB encrypts every backup with a Cloud KMS key of the backups stack (default names).
   backupEncryptionKey: {},
+  // A database pod of the GKE app (4 CPU and 16 GiB for CockroachDB, plus its small sidecar) fits in this;
+  // the GKE app refuses a larger pod and the GKE stack a node too small for it.
+  databasePod: { cpuCores: 4.1, memoryGib: 16.5 },
 });
 
 /**

@@ -8,7 +8,7 @@
 import { App } from 'cdktf';
 import {
   BackupKeyStack, BackupsStack, BinaryAuthorization, ControlPlaneAccess, CustomerManagedKey, DeploymentDescription, GkeStack, GkeStackProps,
-  LIBRARY_IMAGE_PATTERNS, StateBackend,
+  libraryImagePatterns, StateBackend,
 } from '../lib/gcp';
 import { CONTROL_PLANE_NETWORKS, DEPLOYMENT, IMAGE_DIGESTS, ImageDigests, pinnedByDigest } from './deployment';
 
@@ -27,7 +27,7 @@ export interface GcpAppOptions {
   /**
    * The GKE cluster's options.
    * @default - the library's defaults, the control plane reachable from CONTROL_PLANE_NETWORKS, Secrets
-   * encrypted with a Cloud KMS key of the stack, Binary Authorization admitting ALLOWED_IMAGES
+   * encrypted with a Cloud KMS key of the stack, Binary Authorization admitting allowedImages(imageDigests)
    */
   readonly gke?: GkeStackProps['gke'];
   /**
@@ -38,21 +38,22 @@ export interface GcpAppOptions {
   readonly imageDigests?: ImageDigests;
 }
 
+/** cert-manager's images, by digest only (install its chart with the digests, see the README). */
+const CERT_MANAGER_IMAGES = ['controller', 'webhook', 'cainjector', 'startupapicheck'].map((c) => `quay.io/jetstack/cert-manager-${c}@sha256:*`);
+
 /**
  * Images the cluster admits besides GKE's own: the library's (CockroachDB, the books-load helper) and
- * cert-manager's, each by digest only (apply cert-manager's manifest with its images pinned by digest).
+ * cert-manager's, each by digest only; the library's by exactly the digests the GKE app runs once they are
+ * all known (`imageDigests`), by any digest of their repository before.
  */
-export const ALLOWED_IMAGES = [
-  ...LIBRARY_IMAGE_PATTERNS,
-  'quay.io/jetstack/cert-manager-controller@sha256:*',
-  'quay.io/jetstack/cert-manager-webhook@sha256:*',
-  'quay.io/jetstack/cert-manager-cainjector@sha256:*',
-  'quay.io/jetstack/cert-manager-startupapicheck@sha256:*',
-];
+export function allowedImages(digests: ImageDigests = IMAGE_DIGESTS): string[] {
+  return [...libraryImagePatterns(pinnedByDigest(digests) ? digests : {}), ...CERT_MANAGER_IMAGES];
+}
 
 export function buildGcpApp(app: App, options: GcpAppOptions = {}): { backups: BackupsStack; gke: GkeStack; key: BackupKeyStack } {
   const description = options.description ?? DEPLOYMENT;
   const stateBackend = options.stateBackend ?? StateBackend.gcs();
+  const digests = options.imageDigests ?? IMAGE_DIGESTS;
   // Backups encrypted with a key of the stack; every read and write of them in the audit logs.
   const backups = new BackupsStack(app, 'crdb-backups', {
     description, stateBackend, bucket: { encryptionKey: CustomerManagedKey.create() }, dataAccessLogs: true,
@@ -64,9 +65,7 @@ export function buildGcpApp(app: App, options: GcpAppOptions = {}): { backups: B
       controlPlaneAccess: ControlPlaneAccess.authorizedNetworks(CONTROL_PLANE_NETWORKS),
       secretsEncryption: CustomerManagedKey.create(),
       // Enforced once the GKE app runs its images by digest (IMAGE_DIGESTS); a dry run (logged, not refused) until then.
-      binaryAuthorization: BinaryAuthorization.projectPolicy({
-        allowedImages: ALLOWED_IMAGES, dryRun: !pinnedByDigest(options.imageDigests ?? IMAGE_DIGESTS),
-      }),
+      binaryAuthorization: BinaryAuthorization.projectPolicy({ allowedImages: allowedImages(digests), dryRun: !pinnedByDigest(digests) }),
       ...options.gke,
     },
   });

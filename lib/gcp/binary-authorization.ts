@@ -4,15 +4,30 @@ import { DeploymentDescription } from '../shared/description';
 import { reject } from '../shared/validate';
 import { terraformId } from './terraform-id';
 
+/** The digests of the library's images, as the Kubernetes half pins them (`sha256:<64 hex>`). */
+export interface LibraryImageDigests {
+  /** CockroachDB's. @default - any digest of `docker.io/cockroachdb/cockroach` */
+  readonly cockroach?: string;
+  /** The books-load helper's (`node`). @default - any digest of `docker.io/library/node` */
+  readonly booksLoad?: string;
+}
+
 /**
  * The images the library's Kubernetes half runs, by digest only: CockroachDB (the database pods and every
  * Job and client pod, which use the same image) and the books-load helper (`node`). A reference by tag
- * does not match: the Kubernetes half pins images by digest (`…@sha256:<digest>`).
+ * does not match: the Kubernetes half pins images by digest (`…@sha256:<digest>`). Given a digest, only
+ * that image is admitted (a digest pushed later to the same repository is not); without, any digest of
+ * the repository.
  */
-export const LIBRARY_IMAGE_PATTERNS = [
-  'docker.io/cockroachdb/cockroach@sha256:*',
-  'docker.io/library/node@sha256:*',
-];
+export function libraryImagePatterns(digests: LibraryImageDigests = {}): string[] {
+  return [
+    `docker.io/cockroachdb/cockroach@${digests.cockroach ?? 'sha256:*'}`,
+    `docker.io/library/node@${digests.booksLoad ?? 'sha256:*'}`,
+  ];
+}
+
+/** {@link libraryImagePatterns} without digests: any digest of each repository. */
+export const LIBRARY_IMAGE_PATTERNS = libraryImagePatterns();
 
 /** Options of {@link BinaryAuthorization.projectPolicy}. */
 export interface BinaryAuthorizationPolicyOptions {
@@ -72,7 +87,7 @@ export class BinaryAuthorization {
     }
     this.patterns.forEach((p, i) => {
       if (typeof p !== 'string' || !PATTERN.test(p)) {
-        reject(scope, `${prop}.allowedImages[${i}]`, p, 'expected an image pattern registry/path/image with an optional trailing "*", "**", ":<tag>" or "@sha256:*", e.g. "docker.io/cockroachdb/cockroach@sha256:*"');
+        reject(scope, `${prop}.allowedImages[${i}]`, p, 'expected an image pattern registry/path/image with an optional trailing "*", "**", ":<tag>", "@sha256:*" or "@sha256:<64 lowercase hex digits>", e.g. "docker.io/cockroachdb/cockroach@sha256:*"');
       }
     });
     if (new Set(this.patterns).size !== this.patterns.length) reject(scope, `${prop}.allowedImages`, this.patterns, 'expected each pattern once');

@@ -151,9 +151,11 @@ export class GkeStack extends TerraformStack {
     this.workloadIdentity = new BackupWorkloadIdentity(this, 'BackupWorkloadIdentity', { description: d, dependsOn: [this.gke.cluster] });
     namedOutput(this, 'gke_cluster_name', this.gke.cluster.name, 'GKE cluster name');
     namedOutput(this, 'gke_endpoint', this.gke.cluster.endpoint, 'GKE control plane endpoint');
+    // With a private endpoint only, kubectl must be given the internal address (from inside the VPC).
+    const internal = this.gke.controlPlaneAccess.privateEndpoint ? ' --internal-ip' : '';
     namedOutput(this, 'get_credentials_command',
-      `gcloud container clusters get-credentials ${d.gkeClusterName} ${this.gke.gcloudLocationFlag} --project ${d.projectId}`,
-      'Configures kubectl for the cluster');
+      `gcloud container clusters get-credentials ${d.gkeClusterName} ${this.gke.gcloudLocationFlag} --project ${d.projectId}${internal}`,
+      internal ? 'Configures kubectl for the cluster\'s private endpoint (run it inside the VPC, see the README)' : 'Configures kubectl for the cluster');
   }
 }
 

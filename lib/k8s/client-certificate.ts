@@ -38,7 +38,7 @@ export interface ClientCertificateProps extends ClientCertificateOptions {
 }
 
 /** SQL user names this library accepts: lowercase, and mappable to a Kubernetes object name. */
-export const SQL_USER_PATTERN = /^[a-z_]([a-z0-9_-]{0,61}[a-z0-9])?$/;
+export const SQL_USER_PATTERN = /^([a-z]|[a-z_][a-z0-9_-]{0,61}[a-z0-9])$/;
 /** Identities that a client certificate must never carry. */
 const RESERVED_USERS = ['root', 'node', 'public', 'admin'];
 

@@ -17,6 +17,7 @@ import { ApplyStableStatefulSet, fieldRefEnv } from './private/apply-stable';
 import { certReloaderContainer } from './private/cert-reloader';
 import { commandWithNodeLocality, LOCALITY_DIR, nodeLocalityParts } from './private/node-locality';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './private/pod-security';
+import { checkPodWithinDescription, podRequests } from './private/pod-requests';
 import { bytesToQuantity, cpuToMillis, describeBytes, durationSeconds, GIB, sizeToBytes } from './private/units';
 import {
   checkDns1035Label, checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabelKey, checkLabelValue, checkRules, reject,
@@ -33,6 +34,7 @@ import { pruneLabels, pruneSelector } from './prune';
 import { CERTS_DIR, ClusterCertificates } from './tls';
 import { BuiltinWorkload, WorkloadJob, WorkloadRunOptions } from './workload';
 import { CockroachDbVersion } from './version';
+import { checkVersionChange, UpgradeOptions, VersionChangeKind } from './upgrade';
 import { checkImageDigest, imageReference } from './private/image';
 
 /** Properties of {@link CockroachCluster}. */
@@ -71,6 +73,19 @@ export interface CockroachClusterProps {
    * @default CockroachDbVersion.LATEST
    */
   readonly version?: CockroachDbVersion;
+
+  /**
+   * A change of `version` on a running cluster, declared with the version it runs now, so that the move
+   * is checked at synth time against CockroachDB's upgrade paths: a patch release of the same series;
+   * the next major release, or the one after it when the next is an Innovation release; or back to the
+   * release the cluster came from, before the upgrade is finalized. Anything else is refused with what is
+   * allowed from there: CockroachDB would refuse it only when the new pods start, one node into the
+   * rollout. The StatefulSet then replaces the pods one at a time, highest ordinal first, each once the
+   * previous one is Ready. Remove it once the change is applied. See the README's upgrade runbook.
+   * @default - none: `version` is not checked against the version running now (a change of version
+   *   without it is not checked at all)
+   */
+  readonly upgrade?: UpgradeOptions;
 
   /**
    * Image repository, for a registry mirror. The tag, and the digest when pinned, always come from
@@ -301,6 +316,8 @@ export class CockroachCluster extends Construct {
   public readonly security: ClusterSecurity;
   /** The CockroachDB release. */
   public readonly version: CockroachDbVersion;
+  /** What the declared `upgrade` is; undefined without one. */
+  public readonly versionChange?: VersionChangeKind;
   /**
    * The full image reference of every container and Job that runs CockroachDB's image, e.g.
    * `cockroachdb/cockroach:v26.2.1`, or `docker.io/cockroachdb/cockroach@sha256:…` when `version` has a digest.
@@ -400,6 +417,7 @@ export class CockroachCluster extends Construct {
       reject(this, 'version', this.version.tag, 'expected an exact release tag such as "v26.2.1" or "v26.1.0-rc.1"');
     }
     if (this.version.digest !== undefined) checkImageDigest(this, 'version (digest)', this.version.digest);
+    if (props.upgrade !== undefined) this.versionChange = checkVersionChange(this, props.upgrade, this.version);
     const repository = props.imageRepository ?? 'cockroachdb/cockroach';
     if (typeof repository === 'string' && repository.includes('@')) {
       reject(this, 'imageRepository', repository, 'expected an image repository without digest: pin it with version: CockroachDbVersion.of(tag).withDigest(digest)');
@@ -496,6 +514,9 @@ export class CockroachCluster extends Construct {
       cluster: this,
       rules: props.scaleDown ? scaleDownRules(this, props.scaleDown, this.replicas) : [],
     });
+
+    checkPodWithinDescription(this, podRequests([resources.rendered, ...pod.sidecars.map((c) => c.resources)],
+      (pod.initContainers ?? []).map((c) => c.resources)), this.gcsCredentials?.description?.databasePod);
 
     this.statefulSet = new ApplyStableStatefulSet(this, 'StatefulSet', {
       metadata: { name: this.name, namespace: this.namespace, labels: this.labels },

@@ -53,7 +53,8 @@ export class DbConsoleIngress extends Construct {
         name: `${cluster.name}-console`,
         namespace: cluster.namespace,
         labels: cluster._objectLabels(),
-        annotations: Object.keys(annotations).length > 0 ? annotations : undefined,
+        // cdk8s leaves an empty map out of the manifest.
+        annotations,
       },
       spec: {
         ingressClassName: props.ingressClassName,

@@ -6,6 +6,8 @@
  */
 export * from '../shared';
 export * from './version';
+export * from './release-series';
+export * from './upgrade';
 export * from './security';
 export * from './tls';
 export * from './client-certificate';

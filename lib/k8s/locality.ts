@@ -56,7 +56,8 @@ export class Locality {
         && this.nodeTiers.every((t) => /^[A-Za-z0-9_-]+$/.test(t.tier) && /^([a-z0-9.-]+\/)?[A-Za-z0-9_.-]+$/.test(t.nodeLabel))
         && new Set(this.nodeTiers.map((t) => t.tier)).size === this.nodeTiers.length;
     }
-    return Locality.PATTERN.test(this.value ?? '');
+    // A static locality: `of()` takes a string (a missing value reads `undefined`, which has no `=`).
+    return Locality.PATTERN.test(String(this.value));
   }
 
   /** Human-readable form for messages. */

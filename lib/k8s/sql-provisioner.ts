@@ -3,7 +3,7 @@ import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { CockroachConfigError } from '../shared/errors';
 import { reject } from '../shared/validate';
-import { BackupDestination, BackupScheduleOptions, FullBackup, PreviousRunPolicy, RestoreTarget, ScheduleFailurePolicy } from './backup';
+import { BackupDestination, BackupEncryption, BackupScheduleOptions, FullBackup, PreviousRunPolicy, RestoreTarget, ScheduleFailurePolicy } from './backup';
 import type { ClientCertificate } from './client-certificate';
 import type { CockroachCluster } from './cluster';
 import { shortHash } from './private/hash';
@@ -234,6 +234,11 @@ export class SqlProvisioner extends Construct {
   private readonly existingRoles = new Set<string>();
   /** Each backup schedule's name → where it writes (`gs://bucket/path`). */
   private readonly schedules = new Map<string, string>();
+  /**
+   * Each backup collection (`gs://bucket/path`) a schedule writes or a restore reads → the encryption its
+   * first declaration gives it, and that declaration (for messages).
+   */
+  private readonly collectionEncryption = new Map<string, { readonly encryption: string; readonly by: string }>();
   private readonly settings = new Set<string>();
   private clusterRestore = false;
   private hasLicense = false;
@@ -394,6 +399,7 @@ export class SqlProvisioner extends Construct {
     BackupDestination._check(this.cluster, `${prop}(destination)`, options?.destination);
     const location = options.destination.location;
     if (this.clusterRestore && this.restores[0].location === location) this.rejectRestoreSource(`${prop}(destination)`, name, location);
+    this.checkCollectionEncryption(`${prop}(destination)`, options.destination, `schedule ${name}`);
     const databases = options.databases ?? [];
     databases.forEach((d, i) => this._name(`${prop}(databases[${i}])`, d));
     const recurrence = options.recurrence ?? '@hourly';
@@ -445,6 +451,7 @@ export class SqlProvisioner extends Construct {
     const stmt = restoreSql(target, destination._uriParts(), destination._encryptionParts());
     const id = shortHash(renderForDisplay(stmt), 16);
     if (this.restores.some((r) => r.id === id)) reject(this.cluster, `${prop}(target)`, renderForDisplay(stmt), 'expected each restore once');
+    this.checkCollectionEncryption(`${prop}(destination)`, destination, `the ${stmt.description}`);
     let freeQuery: string;
     let notFree: string;
     if (target.kind === 'cluster') {
@@ -555,6 +562,33 @@ export class SqlProvisioner extends Construct {
       `expected a folder other than the one the full-cluster restore reads for schedule ${schedule}: a restored cluster is a new cluster `
       + 'and backs up into a collection of its own (e.g. BackupDestination.fromDeployment(description, \'gke\')); '
       + 'CockroachDB pauses the schedules that a restore brings onto another cluster, and two clusters must never write into one collection');
+  }
+
+  /**
+   * Every backup in a collection is written and read with one encryption (CockroachDB reads a backup only
+   * with the key or passphrase it was written with; a restore gives that and nothing else). So every
+   * schedule and restore of one collection must agree, and the deployment description's own collection
+   * (the bucket and `backupPath` of the description the cluster's `gcsCredentials` come from) is
+   * encrypted with the description's `backupEncryptionKey` when it has one. Caught here, a restore missing the key fails at synth
+   * instead of at run time, hours into a recovery.
+   */
+  private checkCollectionEncryption(prop: string, destination: BackupDestination, by: string): void {
+    const location = destination.location;
+    const encryption = String(destination.encryption ?? 'no encryption');
+    const description = this.cluster.gcsCredentials?.description;
+    const key = description?.backupEncryptionKeyId;
+    // A description without a key says nothing of the encryption (a key may be managed elsewhere).
+    if (!this.collectionEncryption.has(location) && key !== undefined && location === `gs://${description!.bucketName}/${description!.backupPath}`) {
+      this.collectionEncryption.set(location, { encryption: String(BackupEncryption.cloudKms(key)), by: 'the deployment description (its backupEncryptionKey)' });
+    }
+    const known = this.collectionEncryption.get(location);
+    if (known === undefined) {
+      this.collectionEncryption.set(location, { encryption, by });
+    } else if (known.encryption !== encryption) {
+      throw new CockroachConfigError(this.cluster, `${prop} (encryption)`, `received ${encryption} for ${location}; expected ${known.encryption}, `
+        + `the encryption ${known.by} gives that collection: its backups are written and read with one key or passphrase, `
+        + 'so every schedule and restore of a collection must give the same (BackupDestination.fromDeployment(description) carries the description\'s)');
+    }
   }
 
   /** The SQL Job's `activeDeadlineSeconds`: a restore may take hours. */

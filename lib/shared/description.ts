@@ -66,8 +66,10 @@ export interface DeploymentDescriptionProps {
    */
   readonly backupServiceAccountId?: string;
   /**
-   * What each CockroachDB pod requests, all its containers together. With it, the Google Cloud half
-   * checks at synth time that a pod fits a node of the GKE node pool after GKE's reservations.
+   * What each CockroachDB pod may request at most, all its containers together. With it, the Google
+   * Cloud half checks at synth time that such a pod fits a node of the GKE node pool after GKE's
+   * reservations, and a cluster whose `gcsCredentials` come from this description refuses a pod that
+   * requests more.
    * @default - not stated: the node pool's machine type is not checked against the pods
    */
   readonly databasePod?: DatabasePodResources;

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Testing } from 'cdktf';
 import { Testing as K8sTesting } from 'cdk8s';
-import { ALLOWED_IMAGES, buildGcpApp } from '../../apps/gcp';
+import { allowedImages, buildGcpApp } from '../../apps/gcp';
 import { CONTROL_PLANE_NETWORKS, DEPLOYMENT } from '../../apps/deployment';
 import { GkeChart } from '../../apps/gke';
 import { gkeAllocatable, machineTypeSize } from '../../lib/gcp';
@@ -101,9 +101,18 @@ describe('the GCP app', () => {
     const half = JSON.parse(Testing.synth(buildGcpApp(Testing.app(), { imageDigests: { cockroach: digest } }).gke));
     expect(Object.values<any>(half.resource.google_binary_authorization_policy)[0].default_admission_rule.enforcement_mode).toBe('DRYRUN_AUDIT_LOG_ONLY');
     const patterns = policy.admission_whitelist_patterns.map((p: any) => p.name_pattern);
-    expect(patterns).toEqual(ALLOWED_IMAGES);
-    expect(patterns).toContain('docker.io/cockroachdb/cockroach@sha256:*');
-    for (const p of patterns) expect(p).toMatch(/@sha256:\*$/);
+    expect(patterns).toEqual(allowedImages());
+    expect(patterns).toEqual([
+      'docker.io/cockroachdb/cockroach@sha256:*', 'docker.io/library/node@sha256:*',
+      'quay.io/jetstack/cert-manager-controller@sha256:*', 'quay.io/jetstack/cert-manager-webhook@sha256:*',
+      'quay.io/jetstack/cert-manager-cainjector@sha256:*', 'quay.io/jetstack/cert-manager-startupapicheck@sha256:*',
+    ]);
+    // Once enforcing, the library's images are admitted by exactly the digests the GKE app runs; with one
+    // digest missing, by repository (the policy is a dry run then anyway).
+    const pinnedPatterns = Object.values<any>(pinned.resource.google_binary_authorization_policy)[0].admission_whitelist_patterns.map((p: any) => p.name_pattern);
+    expect(pinnedPatterns.slice(0, 2)).toEqual([`docker.io/cockroachdb/cockroach@${digest}`, `docker.io/library/node@${digest}`]);
+    expect(pinnedPatterns.slice(2)).toEqual(patterns.slice(2));
+    expect(Object.values<any>(half.resource.google_binary_authorization_policy)[0].admission_whitelist_patterns.map((p: any) => p.name_pattern)).toEqual(patterns);
 
     // Every image of the GKE app pinned by the same digests is admitted by a pattern, by Binary
     // Authorization's documented rule: a trailing `*` matches within the last path segment only.
@@ -116,6 +125,8 @@ describe('the GCP app', () => {
     }));
     expect([...images].sort()).toEqual([`docker.io/cockroachdb/cockroach@${digest}`, `docker.io/library/node@${digest}`]);
     for (const image of images) expect(admitted(image)).toBe(true);
+    // …and, enforcing, each is exactly one of the pinned patterns.
+    for (const image of images) expect(pinnedPatterns).toContain(image);
     // The rule itself: a tag before the digest, or a short Docker Hub name, would not be admitted.
     expect(admitted(`cockroachdb/cockroach:v26.2.1@${digest}`)).toBe(false);
     expect(admitted(`docker.io/cockroachdb/cockroach:v26.2.1@${digest}`)).toBe(false);

@@ -17,7 +17,8 @@ module.exports = [
     id: 'CKV_K8S_43',
     // Every profile, as committed: the apps run images by their pinned release tags until apps/deployment.ts's
     // IMAGE_DIGESTS holds the digests (read from a registry, which CI cannot reach); the library renders
-    // repo:tag@sha256:… once given (CockroachDbVersion.withDigest, addBooksLoad's imageDigest).
+    // registry/repository@sha256:… once given (CockroachDbVersion.withDigest, addBooksLoad's imageDigest):
+    // fully qualified and without the tag, the form Binary Authorization's allowlist matches.
     reason:
       'Image should use digest: the example apps are pinned by release tag (cockroachdb/cockroach:v26.2.1) until ' +
       'IMAGE_DIGESTS is filled in with digests read from the registry; Binary Authorization stays a dry run until then.',

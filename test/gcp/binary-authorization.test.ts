@@ -1,7 +1,7 @@
 import { BinaryAuthorizationPolicy } from '@cdktf/provider-google/lib/binary-authorization-policy';
 import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';
 import { App, Testing } from 'cdktf';
-import { BinaryAuthorization, GkeCluster, GkeClusterProps, GkeStack, LIBRARY_IMAGE_PATTERNS } from '../../lib/gcp';
+import { BinaryAuthorization, GkeCluster, GkeClusterProps, GkeStack, LIBRARY_IMAGE_PATTERNS, libraryImagePatterns } from '../../lib/gcp';
 import { configError } from '../support/errors';
 import { description, synthScope } from './support';
 
@@ -19,6 +19,10 @@ describe('Binary Authorization with the project policy the stack writes', () => 
 
   test('GKE system images and the library\'s images by digest are admitted, everything else denied and logged', () => {
     expect(LIBRARY_IMAGE_PATTERNS).toEqual(['docker.io/cockroachdb/cockroach@sha256:*', 'docker.io/library/node@sha256:*']);
+    const a = `sha256:${'a1'.repeat(32)}`;
+    const b = `sha256:${'b2'.repeat(32)}`;
+    expect(libraryImagePatterns({ cockroach: a, booksLoad: b })).toEqual([`docker.io/cockroachdb/cockroach@${a}`, `docker.io/library/node@${b}`]);
+    expect(libraryImagePatterns({ cockroach: a })).toEqual([`docker.io/cockroachdb/cockroach@${a}`, 'docker.io/library/node@sha256:*']);
     expect(json).toHaveResourceWithProperties(BinaryAuthorizationPolicy, {
       project: 'acme-prod-db',
       global_policy_evaluation_mode: 'ENABLE',
@@ -59,7 +63,7 @@ test('GkeStack enables the Binary Authorization API only when the cluster enforc
   expect(apis({})).not.toContain('binaryauthorization.googleapis.com');
 });
 
-const ALLOWED = 'expected an image pattern registry/path/image with an optional trailing "*", "**", ":<tag>" or "@sha256:*", e.g. "docker.io/cockroachdb/cockroach@sha256:*"';
+const ALLOWED = 'expected an image pattern registry/path/image with an optional trailing "*", "**", ":<tag>", "@sha256:*" or "@sha256:<64 lowercase hex digits>", e.g. "docker.io/cockroachdb/cockroach@sha256:*"';
 /** [what, allowedImages, the whole error message] */
 const BAD: Array<[string, string[], string]> = [
   ['no pattern', [], '[stack/Gke] binaryAuthorization.allowedImages: received []; expected at least one image pattern: with none, only GKE system images would run; use LIBRARY_IMAGE_PATTERNS for the library\'s images'],
@@ -68,6 +72,8 @@ const BAD: Array<[string, string[], string]> = [
   ['everything', ['*'], `[stack/Gke] binaryAuthorization.allowedImages[0]: received "*"; ${ALLOWED}`],
   ['a wildcard in the middle', ['docker.io/*/cockroach'], `[stack/Gke] binaryAuthorization.allowedImages[0]: received "docker.io/*/cockroach"; ${ALLOWED}`],
   ['a truncated digest', ['docker.io/cockroachdb/cockroach@sha256:abc'], `[stack/Gke] binaryAuthorization.allowedImages[0]: received "docker.io/cockroachdb/cockroach@sha256:abc"; ${ALLOWED}`],
+  ['a library image digest that is not sha256:<64 hex>', libraryImagePatterns({ cockroach: 'sha256:ABC' }),
+    `[stack/Gke] binaryAuthorization.allowedImages[0]: received "docker.io/cockroachdb/cockroach@sha256:ABC"; ${ALLOWED}`],
   ['a pattern twice', ['docker.io/library/node@sha256:*', 'docker.io/library/node@sha256:*'],
     '[stack/Gke] binaryAuthorization.allowedImages: received ["docker.io/library/node@sha256:*","docker.io/library/node@sha256:*"]; expected each pattern once'],
 ];

@@ -4,7 +4,7 @@ import { KmsKeyRing } from '@cdktf/provider-google/lib/kms-key-ring';
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { Testing } from 'cdktf';
 import {
-  BACKUP_KEY_STACK_APIS, BackupKeyStack, BACKUPS_STACK_APIS, BackupsStack, BackupStorageClass, CustomerManagedKey, GKE_STACK_APIS, GkeLocation,
+  BACKUP_KEY_STACK_APIS, BackupKeyStack, BACKUPS_STACK_APIS, BackupsStack, BackupStorageClass, ControlPlaneAccess, CustomerManagedKey, GKE_STACK_APIS, GkeLocation,
   GkeStack, StateBackend,
 } from '../../lib/gcp';
 import { configError } from '../support/errors';
@@ -46,7 +46,11 @@ describe('stacks', () => {
     const doc = synthStack((app) => new GkeStack(app, 'gke', { description: d }));
     const wi = Object.values(doc.resource.google_service_account_iam_member)[0] as any;
     expect(wi.depends_on[0]).toBe('google_container_cluster.gke_cockroachdb');
-    expect(doc.output.get_credentials_command.value).toBe('gcloud container clusters get-credentials cockroachdb --region europe-west1 --project acme-prod-db');
+    // The default control plane access is the private endpoint: kubectl reaches its internal address.
+    expect(doc.output.get_credentials_command).toEqual({
+      value: 'gcloud container clusters get-credentials cockroachdb --region europe-west1 --project acme-prod-db --internal-ip',
+      description: 'Configures kubectl for the cluster\'s private endpoint (run it inside the VPC, see the README)',
+    });
     expect(doc.output.gke_cluster_name.value).toBe('${google_container_cluster.gke_cockroachdb.name}');
     expect(doc.output.gke_endpoint.value).toBe('${google_container_cluster.gke_cockroachdb.endpoint}');
   });
@@ -82,8 +86,18 @@ describe('stacks', () => {
 
   test('GkeStack: a zonal cluster gets the --zone flag in its get-credentials command', () => {
     const doc = synthStack((app) => new GkeStack(app, 'gke', { description: d, gke: { location: GkeLocation.zonal('europe-west1-c'), nodePool: { nodesPerZone: 3 } } }));
-    expect(doc.output.get_credentials_command.value).toBe('gcloud container clusters get-credentials cockroachdb --zone europe-west1-c --project acme-prod-db');
+    expect(doc.output.get_credentials_command.value).toBe('gcloud container clusters get-credentials cockroachdb --zone europe-west1-c --project acme-prod-db --internal-ip');
     expect((Object.values(doc.resource.google_container_cluster)[0] as any).location).toBe('europe-west1-c');
+  });
+
+  test('GkeStack: with a public endpoint (authorized networks), get-credentials uses it', () => {
+    const doc = synthStack((app) => new GkeStack(app, 'gke', {
+      description: d, gke: { controlPlaneAccess: ControlPlaneAccess.authorizedNetworks([{ cidrBlock: '203.0.113.0/24' }]) },
+    }));
+    expect(doc.output.get_credentials_command).toEqual({
+      value: 'gcloud container clusters get-credentials cockroachdb --region europe-west1 --project acme-prod-db',
+      description: 'Configures kubectl for the cluster',
+    });
   });
 
   test('BackupKeyStack: the key is a sensitive output only', () => {

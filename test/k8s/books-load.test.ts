@@ -1,4 +1,5 @@
 import { builtinModules } from 'module';
+import * as path from 'path';
 import { Duration } from 'cdk8s';
 import { BOOKS_LOAD_IMAGE, ClusterSecurity, CockroachCluster, BooksLoadOptions } from '../../lib/k8s';
 import { newChart, only, podSpecs, synth, validateAgainstSchemas } from '../support/manifests';
@@ -123,12 +124,19 @@ const BAD: Array<[string, BooksLoadOptions, string, string]> = [
   ['zero concurrency', { concurrency: 0 }, 'addBooksLoad(concurrency)', '0'],
   ['a negative rate', { targetRate: -1 }, 'addBooksLoad(targetRate)', '-1'],
   ['a read fraction above 1', { readFraction: 1.2 }, 'addBooksLoad(readFraction)', '1.2'],
+  ['a negative read fraction', { readFraction: -0.1 }, 'addBooksLoad(readFraction)', '-0.1'],
+  ['a read fraction that is not a number', { readFraction: '0.5' as unknown as number }, 'addBooksLoad(readFraction)', '"0.5"'],
   ['a zero batch size', { batchSize: 0 }, 'addBooksLoad(batchSize)', '0'],
   ['a batch size above 1000', { batchSize: 1001 }, 'addBooksLoad(batchSize)', '1001'],
   ['a fractional duration', { duration: Duration.millis(1500) }, 'addBooksLoad(duration) (seconds)', '1.5'],
   ['a database with a quote', { database: "shop'" }, 'addBooksLoad(database)', '"shop\'"'],
+  ['a database starting with a digit', { database: '9lives' }, 'addBooksLoad(database)', '"9lives"'],
+  ['a database starting with an uppercase letter', { database: 'Shop' }, 'addBooksLoad(database)', '"Shop"'],
   ['an unpinned image', { image: 'node:latest' }, 'addBooksLoad(image)', '"node:latest"'],
   ['an image without tag', { image: 'node' }, 'addBooksLoad(image)', '"node"'],
+  ['an image starting with an uppercase letter', { image: 'Node:22.22.0' }, 'addBooksLoad(image)', '"Node:22.22.0"'],
+  ['an image with a character after its tag', { image: 'node:22.22.0!' }, 'addBooksLoad(image)', '"node:22.22.0!"'],
+  ['an image that is not a string', { image: 22 as unknown as string }, 'addBooksLoad(image)', '22'],
   ['an image with its digest in it', { image: `node:22.22.0-alpine3.23@sha256:${'a'.repeat(64)}` }, 'addBooksLoad(image)', `"node:22.22.0-alpine3.23@sha256:${'a'.repeat(64)}"`],
   ['a malformed digest', { imageDigest: 'sha256:abc' }, 'addBooksLoad(imageDigest)', '"sha256:abc"'],
   ['a digest in uppercase hex', { imageDigest: `sha256:${'A'.repeat(64)}` }, 'addBooksLoad(imageDigest)', `"sha256:${'A'.repeat(64)}"`],
@@ -136,11 +144,95 @@ const BAD: Array<[string, BooksLoadOptions, string, string]> = [
   ['a digest with the @', { imageDigest: `@sha256:${'a'.repeat(64)}` }, 'addBooksLoad(imageDigest)', `"@sha256:${'a'.repeat(64)}"`],
 ];
 
+describe('books load edge values are accepted', () => {
+  test.each([0, 1])('readFraction %s', (readFraction) => {
+    const env = build({ readFraction }).job.spec.template.spec.containers[0].env;
+    expect(env).toContainEqual({ name: 'LOAD_READ_FRACTION', value: String(readFraction) });
+  });
+});
+
+describe('the bundled script', () => {
+  // Node's fs module itself (not the ES module namespace of an import), so that its functions can be spied on.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const fs: typeof import('fs') = require('fs');
+  const BUNDLE_SUFFIX = path.join('build', 'assets', 'books-load.js');
+  // A fresh copy of the library, so that the script is not cached yet; with its own cdk8s, so that the
+  // chart and the cluster come from the same copy.
+  const fresh = () => {
+    let buildFresh: () => void = () => undefined;
+    jest.isolateModules(() => {
+      // Within isolateModules only require() loads fresh copies.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const cdk8s = require('cdk8s');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const lib = require('../../lib/k8s');
+      buildFresh = () => new lib.CockroachCluster(new cdk8s.Chart(cdk8s.Testing.app(), 'test', { namespace: 'db' }), 'crdb',
+        { init: { enabled: false } }).addBooksLoad();
+    });
+    return buildFresh;
+  };
+  afterEach(() => jest.restoreAllMocks());
+
+  test('is read once, then cached', () => {
+    build();
+    const read = jest.spyOn(fs, 'readFileSync');
+    build();
+    expect(read.mock.calls.filter(([file]) => String(file).endsWith(BUNDLE_SUFFIX))).toEqual([]);
+  });
+
+  test('is found in build/assets of the folder with package.json, above lib/', () => {
+    const read = jest.spyOn(fs, 'readFileSync');
+    fresh()();
+    expect(read.mock.calls.filter(([file]) => String(file).endsWith(BUNDLE_SUFFIX)).map(([file]) => file))
+      .toEqual([path.resolve(__dirname, '../..', BUNDLE_SUFFIX)]);
+  });
+
+  // The folders are faked (fs.existsSync): the real build/ is shared with whoever runs the other tests, and
+  // where the library looks from (its own folder) cannot be moved.
+  const lib = path.resolve(__dirname, '../../lib/k8s');
+  test.each([
+    ['a folder with build/assets but no package.json', path.join(lib, 'build', 'assets')],
+    ['a folder with package.json but no build/assets', path.join(lib, 'package.json')],
+  ])('%s is passed by', (_what, fakeExisting) => {
+    const existsSync = fs.existsSync;
+    jest.spyOn(fs, 'existsSync').mockImplementation((p) => p === fakeExisting || existsSync(p));
+    const read = jest.spyOn(fs, 'readFileSync');
+    fresh()();
+    expect(read.mock.calls.filter(([file]) => String(file).endsWith(BUNDLE_SUFFIX)).map(([file]) => file))
+      .toEqual([path.resolve(__dirname, '../..', BUNDLE_SUFFIX)]);
+  });
+
+  test('no build/assets anywhere: an error saying to run npm run build', () => {
+    const existsSync = fs.existsSync;
+    jest.spyOn(fs, 'existsSync').mockImplementation((p) => !String(p).endsWith(path.join('build', 'assets')) && existsSync(p));
+    const buildFresh = fresh();
+    // The fresh copy's own CockroachConfigError class: compared by name, not by instanceof.
+    let error: any;
+    try {
+      buildFresh();
+    } catch (e) {
+      error = e;
+    }
+    expect(error?.constructor.name).toBe('CockroachConfigError');
+    expect(error.prop).toBe('books load script');
+    expect(error.message).toContain('books load script: received "build/assets/books-load.js"; expected the bundled script: run `npm run build` (it bundles lib/k8s/load with esbuild)');
+  });
+});
+
 describe('books load errors are thrown', () => {
   test.each(BAD)('%s', (_what, options, prop, received) => {
     const error = configError(() => build(options));
     expect(error.prop).toBe(prop);
     expect(error.message).toContain(`${prop}: received ${received}; expected `);
+  });
+
+  test('an image with a digest in it is told to give the digest as imageDigest', () => {
+    const error = configError(() => build({ image: `node:22.22.0-alpine3.23@sha256:${'a'.repeat(64)}` }));
+    expect(error.message).toContain('; expected an image without digest: give the digest as addBooksLoad(imageDigest)');
+  });
+
+  test('an image without exact tag is told to give one', () => {
+    expect(configError(() => build({ image: 'node' })).message).toContain('; expected an image with an exact tag, e.g. "node:22.22.0-alpine3.23"');
   });
 
   test('a second books load', () => {

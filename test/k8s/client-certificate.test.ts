@@ -52,6 +52,44 @@ describe('addClientCertificate', () => {
     expect(only(synth(chart), 'Deployment').spec.template.spec.containers[0].volumeMounts[0].mountPath).toBe('/var/run/crdb');
   });
 
+  test('two certificates in one workload: one volume each, named after the cluster and the user', () => {
+    const chart = newChart();
+    const cluster = new CockroachCluster(chart, 'crdb');
+    const deployment = new Deployment(chart, 'shop', { containers: [appContainer], securityContext: { fsGroup: 2000 } });
+    cluster.addClientCertificate('app_user').mount(deployment, { path: '/certs/app' });
+    cluster.addClientCertificate('reporting').mount(deployment, { path: '/certs/reporting' });
+    const pod = only(synth(chart), 'Deployment').spec.template.spec;
+    expect(pod.volumes.map((v: any) => [v.name, v.secret.secretName])).toEqual([
+      ['crdb-crdb-app-user', 'crdb-client-app-user'], ['crdb-crdb-reporting', 'crdb-client-reporting'],
+    ]);
+    expect(pod.containers[0].volumeMounts).toEqual([
+      { name: 'crdb-crdb-app-user', mountPath: '/certs/app', readOnly: true },
+      { name: 'crdb-crdb-reporting', mountPath: '/certs/reporting', readOnly: true },
+    ]);
+  });
+
+  test('a long user: the volume name cut to 63 characters, without the dashes it would end with', () => {
+    const chart = newChart();
+    // 63 characters; its two '_' become '-' at characters 62 and 63 of the volume name.
+    const user = `${'a'.repeat(51)}__${'b'.repeat(10)}`;
+    const cert = new CockroachCluster(chart, 'crdb').addClientCertificate(user);
+    cert.mount(new Deployment(chart, 'shop', { containers: [appContainer], securityContext: { fsGroup: 2000 } }));
+    const pod = only(synth(chart), 'Deployment').spec.template.spec;
+    expect(pod.volumes.map((v: any) => v.name)).toEqual([`crdb-crdb-${'a'.repeat(51)}`]);
+  });
+
+  test.each([
+    ['a one-letter user', 'a', 'crdb-client-a'],
+    ['a two-letter user', 'ab', 'crdb-client-ab'],
+    ['a user starting with \'_\'', '_app', 'crdb-client--app'],
+    ['a user of 63 characters', 'a'.repeat(63), `crdb-client-${'a'.repeat(63)}`],
+  ])('%s is accepted', (_what, user, secretName) => {
+    const chart = newChart();
+    const cert = new CockroachCluster(chart, 'crdb').addClientCertificate(user);
+    expect(cert.secretName).toBe(secretName);
+    expect(only(synth(chart), 'Certificate', secretName).spec.commonName).toBe(user);
+  });
+
   test('a pre-made Secret with an existing-Secrets cluster', () => {
     const chart = newChart();
     const cluster = new CockroachCluster(chart, 'crdb', { security: ClusterSecurity.existingSecrets({ nodeSecretName: 'n', rootClientSecretName: 'r' }) });
@@ -88,7 +126,39 @@ const BAD_USERS: Array<[string, (c: CockroachCluster) => unknown, string, string
   ['a bad database in the URL', (c) => c.addClientCertificate('app').connectionUrl('shop?sslmode=disable'), 'connectionUrl(database)', 'received "shop?sslmode=disable"'],
 ];
 
+const USER_ERROR = 'expected a SQL user name of 1 to 63 lowercase letters, digits, \'_\' or \'-\', starting with a letter or \'_\' and ending with a letter or digit';
+const RESERVED_ERROR = 'expected an application user: "root", "node", "public", "admin" are reserved (root\'s certificate already exists; "node" would impersonate the cluster\'s nodes)';
+
+/** [user, the message in full] */
+const BAD_USER_MESSAGES: Array<[unknown, string]> = [
+  ['App', `[test/crdb/ClientCertificate-App] user: received "App"; ${USER_ERROR}`],
+  // A single '_' would give the Secret "crdb-client--", which is not a Kubernetes name.
+  ['_', `[test/crdb/ClientCertificate--] user: received "_"; ${USER_ERROR}`],
+  ['app_', `[test/crdb/ClientCertificate-app-] user: received "app_"; ${USER_ERROR}`],
+  // Not a string at all (from JavaScript), though its text would pass.
+  [undefined, `[test/crdb/ClientCertificate-undefined] user: received undefined; ${USER_ERROR}`],
+  [['app'], `[test/crdb/ClientCertificate-app] user: received ["app"]; ${USER_ERROR}`],
+  ['root', `[test/crdb/ClientCertificate-root] user: received "root"; ${RESERVED_ERROR}`],
+  ['node', `[test/crdb/ClientCertificate-node] user: received "node"; ${RESERVED_ERROR}`],
+  ['public', `[test/crdb/ClientCertificate-public] user: received "public"; ${RESERVED_ERROR}`],
+  ['admin', `[test/crdb/ClientCertificate-admin] user: received "admin"; ${RESERVED_ERROR}`],
+];
+
 describe('client certificate errors are thrown', () => {
+  test.each(BAD_USER_MESSAGES)('user %p: the message in full', (user, message) => {
+    const cluster = new CockroachCluster(newChart(), 'crdb');
+    const error = configError(() => cluster.addClientCertificate(user as string));
+    expect(error.prop).toBe('user');
+    expect(error.message).toBe(message);
+  });
+
+  test('a bad database in the URL: the message in full', () => {
+    const cert = new CockroachCluster(newChart(), 'crdb').addClientCertificate('app');
+    const error = configError(() => cert.connectionUrl('shop?sslmode=disable'));
+    expect(error.message).toBe('[test/crdb/ClientCertificate-app] connectionUrl(database): received "shop?sslmode=disable"; '
+      + 'expected a database name of lowercase letters, digits, \'_\', \'$\' or \'-\', starting with a letter or \'_\'');
+  });
+
   test.each(BAD_USERS)('%s', (_what, call, prop, fragment) => {
     const cluster = new CockroachCluster(newChart(), 'crdb');
     const error = configError(() => call(cluster));
@@ -111,6 +181,26 @@ describe('client certificate errors are thrown', () => {
     const cert = new CockroachCluster(chart, 'crdb').addClientCertificate('app');
     expect(() => cert.mount(new Deployment(chart, 'empty'))).toThrow(/mount\(workload\): received "test\/empty"/);
     expect(() => cert.mount(new Deployment(chart, 'rel', { containers: [appContainer] }), { path: 'relative/dir' })).toThrow(/mount\(path\): received "relative\/dir"/);
+  });
+
+  test('mounting into a workload without containers, though it has an fsGroup: the message in full', () => {
+    const chart = newChart();
+    const cert = new CockroachCluster(chart, 'crdb').addClientCertificate('app');
+    const noContainers = '[test/crdb/ClientCertificate-app] mount(workload): received "test/empty"; '
+      + 'expected a workload with at least one container: add its containers first';
+    expect(configError(() => cert.mount(new Deployment(chart, 'empty', { securityContext: { fsGroup: 2000 } }))).message).toBe(noContainers);
+    // Or with none of its containers chosen.
+    const shop = new Deployment(chart, 'shop', { containers: [appContainer], securityContext: { fsGroup: 2000 } });
+    expect(configError(() => cert.mount(shop, { containers: [] })).message).toBe(noContainers.replace('test/empty', 'test/shop'));
+    expect(shop.volumes).toEqual([]);
+  });
+
+  test.each(['relative/dir', '/etc/my certs', '/etc/../root'])('mount path %p: the message in full', (dir) => {
+    const chart = newChart();
+    const cert = new CockroachCluster(chart, 'crdb').addClientCertificate('app');
+    const shop = new Deployment(chart, 'shop', { containers: [appContainer], securityContext: { fsGroup: 2000 } });
+    expect(configError(() => cert.mount(shop, { path: dir })).message)
+      .toBe(`[test/crdb/ClientCertificate-app] mount(path): received "${dir}"; expected an absolute path without spaces or ".."`);
   });
 
   test('a workload without an fsGroup is refused: its non-root process could not read the key', () => {
@@ -136,8 +226,13 @@ describe('client certificate errors are thrown', () => {
     const pod = only(synth(chart), 'Deployment').spec.template.spec;
     const volume = pod.volumes.find((v: any) => v.secret?.secretName === 'crdb-client-app');
     const container = pod.containers[0];
+    const dirs: string[] = [];
+    afterAll(() => {
+      for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+    });
     const key = () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'client-key-'));
+      dirs.push(dir);
       fs.chmodSync(dir, 0o755);
       const file = path.join(dir, volume.secret.items.find((i: any) => i.key === 'tls.key').path);
       fs.writeFileSync(file, 'KEY');

@@ -14,6 +14,8 @@ describe('DB Console Ingress', () => {
     const { objects } = build({ dbConsoleIngress: { host: 'crdb.example.com', tlsSecretName: 'crdb-console-tls', ingressClassName: 'nginx' } });
     validateAgainstSchemas(objects);
     const ing = only(objects, 'Ingress');
+    expect(ing.metadata.name).toBe('crdb-console');
+    expect(ing.metadata.namespace).toBe('db');
     expect(ing.metadata.annotations).toEqual({ 'nginx.ingress.kubernetes.io/backend-protocol': 'HTTPS' });
     expect(ing.spec).toEqual({
       ingressClassName: 'nginx',
@@ -56,5 +58,17 @@ describe('DB Console Ingress', () => {
     const error = configError(() => build({ dbConsoleIngress }));
     expect(error.prop).toBe(prop);
     expect(error.message).toContain(`${prop}: received ${received}; expected `);
+  });
+
+  /** [host, the message in full]: a wildcard, or no string at all, is refused before the DNS-name check. */
+  test.each([
+    ['*.example.com', '[test/crdb] dbConsoleIngress.host: received "*.example.com"; expected a DNS name without wildcard'],
+    ['crdb.*.example.com', '[test/crdb] dbConsoleIngress.host: received "crdb.*.example.com"; expected a DNS name without wildcard'],
+    [undefined, '[test/crdb] dbConsoleIngress.host: received undefined; expected a DNS name without wildcard'],
+    [42, '[test/crdb] dbConsoleIngress.host: received 42; expected a DNS name without wildcard'],
+  ])('host %p', (host, message) => {
+    const error = configError(() => build({ dbConsoleIngress: { host: host as string, tlsSecretName: 'x' } }));
+    expect(error.prop).toBe('dbConsoleIngress.host');
+    expect(error.message).toBe(message);
   });
 });

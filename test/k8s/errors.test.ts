@@ -98,6 +98,16 @@ const BAD_INPUTS: Array<[string, Partial<CockroachClusterProps>, string, string]
   ['gcsCredentials from the description of a cluster in another namespace', {
     gcsCredentials: GcsCredentials.fromDeployment(DeploymentDescription.of({ projectId: 'acme-prod-db', region: 'europe-west1', bucketName: 'acme-backups' })),
   }, 'gcsCredentials, name, namespace (of the chart)', 'received GcsCredentials.fromDeployment() of a description for cluster "crdb" in namespace "cockroachdb", on cluster "crdb" in namespace "db"; expected the same two'],
+  // The GKE stack sized the nodes for the description's databasePod: a larger pod would stay Pending.
+  ['a database pod larger than the description\'s databasePod', {
+    gcsCredentials: GcsCredentials.fromDeployment(DeploymentDescription.of({
+      projectId: 'acme-prod-db', region: 'europe-west1', bucketName: 'acme-backups', namespace: 'db', databasePod: { cpuCores: 1.5, memoryGib: 8 },
+    })),
+  }, 'resources, description.databasePod', 'received a database pod requesting 2 CPU and 8 GiB (all its containers); expected at most the description\'s databasePod, 1.5 CPU and 8 GiB: '
+    + 'the Google Cloud half sizes the node pool\'s machine type for that pod, so a larger one would stay Pending. Lower resources, or raise databasePod'],
+  // CockroachDB would refuse it only as the first new pod starts.
+  ['a declared upgrade that skips a Regular release', { version: CockroachDbVersion.of('v26.2.1'), upgrade: { from: CockroachDbVersion.of('v25.2.1') } },
+    'upgrade.from, version', 'received "v25.2.1 → v26.2.1"; expected a patch release of 25.2; an upgrade to 25.3 or 25.4'],
   // A valid DNS-1123 label, but Service names are DNS-1035 labels.
   ['name starting with a digit', { name: '1crdb' }, 'name', 'received "1crdb"; expected a name that starts with a letter: Service names are DNS-1035 labels'],
   // JavaScript callers (or `as any`) passing strings where the library's types belong.

@@ -14,6 +14,73 @@ describe('Locality.of (static)', () => {
   test.each(['', 'europe-west1', 'region=', '=x', 'region=a,,zone=b', 'region=a zone=b', 'region=a;zone=b'])('%j is malformed', (v) => {
     expect(Locality.of(v).isWellFormed).toBe(false);
   });
+
+  test('toString() is the value', () => {
+    expect(Locality.of('region=europe-west1,zone=europe-west1-b').toString()).toBe('region=europe-west1,zone=europe-west1-b');
+    expect(Locality.of('region=europe-west1').nodeTiers).toBeUndefined();
+  });
+
+  test('a missing value (from JavaScript) is malformed and shows as empty', () => {
+    const missing = Locality.of(undefined as unknown as string);
+    expect(missing.isWellFormed).toBe(false);
+    expect(missing.isPerPod).toBe(false);
+    expect(missing.toString()).toBe('');
+    expect(() => new CockroachCluster(newChart(), 'crdb', { locality: missing })).toThrow(/locality: received ""/);
+  });
+});
+
+describe('Locality.fromNode (tiers)', () => {
+  test('the standard tiers: region, then zone', () => {
+    expect(Locality.STANDARD_TIERS).toEqual([
+      { tier: 'region', nodeLabel: 'topology.kubernetes.io/region' },
+      { tier: 'zone', nodeLabel: 'topology.kubernetes.io/zone' },
+    ]);
+    const standard = Locality.fromNode();
+    expect(standard.nodeTiers).toEqual(Locality.STANDARD_TIERS);
+    expect(standard.value).toBeUndefined();
+    expect(standard.isPerPod).toBe(true);
+    expect(standard.isWellFormed).toBe(true);
+  });
+
+  test('toString() names each tier and its label', () => {
+    expect(Locality.fromNode().toString()).toBe('fromNode(region=<topology.kubernetes.io/region>,zone=<topology.kubernetes.io/zone>)');
+    expect(Locality.fromNode([{ tier: 'rack', nodeLabel: 'rack' }]).toString()).toBe('fromNode(rack=<rack>)');
+  });
+
+  test.each([
+    ['zone', 'zone'],
+    ['zone', 'topology.kubernetes.io/zone'],
+    ['rack_1', 'example.com/Rack_1.a-b'],
+    ['Cloud-2', 'cloud.google.com/gke-nodepool'],
+  ])('tier %s from label %s is well-formed', (tier, nodeLabel) => {
+    expect(Locality.fromNode([{ tier, nodeLabel }]).isWellFormed).toBe(true);
+  });
+
+  test.each([
+    ['', 'zone'],
+    ['zo ne', 'zone'],
+    [' zone', 'zone'],
+    ['zone ', 'zone'],
+    ['zone.a', 'zone'],
+    ['zone', ''],
+    ['zone', ' zone'],
+    ['zone', 'zone '],
+    ['zone', 'a b'],
+    ['zone', 'Example.com/zone'],
+    ['zone', '/zone'],
+    ['zone', 'example.com/'],
+    ['zone', 'a/b/c'],
+    ['zone', 'example.com/zo ne'],
+  ])('tier %j from label %j is malformed', (tier, nodeLabel) => {
+    expect(Locality.fromNode([{ tier, nodeLabel }]).isWellFormed).toBe(false);
+  });
+
+  test('every tier must be well-formed, not just one', () => {
+    const good = { tier: 'zone', nodeLabel: 'topology.kubernetes.io/zone' };
+    expect(Locality.fromNode([good, { tier: 'rack', nodeLabel: 'a b' }]).isWellFormed).toBe(false);
+    expect(Locality.fromNode([{ tier: 'ra ck', nodeLabel: 'rack' }, good]).isWellFormed).toBe(false);
+    expect(Locality.fromNode([good, { tier: 'rack', nodeLabel: 'example.com/rack' }]).isWellFormed).toBe(true);
+  });
 });
 
 describe('Locality.fromNode (per pod)', () => {

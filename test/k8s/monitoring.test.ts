@@ -34,7 +34,35 @@ describe('monitoring', () => {
       port: 'http', path: '/_status/vars', interval: '30s', scheme: 'https',
       tlsConfig: { ca: { secret: { name: 'crdb-client-root', key: 'ca.crt' } }, serverName: 'crdb-public.db.svc.cluster.local' },
     }]);
+    expect(sm.namespaceSelector).toEqual({ matchNames: ['db'] });
     expect(only(build({}, { security: ClusterSecurity.insecure() }).objects, 'ServiceMonitor').spec.endpoints[0].scheme).toBe('http');
+  });
+
+  /** [alert, for, severity, summary] with the default thresholds and the default 8 GiB memory limit */
+  test.each([
+    ['CockroachNodeDown', '5m', 'critical', 'A CockroachDB node has not answered Prometheus for 5 minutes.'],
+    ['CockroachUnavailableRanges', '5m', 'critical', 'Some ranges have lost their quorum: part of the data cannot be read or written.'],
+    ['CockroachUnderReplicatedRanges', '15m', 'warning', 'Some ranges have fewer replicas than configured.'],
+    ['CockroachHighSqlLatencyP99', '10m', 'warning', 'p99 SQL latency above 500 ms for 10 minutes.'],
+    ['CockroachHighCpu', '30m', 'warning', 'CPU above 80 % for 30 minutes.'],
+    ['CockroachMemoryNearLimit', '10m', 'warning', 'Process memory above 90 % of the 8192 MiB limit.'],
+    ['CockroachDiskAlmostFull', '10m', 'warning', 'A store is more than 80 % full.'],
+    ['CockroachDiskIopsSaturated', '15m', 'warning', 'More than 16 disk operations in progress for 15 minutes: the disk is saturated.'],
+    ['CockroachDiskThroughputSaturated', '15m', 'warning', 'Disk throughput above 200 MiB/s for 15 minutes.'],
+    ['CockroachNodeCertificateExpiresSoon', '1h', 'warning', 'A node certificate expires in less than 14 days.'],
+    ['CockroachCaCertificateExpiresSoon', '1h', 'critical', 'The CA certificate expires in less than 14 days.'],
+    ['CockroachClockOffset', '5m', 'critical', 'A node\'s clock is more than 300 ms away from the cluster mean.'],
+  ])('%s: for %s, %s, "%s"', (name, duration, severity, summary) => {
+    const a = alerts.find((r: any) => r.alert === name);
+    expect(a.for).toBe(duration);
+    expect(a.labels).toEqual({ severity });
+    expect(a.annotations.summary).toBe(summary);
+    expect(Object.keys(a.annotations).sort()).toEqual(['action', 'summary']);
+  });
+
+  test('the rule group is named after the namespace and the cluster', () => {
+    expect(rule.metadata).toMatchObject({ name: 'crdb', namespace: 'db' });
+    expect(rule.spec.groups.map((g: any) => g.name)).toEqual(['cockroachdb-db-crdb']);
   });
 
   test('the book\'s alerts, each with what to do', () => {
@@ -110,6 +138,12 @@ describe('monitoring', () => {
     expect(summary('CockroachDiskThroughputSaturated')).toBe('Disk throughput above 100 MiB/s for 15 minutes.');
     expect(summary('CockroachClockOffset')).toBe('A node\'s clock is more than 100 ms away from the cluster mean.');
     expect(summary('CockroachCaCertificateExpiresSoon')).toBe('The CA certificate expires in less than 30 days.');
+    expect(summary('CockroachNodeCertificateExpiresSoon')).toBe('A node certificate expires in less than 30 days.');
+    expect(summary('CockroachHighSqlLatencyP99')).toBe('p99 SQL latency above 200 ms for 10 minutes.');
+    expect(summary('CockroachHighCpu')).toBe('CPU above 70 % for 10 minutes.');
+    expect(summary('CockroachMemoryNearLimit')).toBe('Process memory above 85 % of the 16384 MiB limit.');
+    expect(summary('CockroachDiskAlmostFull')).toBe('A store is more than 75 % full.');
+    expect(summary('CockroachDiskIopsSaturated')).toBe('More than 32 disk operations in progress for 15 minutes: the disk is saturated.');
   });
 
   test('off unless asked; each half can be turned off', () => {
@@ -127,7 +161,13 @@ describe('monitoring', () => {
     [{ memoryFraction: 0 }, 'monitoring.thresholds.memoryFraction', '0'],
     [{ diskUsedFraction: 1 }, 'monitoring.thresholds.diskUsedFraction', '1'],
     [{ cpuHighFor: Duration.seconds(10) }, 'monitoring.thresholds.cpuHighFor (seconds)', '10'],
+    // cdk8s's Duration refuses negative amounts; a stand-in with one is refused too, and shown in milliseconds.
+    [{ p99SqlLatency: { toMilliseconds: () => -5 } as unknown as Duration }, 'monitoring.thresholds.p99SqlLatency', '"-5ms"'],
+    // A fraction given as a string (from JavaScript) is refused even when its value is in range.
+    [{ cpuHighFraction: '0.5' as unknown as number }, 'monitoring.thresholds.cpuHighFraction', '"0.5"'],
     [{ clockOffset: Duration.seconds(1) }, 'monitoring.thresholds.clockOffset', '"1000ms"'],
+    [{ clockOffset: Duration.millis(500) }, 'monitoring.thresholds.clockOffset', '"500ms"'],
+    [{ clockOffset: Duration.millis(0) }, 'monitoring.thresholds.clockOffset', '"0ms"'],
     [{ diskIopsInProgress: 0 }, 'monitoring.thresholds.diskIopsInProgress', '0'],
     [{ diskThroughputBytesPerSecond: 0 }, 'monitoring.thresholds.diskThroughputBytesPerSecond', '0'],
     [{ diskThroughputBytesPerSecond: 1.5 }, 'monitoring.thresholds.diskThroughputBytesPerSecond', '1.5'],

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { App, Chart, Duration, Size } from 'cdk8s';
 import {
   BackupDestination, BackupEncryption, BuiltinWorkload, ClusterSecurity, ClusterSetting, CockroachCluster, CockroachClusterProps,
-  DatabasePrivilege, FullBackup, GcsCredentials, PreviousRunPolicy, RestoreTarget, ScheduleFailurePolicy, SQL_JOB_ANNOTATION, SqlSecret, TablePrivilege,
+  DatabasePrivilege, DeploymentDescription, FullBackup, GcsCredentials, PreviousRunPolicy, RestoreTarget, ScheduleFailurePolicy, SQL_JOB_ANNOTATION, SqlSecret, TablePrivilege,
 } from '../../lib/k8s';
 import { kubeApiAccessVolume } from '../../lib/k8s/private/kube-api';
 import { JOB_NAME_ENV } from '../../lib/k8s/private/sql-script';
@@ -13,6 +13,8 @@ import { FakeRule, LEASE_SECTION_END, LEASE_SECTION_START, mountedSecretFiles, r
 import { configError } from '../support/errors';
 
 const dest = BackupDestination.gcs('acme-backups', 'cluster');
+const KMS_KEY = 'projects/acme-prod-db/locations/europe-west1/keyRings/r/cryptoKeys/k';
+const kmsDest = BackupDestination.gcs('acme-backups', 'cluster', { encryption: BackupEncryption.cloudKms(KMS_KEY) });
 
 function cluster(props: Partial<CockroachClusterProps> = {}) {
   const chart = newChart();
@@ -114,6 +116,22 @@ describe('the exact SQL of each feature (CockroachDB grammar)', () => {
       "RESTORE DATABASE \"shop\" FROM LATEST IN 'gs://acme-backups/cluster?AUTH=implicit' WITH detached, new_db_name = 'shop_restored';",
       "RESTORE TABLE \"shop\".\"public\".\"orders\" FROM LATEST IN 'gs://acme-backups/cluster?AUTH=implicit' WITH detached, into_db = 'scratch';",
     ]);
+  });
+
+  test('one encryption per collection: what agrees is accepted, whatever the order; the description binds its own collection only when it has a key', () => {
+    const withKey = DeploymentDescription.of({ projectId: 'acme-prod-db', region: 'europe-west1', bucketName: 'acme-backups', namespace: 'db', backupEncryptionKey: {} });
+    const a = cluster({ gcsCredentials: GcsCredentials.fromDeployment(withKey) }).c;
+    a.addBackupSchedule('b', { destination: BackupDestination.fromDeployment(withKey) });
+    expect(() => a.restoreFrom(BackupDestination.fromDeployment(withKey), RestoreTarget.database('shop'))).not.toThrow();
+    // Another folder of the same bucket is another collection: older, unencrypted backups stay restorable.
+    expect(() => a.restoreFrom(BackupDestination.gcs('acme-backups', 'before-encryption'), RestoreTarget.database('crm'))).not.toThrow();
+    // Restore first, schedule after: the same check.
+    const b = cluster().c;
+    b.restoreFrom(kmsDest, RestoreTarget.database('shop'));
+    expect(() => b.addBackupSchedule('b', { destination: kmsDest })).not.toThrow();
+    // A description without a key says nothing: a key managed elsewhere may encrypt its collection.
+    const noKey = DeploymentDescription.of({ projectId: 'acme-prod-db', region: 'europe-west1', bucketName: 'acme-backups', namespace: 'db' });
+    expect(() => cluster({ gcsCredentials: GcsCredentials.fromDeployment(noKey) }).c.addBackupSchedule('b', { destination: kmsDest })).not.toThrow();
   });
 
   test('backups encrypted with a Cloud KMS key: the schedule writes with it, the restore reads with it', () => {
@@ -789,6 +807,21 @@ const BAD: Array<[string, (c: CockroachCluster) => unknown, string, string]> = [
   ['a restore of a hostile schema name', (c) => c.restoreFrom(dest, RestoreTarget.table('shop', 'orders', { schema: 'public;' })), 'restoreFrom(schema)', 'received "public;"'],
   ['a restore under a hostile new name', (c) => c.restoreFrom(dest, RestoreTarget.database('shop', { newName: 'Shop Old' })), 'restoreFrom(newName)', 'received "Shop Old"'],
   ['the same restore twice', (c) => { c.restoreFrom(dest, RestoreTarget.database('shop')); c.restoreFrom(dest, RestoreTarget.database('shop')); }, 'restoreFrom(target)', 'expected each restore once'],
+  // A collection is written and read with one encryption: a restore without the key would fail at run time.
+  ['a restore without the key of the collection a schedule encrypts', (c) => { c.addBackupSchedule('b', { destination: kmsDest }); c.restoreFrom(dest, RestoreTarget.database('shop')); },
+    'restoreFrom(destination) (encryption)', `received no encryption for gs://acme-backups/cluster; expected kms ${KMS_KEY}, the encryption schedule b gives that collection: its backups are written and read with one key or passphrase, `
+    + 'so every schedule and restore of a collection must give the same (BackupDestination.fromDeployment(description) carries the description\'s)'],
+  ['a schedule without the key of the collection a restore reads', (c) => { c.restoreFrom(kmsDest, RestoreTarget.table('shop', 'orders')); c.addBackupSchedule('b', { destination: dest }); },
+    'addBackupSchedule(destination) (encryption)', `received no encryption for gs://acme-backups/cluster; expected kms ${KMS_KEY}, the encryption the restore of table shop.orders gives that collection`],
+  ['two restores of one collection with different encryptions', (c) => {
+    c.restoreFrom(kmsDest, RestoreTarget.database('shop'));
+    c.restoreFrom(BackupDestination.gcs('acme-backups', 'cluster', { encryption: BackupEncryption.passphrase(SqlSecret.fromSecret('backup-passphrase', 'passphrase')) }), RestoreTarget.database('crm'));
+  }, 'restoreFrom(destination) (encryption)', `received passphrase <backup-passphrase/passphrase> for gs://acme-backups/cluster; expected kms ${KMS_KEY}, the encryption the restore of database shop gives`],
+  ['a restore of the description\'s encrypted collection without its key', () => {
+    const description = DeploymentDescription.of({ projectId: 'acme-prod-db', region: 'europe-west1', bucketName: 'acme-backups', namespace: 'db', backupEncryptionKey: {} });
+    cluster({ gcsCredentials: GcsCredentials.fromDeployment(description) }).c.restoreFrom(dest);
+  }, 'restoreFrom(destination) (encryption)',
+  'received no encryption for gs://acme-backups/cluster; expected kms projects/acme-prod-db/locations/europe-west1/keyRings/acme-backups-crdb/cryptoKeys/crdb-backups, the encryption the deployment description (its backupEncryptionKey) gives that collection'],
 ];
 
 describe('nothing reaches the output folder when a SQL declaration is bad', () => {

@@ -151,6 +151,37 @@ describe('cert-manager options', () => {
     validateAgainstSchemas(objects);
   });
 
+  test('additional SANs: IP addresses apart from DNS names, even DNS names that contain an IPv4 address', () => {
+    // 253 characters, the most a DNS name may have.
+    const longest = `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(61)}`;
+    expect(longest).toHaveLength(253);
+    const { objects } = build({
+      security: ClusterSecurity.certManager({
+        additionalSans: ['10.0.0.5', 'x.example.com', '10.0.0.5.nip.io', 'crdb.10.0.0.5', 'fd00::5', '*.a.example.com', longest, '::1'],
+      }),
+    });
+    const node = certificate(objects, 'crdb-node');
+    expect(node.dnsNames).toEqual([
+      'localhost', 'crdb-public', 'crdb-public.db', 'crdb-public.db.svc.cluster.local', '*.crdb', '*.crdb.db', '*.crdb.db.svc.cluster.local',
+      'x.example.com', '10.0.0.5.nip.io', 'crdb.10.0.0.5', '*.a.example.com', longest,
+    ]);
+    expect(node.ipAddresses).toEqual(['127.0.0.1', '10.0.0.5', 'fd00::5', '::1']);
+  });
+
+  test('node and client keys are RSA 2048, replaced at every renewal', () => {
+    const { objects } = build();
+    const rsa = { algorithm: 'RSA', size: 2048, rotationPolicy: 'Always' };
+    expect(certificate(objects, 'crdb-node').privateKey).toEqual(rsa);
+    expect(certificate(objects, 'crdb-client-root').privateKey).toEqual(rsa);
+  });
+
+  test('the shortest lifetimes allowed: a 1h certificate renewed 5m before it expires', () => {
+    const { objects } = build({
+      security: ClusterSecurity.certManager({ client: { duration: Duration.hours(1), renewBefore: Duration.minutes(5) } }),
+    });
+    expect(certificate(objects, 'crdb-client-root')).toMatchObject({ duration: '1h', renewBefore: '5m' });
+  });
+
   test('an existing ClusterIssuer: no CA of our own, node and client certificates from it', () => {
     const { objects } = build({ security: ClusterSecurity.certManagerIssuer(IssuerRef.clusterIssuer('corp-ca')) });
     expect(objects.filter((o) => o.kind === 'Issuer')).toEqual([]);
@@ -205,7 +236,43 @@ const BAD_TLS: Array<[string, CertManagerOptions | ClusterSecurity, string, stri
     'security.issuer (group)', 'received "AWS PCA"'],
 ];
 
+const SAN_ERROR = 'expected a DNS name (optionally starting with "*.") or an IP address';
+const KIND_ERROR = 'expected a Kubernetes kind in UpperCamelCase, e.g. "ClusterIssuer"';
+const DURATION_ERROR = 'expected whole minutes, at least 1h (cert-manager\'s minimum)';
+const RENEW_ERROR = 'expected whole minutes, at least 5m and shorter than the duration';
+
+/** [what, input, prop, the message in full, after the construct path] */
+const BAD_TLS_MESSAGES: Array<[string, CertManagerOptions | ClusterSecurity, string, string]> = [
+  ['a hexadecimal SAN in uppercase (neither an IPv6 address nor a DNS name)', { additionalSans: ['ABCD'] },
+    'additionalSans[0]', `received "ABCD"; ${SAN_ERROR}`],
+  ['a SAN of 254 characters', { additionalSans: [`${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(62)}`] },
+    'additionalSans[0]', `received "${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(62)}"; ${SAN_ERROR}`],
+  ['unknown cert-manager issuer kind', ClusterSecurity.certManagerIssuer(IssuerRef.of('ca', 'Isuer')), 'security.issuer (kind)',
+    'received "Isuer"; expected "Issuer" or "ClusterIssuer" for group cert-manager.io (use IssuerRef.of(name, kind, group) for an external issuer)'],
+  ['an issuer kind starting in lowercase', ClusterSecurity.certManagerIssuer(IssuerRef.of('pca', 'aWSPCAIssuer', 'awspca.cert-manager.io')),
+    'security.issuer (kind)', `received "aWSPCAIssuer"; ${KIND_ERROR}`],
+  ['an issuer kind ending in a dash', ClusterSecurity.certManagerIssuer(IssuerRef.of('pca', 'AWSPCAIssuer-', 'awspca.cert-manager.io')),
+    'security.issuer (kind)', `received "AWSPCAIssuer-"; ${KIND_ERROR}`],
+  ['a duration under an hour', { client: { duration: Duration.minutes(59), renewBefore: Duration.minutes(5) } },
+    'security.client.duration', `received "3540s"; ${DURATION_ERROR}`],
+  ['a duration over an hour but not in whole minutes', { client: { duration: Duration.seconds(3630), renewBefore: Duration.minutes(5) } },
+    'security.client.duration', `received "3630s"; ${DURATION_ERROR}`],
+  ['a renewBefore under 5m', { client: { duration: Duration.hours(1), renewBefore: Duration.minutes(4) } },
+    'security.client.renewBefore', `received "240s"; ${RENEW_ERROR} (1h)`],
+  ['a renewBefore over 5m but not in whole minutes', { client: { duration: Duration.hours(1), renewBefore: Duration.seconds(330) } },
+    'security.client.renewBefore', `received "330s"; ${RENEW_ERROR} (1h)`],
+  ['a renewBefore as long as the duration', { node: { duration: Duration.days(30), renewBefore: Duration.days(30) } },
+    'security.node.renewBefore', `received "720h"; ${RENEW_ERROR} (720h)`],
+];
+
 describe('TLS errors are thrown', () => {
+  test.each(BAD_TLS_MESSAGES)('%s: the message in full', (_what, input, prop, message) => {
+    const security = input instanceof ClusterSecurity ? input : ClusterSecurity.certManager(input);
+    const error = configError(() => build({ security }));
+    expect(error.prop).toBe(prop);
+    expect(error.message).toBe(`[test/crdb/Certificates] ${prop}: ${message}`);
+  });
+
   test.each(BAD_TLS)('%s', (_what, input, prop, fragment) => {
     const security = input instanceof ClusterSecurity ? input : ClusterSecurity.certManager(input);
     const error = configError(() => build({ security }));
@@ -244,10 +311,14 @@ describe('the certificate reloader (run with bash against a real process)', () =
     const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
     const hupCount = () => fs.readFileSync(hups, 'utf8').split('\n').filter(Boolean).length;
     try {
+      // The reloader reads the certificates once before it watches: change them only after that, or a
+      // busy machine lets it take the changed file as its starting point and never signal.
+      for (let i = 0; i < 100 && !log.includes('watching'); i++) await wait(100);
+      expect(log).toContain(`watching ${dir} every 1s`);
       await wait(800);
       expect(hupCount()).toBe(0); // nothing changed: no signal
       fs.writeFileSync(path.join(dir, 'node.crt'), 'NODE-2'); // cert-manager renewed the node certificate
-      for (let i = 0; i < 40 && hupCount() === 0; i++) await wait(100);
+      for (let i = 0; i < 100 && hupCount() === 0; i++) await wait(100);
       expect(hupCount()).toBe(1);
       expect(log).toContain(`certificates changed: sent SIGHUP to cockroach (pid ${fake.pid})`);
       await wait(800);
@@ -256,6 +327,7 @@ describe('the certificate reloader (run with bash against a real process)', () =
     } finally {
       reloader.kill('SIGTERM');
       for (const c of [fake, ...decoys]) c.kill('SIGKILL');
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

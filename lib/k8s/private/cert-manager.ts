@@ -48,9 +48,11 @@ export function renderCertificate(scope: Construct, id: string, spec: Certificat
       usages: spec.usages,
       dnsNames: spec.dnsNames,
       ipAddresses: spec.ipAddresses,
-      privateKey: spec.keyAlgorithm === 'ECDSA'
-        ? { algorithm: 'ECDSA', size: 256, rotationPolicy: spec.rotateKey ? 'Always' : 'Never' }
-        : { algorithm: 'RSA', size: 2048, rotationPolicy: spec.rotateKey ? 'Always' : 'Never' },
+      privateKey: {
+        algorithm: spec.keyAlgorithm,
+        size: spec.keyAlgorithm === 'ECDSA' ? 256 : 2048,
+        rotationPolicy: spec.rotateKey ? 'Always' : 'Never',
+      },
       issuerRef: { ...spec.issuer },
     },
   });
