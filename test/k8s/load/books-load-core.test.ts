@@ -351,9 +351,10 @@ describe('against a real PostgreSQL', () => {
         expect(Object.keys(e).sort()).toEqual(['elapsedSeconds', 'event', 'opsPerSecond', 'reads', 'retries', 'writes']);
         expect(e.writes).toBeGreaterThan(0);
         const ops = e.reads + e.writes;
-        // elapsed is between i + 1 and i + 1.5 seconds when the line is logged
+        // elapsed is between i + 1 and i + 1.5 seconds when the line is logged (a timer may fire a few
+        // milliseconds early: 2 % of slack below)
         expect(e.opsPerSecond).toBeGreaterThanOrEqual(Math.floor(ops / (i + 1.5)));
-        expect(e.opsPerSecond).toBeLessThanOrEqual(Math.ceil(ops / (i + 1)));
+        expect(e.opsPerSecond).toBeLessThanOrEqual(Math.ceil(ops / (0.98 * (i + 1))));
       }
       // The ticker is stopped: nothing more is logged.
       await new Promise((r) => setTimeout(r, 1200));
