@@ -1,3 +1,4 @@
+import type { LibraryImageDigests } from '../lib/gcp/binary-authorization';
 import { DeploymentDescription } from '../lib/shared';
 
 /**
@@ -50,13 +51,11 @@ export const SECRETS = {
  */
 export const IMAGE_DIGESTS: ImageDigests = {};
 
-/** Digests of the production images (`sha256:<64 hex>`). */
-export interface ImageDigests {
-  /** `cockroachdb/cockroach:v26.2.1`'s. @default - none: the image runs by its tag */
-  readonly cockroach?: string;
-  /** The books load's Node image's. @default - none: the image runs by its tag */
-  readonly booksLoad?: string;
-}
+/**
+ * Digests of the production images (`sha256:<64 hex>`): `cockroach` for `cockroachdb/cockroach:v26.2.1`,
+ * `booksLoad` for the books load's Node image. The Google Cloud half's type: both halves read these.
+ */
+export type ImageDigests = LibraryImageDigests;
 
 /** True when every production image runs by digest: then Binary Authorization can enforce. */
 export function pinnedByDigest(digests: ImageDigests): boolean {

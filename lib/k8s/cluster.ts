@@ -515,8 +515,11 @@ export class CockroachCluster extends Construct {
       rules: props.scaleDown ? scaleDownRules(this, props.scaleDown, this.replicas) : [],
     });
 
-    checkPodWithinDescription(this, podRequests([resources.rendered, ...pod.sidecars.map((c) => c.resources)],
-      (pod.initContainers ?? []).map((c) => c.resources)), this.gcsCredentials?.description?.databasePod);
+    const statedPod = this.gcsCredentials?.description?.databasePod;
+    if (statedPod !== undefined) {
+      checkPodWithinDescription(this, podRequests([resources.rendered, ...pod.sidecars.map((c) => c.resources)],
+        (pod.initContainers ?? []).map((c) => c.resources)), statedPod);
+    }
 
     this.statefulSet = new ApplyStableStatefulSet(this, 'StatefulSet', {
       metadata: { name: this.name, namespace: this.namespace, labels: this.labels },
