@@ -7,6 +7,15 @@ const providerBarrel = {
   message: 'Import the resource from its own module, e.g. @cdktf/provider-google/lib/container-cluster: the package root loads every resource (~3 s, ~460 MB).',
 };
 
+const kubernetesHalf = { group: ['cdktf', 'cdktf/*', '@cdktf/*', '../gcp', '../gcp/*'], message: 'lib/k8s and lib/shared must not import cdktf or lib/gcp.' };
+
+// A feature takes what it needs from the cluster through the small interfaces of lib/k8s/cluster-ref.ts
+// (or one of its own): the cluster imports the features, and no feature imports the cluster back.
+const featuresWithoutCluster = {
+  regex: '^\\.\\.?/cluster$',
+  message: 'Features of lib/k8s take the cluster through an interface (lib/k8s/cluster-ref.ts), not the CockroachCluster class: no import circle.',
+};
+
 module.exports = tseslint.config(
   { ignores: ['build/**', 'dist/**', 'cdktf.out/**', 'node_modules/**', '.stryker-tmp/**', 'reports/**', '**/*.js'] },
   ...tseslint.configs.recommended,
@@ -23,9 +32,14 @@ module.exports = tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         paths: [providerBarrel],
-        patterns: [{ group: ['cdktf', 'cdktf/*', '@cdktf/*', '../gcp', '../gcp/*'], message: 'lib/k8s and lib/shared must not import cdktf or lib/gcp.' }],
+        patterns: [kubernetesHalf, featuresWithoutCluster],
       }],
     },
+  },
+  {
+    // The index re-exports the cluster class; nothing else of lib/k8s imports it.
+    files: ['lib/k8s/index.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [providerBarrel], patterns: [kubernetesHalf] }] },
   },
   {
     // The Google Cloud half never loads cdk8s.

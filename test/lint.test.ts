@@ -23,6 +23,8 @@ describe('import rules', () => {
     ['lib/gcp/x.ts', "import { Chart } from 'cdk8s';", /must not import cdk8s/],
     ['lib/shared/x.ts', "import { k8s } from 'cdk8s-plus-28';", /import neither cdk8s nor cdktf/],
     ['lib/shared/x.ts', "import { TerraformStack } from 'cdktf';", /import neither cdk8s nor cdktf/],
+    ['lib/k8s/x.ts', "import { CockroachCluster } from './cluster';", /take the cluster through an interface/],
+    ['lib/k8s/private/x.ts', "import { CockroachCluster } from '../cluster';", /take the cluster through an interface/],
   ])('%s: %s is rejected', async (file, code, message) => {
     const hits = await ruleHits(`${code}\nexport const used = [${code.match(/import (?:\* as )?\{? ?(\w+)/)![1]}];\n`, file);
     expect(hits).toHaveLength(1);
@@ -33,6 +35,9 @@ describe('import rules', () => {
     ['lib/gcp/x.ts', "import { ContainerCluster } from '@cdktf/provider-google/lib/container-cluster';"],
     ['lib/k8s/x.ts', "import { Chart } from 'cdk8s';"],
     ['lib/gcp/x.ts', "import { TerraformStack } from 'cdktf';"],
+    ['lib/k8s/index.ts', "import { CockroachCluster } from './cluster';"],
+    ['lib/k8s/x.ts', "import { ISqlClientTarget } from './cluster-ref';"],
+    ['lib/k8s/x.ts', "import { CockroachClusterProps } from './cluster-props';"],
   ])('%s: %s is allowed', async (file, code) => {
     const hits = await ruleHits(`${code}\nexport const used = [${code.match(/import \{ (\w+)/)![1]}];\n`, file);
     expect(hits).toEqual([]);

@@ -4,7 +4,7 @@ import { Duration, Lazy } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { checkInteger, reject } from '../shared/validate';
-import type { CockroachCluster } from './cluster';
+import type { IDataWriteTarget } from './cluster-ref';
 import { BOOKS_MAX } from './load/books-data';
 import { shortHash } from './private/hash';
 import { checkImageDigest, imageReference } from './private/image';
@@ -76,7 +76,7 @@ export interface BooksLoadOptions {
 /** Properties of {@link BooksLoad}. */
 export interface BooksLoadProps extends BooksLoadOptions {
   /** The cluster to load. */
-  readonly cluster: CockroachCluster;
+  readonly cluster: IDataWriteTarget;
 }
 
 let bundleCache: string | undefined;
@@ -186,7 +186,7 @@ export class BooksLoad extends Construct {
 }
 
 /** `LOAD_AFTER_RESTORE`: the load writes nothing before the declared full-cluster restore is recorded. */
-function afterRestoreEnv(cluster: CockroachCluster): k8s.EnvVar[] {
+function afterRestoreEnv(cluster: IDataWriteTarget): k8s.EnvVar[] {
   const restore = cluster._fullRestore();
   return restore ? [{ name: 'LOAD_AFTER_RESTORE', value: restore.id }] : [];
 }

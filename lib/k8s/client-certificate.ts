@@ -1,9 +1,10 @@
 import { ApiObject } from 'cdk8s';
 import type { AbstractPod, Container } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import type { CockroachCluster } from './cluster';
+import type { IClusterIdentity } from './cluster-ref';
+import type { ClusterSecurity } from './security';
 import { checkDnsSubdomain, reject } from '../shared/validate';
-import { CERT_FILE_MODE } from './tls';
+import { CERT_FILE_MODE, type ClusterCertificates } from './tls';
 
 /** Options of {@link CockroachCluster.addClientCertificate}. */
 export interface ClientCertificateOptions {
@@ -29,10 +30,25 @@ export interface ClientCertificateMountOptions {
   readonly containers?: Container[];
 }
 
+/** What a client certificate needs from its cluster (see {@link ClientCertificate}). */
+export interface IClientCertificateTarget extends IClusterIdentity {
+  /** How the cluster secures connections: certificates need TLS, and cert-manager to issue them. */
+  readonly security: ClusterSecurity;
+  /**
+   * The cluster's certificates, whose CA issues the client's.
+   * @default - none: an insecure cluster
+   */
+  readonly certificates?: ClusterCertificates;
+  /** DNS name of the public Service, in the user's connection URL. */
+  readonly publicHost: string;
+  /** The SQL port, in the user's connection URL. */
+  readonly sqlPort: number;
+}
+
 /** Properties of {@link ClientCertificate}. */
 export interface ClientCertificateProps extends ClientCertificateOptions {
   /** The cluster the user connects to. */
-  readonly cluster: CockroachCluster;
+  readonly cluster: IClientCertificateTarget;
   /** The SQL user: the certificate's common name. */
   readonly user: string;
 }
@@ -59,7 +75,7 @@ export class ClientCertificate extends Construct {
   /** The cert-manager Certificate, unless an existing Secret was given (escape hatch). */
   public readonly certificate?: ApiObject;
 
-  private readonly cluster: CockroachCluster;
+  private readonly cluster: IClientCertificateTarget;
 
   constructor(scope: Construct, id: string, props: ClientCertificateProps) {
     super(scope, id);

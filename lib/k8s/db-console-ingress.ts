@@ -1,7 +1,8 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { checkDnsSubdomain, checkLabelKey, reject } from '../shared/validate';
-import type { CockroachCluster } from './cluster';
+import type { ILabelledCluster } from './cluster-ref';
+import type { ClusterSecurity } from './security';
 
 /** Exposing the DB Console beyond `kubectl port-forward`. */
 export interface DbConsoleIngressOptions {
@@ -22,10 +23,18 @@ export interface DbConsoleIngressOptions {
   readonly annotations?: { readonly [key: string]: string };
 }
 
+/** What the DB Console Ingress needs from its cluster (see {@link DbConsoleIngress}). */
+export interface IDbConsoleTarget extends ILabelledCluster {
+  /** How the cluster secures connections: the backend protocol follows it. */
+  readonly security: ClusterSecurity;
+  /** The public Service, the Ingress's backend. */
+  readonly publicServiceName: string;
+}
+
 /** Properties of {@link DbConsoleIngress}. */
 export interface DbConsoleIngressProps extends DbConsoleIngressOptions {
   /** The cluster whose DB Console the Ingress exposes. */
-  readonly cluster: CockroachCluster;
+  readonly cluster: IDbConsoleTarget;
 }
 
 /**

@@ -19,6 +19,8 @@ export * from './network-policy';
 export * from './digest-named-job';
 export * from './init-job';
 export * from './sql-client';
+export * from './cluster-ref';
+export * from './cluster-props';
 export * from './cluster';
 // The SQL text builders in ./sql stay internal: only the types a user passes in are public.
 export { DatabasePrivilege, SqlSecret, TablePrivilege } from './sql';

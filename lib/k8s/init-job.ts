@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { CockroachCluster } from './cluster';
+import type { ISqlClientTarget } from './cluster-ref';
 import { DigestNamedJob } from './digest-named-job';
 import { renderClusterJob } from './private/job';
 import { helperResources } from './private/pod-security';
@@ -29,10 +29,16 @@ export interface InitJobOptions {
   readonly timeout?: Duration;
 }
 
+/** What the init Job needs from its cluster (see {@link CockroachInitJob}). */
+export interface IInitTarget extends ISqlClientTarget {
+  /** The stable DNS name of pod `ordinal`: the Job initializes through the first pod. */
+  podDnsName(ordinal: number): string;
+}
+
 /** Properties of {@link CockroachInitJob}. */
 export interface CockroachInitJobProps extends InitJobOptions {
   /** The cluster to initialize. */
-  readonly cluster: CockroachCluster;
+  readonly cluster: IInitTarget;
 }
 
 /** Seconds between two `cockroach init` attempts. */

@@ -1,7 +1,8 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkInteger, reject } from '../shared/validate';
-import type { CockroachCluster } from './cluster';
+import type { ILabelledCluster } from './cluster-ref';
+import type { ClusterCertificates } from './tls';
 import { durationSeconds } from './private/units';
 
 /** Alert thresholds. The defaults follow the book's scaling chapter and CockroachDB's own alert rules. */
@@ -94,10 +95,27 @@ export interface AlertRule {
   readonly action: string;
 }
 
+/** What monitoring needs from its cluster (see {@link ClusterMonitoring}). */
+export interface IMonitoringTarget extends ILabelledCluster {
+  /** Container memory limit in bytes, for the memory alert. */
+  readonly memoryLimitBytes: number;
+  /**
+   * The cluster's certificates: Prometheus verifies the nodes with their CA.
+   * @default - none: an insecure cluster, scraped over HTTP
+   */
+  readonly certificates?: ClusterCertificates;
+  /** DNS name of the public Service, the name Prometheus verifies. */
+  readonly publicHost: string;
+  /** The headless Service the ServiceMonitor selects. */
+  readonly discoveryServiceName: string;
+  /** Its labels. */
+  readonly discoveryServiceLabels: { [key: string]: string };
+}
+
 /** Properties of {@link ClusterMonitoring}. */
 export interface ClusterMonitoringProps extends MonitoringOptions {
   /** The cluster to monitor. */
-  readonly cluster: CockroachCluster;
+  readonly cluster: IMonitoringTarget;
 }
 
 const fraction = (scope: Construct, prop: string, v: number) => {

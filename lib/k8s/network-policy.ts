@@ -2,7 +2,8 @@ import { isIPv4, isIPv6 } from 'net';
 import { Lazy } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
-import type { CockroachCluster } from './cluster';
+import type { ILabelledCluster } from './cluster-ref';
+import type { GcsCredentials } from './gcs-credentials';
 import { ScaleDownPhase } from './scale-down';
 import { checkInteger, reject } from '../shared/validate';
 
@@ -173,10 +174,32 @@ export interface NetworkPolicyOptions {
   readonly egress?: EgressOptions;
 }
 
+/** What the NetworkPolicy needs from its cluster (see {@link ClusterNetworkPolicy}). */
+export interface INetworkPolicyTarget extends ILabelledCluster {
+  /** Labels of the database pods. */
+  readonly selectorLabels: { [key: string]: string };
+  /** The label that marks a pod as a client. */
+  readonly clientLabels: { [key: string]: string };
+  /** The SQL port. */
+  readonly sqlPort: number;
+  /** The DB Console port. */
+  readonly httpPort: number;
+  /**
+   * Present when the pods read their node (per-pod locality): they then reach the API server.
+   * @default - none: the database pods never call the API server
+   */
+  readonly nodeReaderRole?: k8s.KubeClusterRole;
+  /**
+   * How the nodes reach Cloud Storage: they then need egress to it.
+   * @default - none: no egress to Cloud Storage
+   */
+  readonly gcsCredentials?: GcsCredentials;
+}
+
 /** Properties of {@link ClusterNetworkPolicy}. */
 export interface ClusterNetworkPolicyProps extends NetworkPolicyOptions {
   /** The cluster to protect. */
-  readonly cluster: CockroachCluster;
+  readonly cluster: INetworkPolicyTarget;
 }
 
 /** kube-dns (CoreDNS on most clusters keeps the label) in kube-system. */
@@ -237,7 +260,7 @@ export class ClusterNetworkPolicy extends Construct {
   public readonly clientEgressPolicy?: k8s.KubeNetworkPolicy;
   /** Egress to the Kubernetes API of the Jobs that call it (escape hatch). */
   public readonly kubeApiEgressPolicy?: k8s.KubeNetworkPolicy;
-  private readonly cluster: CockroachCluster;
+  private readonly cluster: INetworkPolicyTarget;
   private readonly extraPeers: k8s.NetworkPolicyPeer[] = [];
 
   constructor(scope: Construct, id: string, props: ClusterNetworkPolicyProps) {

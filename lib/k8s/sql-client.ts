@@ -1,12 +1,12 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
-import type { CockroachCluster } from './cluster';
+import type { ISqlClientTarget } from './cluster-ref';
 import { helperResources, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './private/pod-security';
 
 /** Properties of {@link CockroachSqlClient}. */
 export interface CockroachSqlClientProps {
   /** The cluster to connect to. */
-  readonly cluster: CockroachCluster;
+  readonly cluster: ISqlClientTarget;
 }
 
 /**

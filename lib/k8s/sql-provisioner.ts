@@ -5,7 +5,9 @@ import { CockroachConfigError } from '../shared/errors';
 import { reject } from '../shared/validate';
 import { BackupDestination, BackupEncryption, BackupScheduleOptions, FullBackup, PreviousRunPolicy, RestoreTarget, ScheduleFailurePolicy } from './backup';
 import type { ClientCertificate } from './client-certificate';
-import type { CockroachCluster } from './cluster';
+import type { ISqlClientTarget } from './cluster-ref';
+import type { GcsCredentials } from './gcs-credentials';
+import type { ClusterSecurity } from './security';
 import { shortHash } from './private/hash';
 import { DigestNamedJob } from './digest-named-job';
 import { renderClusterJob } from './private/job';
@@ -202,10 +204,16 @@ const STATEMENT_SECONDS = 240;
 /** How long a new Job waits for the apply to name it in the Lease (objects applied out of order). */
 const DECLARE_WAIT_SECONDS = 60;
 
+/** What the SQL Job needs from its cluster (see {@link SqlProvisioner}). */
+export interface ISqlProvisionerTarget extends IBackupInspectionTarget {
+  /** How the cluster secures connections: passwords need TLS. */
+  readonly security: ClusterSecurity;
+}
+
 /** Properties of {@link SqlProvisioner}. */
 export interface SqlProvisionerProps extends SqlJobOptions {
   /** The cluster. */
-  readonly cluster: CockroachCluster;
+  readonly cluster: ISqlProvisionerTarget;
 }
 
 /**
@@ -225,7 +233,7 @@ export class SqlProvisioner extends Construct {
    * than 4 (it is cut), so a newer Job never acts beside an older one's statement.
    */
   public readonly lease: k8s.KubeLease;
-  private readonly cluster: CockroachCluster;
+  private readonly cluster: ISqlProvisionerTarget;
   private readonly timeout?: Duration;
   private readonly statements = new Map<Bucket, SqlStatement[]>(ORDER.map((b) => [b, []]));
   private readonly restores: ScriptRestore[] = [];
@@ -602,10 +610,19 @@ export class SqlProvisioner extends Construct {
   }
 }
 
+/** What a backup inspection needs from its cluster (see {@link BackupInspectionJob}). */
+export interface IBackupInspectionTarget extends ISqlClientTarget {
+  /**
+   * How the nodes reach Cloud Storage: `AUTH=implicit` destinations need them.
+   * @default - none: only destinations with their own credentials
+   */
+  readonly gcsCredentials?: GcsCredentials;
+}
+
 /** Properties of {@link BackupInspectionJob}. */
 export interface BackupInspectionJobProps {
   /** The cluster that runs `SHOW BACKUPS`. */
-  readonly cluster: CockroachCluster;
+  readonly cluster: IBackupInspectionTarget;
   /** Where the backups are. */
   readonly destination: BackupDestination;
 }

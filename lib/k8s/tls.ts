@@ -1,7 +1,7 @@
 import { ApiObject, Duration } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
-import type { CockroachCluster } from './cluster';
+import type { ILabelledCluster } from './cluster-ref';
 import { goDuration, renderCertificate, renderIssuer } from './private/cert-manager';
 import { durationSeconds } from './private/units';
 import { checkDnsSubdomain, checkRules, reject } from '../shared/validate';
@@ -25,10 +25,20 @@ const IPV6 = /^[0-9a-fA-F:]+$/;
 const WILDCARD_DNS = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const KNOWN_CERT_MANAGER_KINDS = ['Issuer', 'ClusterIssuer'];
 
+/** What the certificates need from their cluster (see {@link ClusterCertificates}). */
+export interface ICertificatesTarget extends ILabelledCluster {
+  /** The public Service, a name in the node certificate. */
+  readonly publicServiceName: string;
+  /** The headless Service, whose pod names the node certificate covers. */
+  readonly discoveryServiceName: string;
+  /** The Kubernetes cluster's DNS domain, the suffix of those names. */
+  readonly clusterDomain: string;
+}
+
 /** Properties of {@link ClusterCertificates}. */
 export interface ClusterCertificatesProps {
   /** The cluster the certificates are for. */
-  readonly cluster: CockroachCluster;
+  readonly cluster: ICertificatesTarget;
   /** A secure mode (anything but insecure). */
   readonly security: ClusterSecurity;
 }
@@ -61,7 +71,7 @@ export class ClusterCertificates extends Construct {
     readonly group: string;
   };
 
-  private readonly cluster: CockroachCluster;
+  private readonly cluster: ICertificatesTarget;
   private readonly clientLifetime: Required<CertificateLifetime>;
 
   constructor(scope: Construct, id: string, props: ClusterCertificatesProps) {

@@ -1,7 +1,7 @@
 import { Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkInteger } from '../shared/validate';
-import type { CockroachCluster } from './cluster';
+import type { IDataWriteTarget } from './cluster-ref';
 import { DigestNamedJob } from './digest-named-job';
 import { renderClusterJob } from './private/job';
 import { helperResources } from './private/pod-security';
@@ -69,7 +69,7 @@ export interface WorkloadRunOptions {
 /** Properties of {@link WorkloadJob}. */
 export interface WorkloadJobProps extends WorkloadRunOptions {
   /** The cluster to run the workload against. */
-  readonly cluster: CockroachCluster;
+  readonly cluster: IDataWriteTarget;
   /** Which built-in workload, e.g. `BuiltinWorkload.kv()`. */
   readonly workload: BuiltinWorkload;
 }

@@ -1,0 +1,195 @@
+import type { Duration } from 'cdk8s';
+import type { ContainerResources } from 'cdk8s-plus-28';
+import type { DbConsoleIngressOptions } from './db-console-ingress';
+import type { GcsCredentials } from './gcs-credentials';
+import type { InitJobOptions } from './init-job';
+import type { Locality } from './locality';
+import type { MemoryAllocation } from './memory';
+import type { MonitoringOptions } from './monitoring';
+import type { NetworkPolicyOptions } from './network-policy';
+import type { PlacementOptions } from './placement';
+import type { ScaleDownPlan } from './scale-down';
+import type { ClusterSecurity } from './security';
+import type { SqlJobOptions } from './sql-provisioner';
+import type { StorageOptions } from './storage';
+import type { UpgradeOptions } from './upgrade';
+import type { CockroachDbVersion } from './version';
+
+/** Properties of {@link CockroachCluster}. */
+export interface CockroachClusterProps {
+  /**
+   * How connections are secured. Turning security off is explicit: `ClusterSecurity.insecure()`, for
+   * local development only.
+   * @default ClusterSecurity.certManager() - TLS and mTLS from a CA the construct creates with cert-manager
+   */
+  readonly security?: ClusterSecurity;
+
+  /**
+   * How often the certificate reloader checks for renewed certificates and signals CockroachDB (TLS only).
+   * @default Duration.minutes(1)
+   */
+  readonly certificateReloadInterval?: Duration;
+
+  /**
+   * A NetworkPolicy that lets only the cluster's own pods, its Jobs and allowed clients
+   * (`allowFrom(workload)`) reach the pods; optionally a namespace default-deny and egress rules that let
+   * each of the library's pods reach only what it needs.
+   * @default - no NetworkPolicy
+   */
+  readonly networkPolicy?: NetworkPolicyOptions;
+
+  /**
+   * Base name of every object (StatefulSet `<name>`, Services `<name>` and `<name>-public`, PDB
+   * `<name>-budget`). A DNS-1123 label of at most 40 characters. It is part of every pod, volume and DNS
+   * name: changing it later creates a new, empty cluster.
+   * @default - the construct id
+   */
+  readonly name?: string;
+
+  /**
+   * CockroachDB release.
+   * @default CockroachDbVersion.LATEST
+   */
+  readonly version?: CockroachDbVersion;
+
+  /**
+   * A change of `version` on a running cluster, declared with the version it runs now, so that the move
+   * is checked at synth time against CockroachDB's upgrade paths: a patch release of the same series;
+   * the next major release, or the one after it when the next is an Innovation release; or back to the
+   * release the cluster came from, before the upgrade is finalized. Anything else is refused with what is
+   * allowed from there: CockroachDB would refuse it only when the new pods start, one node into the
+   * rollout. The StatefulSet then replaces the pods one at a time, highest ordinal first, each once the
+   * previous one is Ready. Remove it once the change is applied. See the README's upgrade runbook.
+   * @default - none: `version` is not checked against the version running now (a change of version
+   *   without it is not checked at all)
+   */
+  readonly upgrade?: UpgradeOptions;
+
+  /**
+   * Image repository, for a registry mirror. The tag, and the digest when pinned, always come from
+   * `version` (`CockroachDbVersion.of(tag).withDigest(digest)`).
+   * @default 'cockroachdb/cockroach'
+   */
+  readonly imageRepository?: string;
+
+  /**
+   * Number of CockroachDB nodes: 1 (a single-node development cluster, under-replicated) or 3 and more.
+   * Lowering it on a live cluster drops a node without decommissioning it: see the README's scaling runbook.
+   * @default 3
+   */
+  readonly replicas?: number;
+
+  /**
+   * CPU and memory of each CockroachDB container. A memory limit is required (CockroachDB sizes its cache
+   * from it); a request left out equals its limit, so pods get the Guaranteed QoS class.
+   * @default - 2 CPU and 8 GiB, requests equal to limits
+   * @see https://www.cockroachlabs.com/docs/stable/recommended-production-settings#hardware
+   */
+  readonly resources?: ContainerResources;
+
+  /**
+   * Storage engine cache (`--cache`), rendered as an absolute size computed from the memory limit.
+   * @default MemoryAllocation.fraction(0.25)
+   */
+  readonly cache?: MemoryAllocation;
+
+  /**
+   * SQL memory pool (`--max-sql-memory`), rendered as an absolute size computed from the memory limit.
+   * (2 × maxSqlMemory) + cache must not exceed 80 % of the memory limit.
+   * @default MemoryAllocation.fraction(0.25)
+   */
+  readonly maxSqlMemory?: MemoryAllocation;
+
+  /**
+   * Per-pod persistent volumes.
+   * @default - 100 GiB on the default StorageClass, retained on delete and scale-down
+   */
+  readonly storage?: StorageOptions;
+
+  /**
+   * How long Kubernetes waits for a node to drain on shutdown before killing it. At least 300 seconds
+   * (CockroachDB's guidance).
+   * @default Duration.seconds(300)
+   */
+  readonly terminationGracePeriod?: Duration;
+
+  /**
+   * Where pods may run.
+   * @default - preferred anti-affinity per host, best-effort spread across zones
+   */
+  readonly placement?: PlacementOptions;
+
+  /**
+   * `--locality`: one static value (`Locality.of(…)`) or each pod's own region and zone read from its node
+   * (`Locality.fromNode()`).
+   * @default - no locality
+   */
+  readonly locality?: Locality;
+
+  /**
+   * `--cluster-name`: nodes refuse to join a cluster with another name, which guards against a node
+   * joining the wrong cluster.
+   * @default - no cluster name
+   */
+  readonly clusterName?: string;
+
+  /**
+   * The Kubernetes cluster's DNS domain.
+   * @default 'cluster.local'
+   */
+  readonly clusterDomain?: string;
+
+  /**
+   * Annotations of the pods' ServiceAccount (for example `iam.gke.io/gcp-service-account` for Workload
+   * Identity).
+   * @default - none
+   */
+  readonly serviceAccountAnnotations?: { readonly [key: string]: string };
+
+  /**
+   * How the nodes reach Google Cloud Storage for `AUTH=implicit` backups and restores: Workload Identity
+   * (`GcsCredentials.fromDeployment(…)`) or a key file from a Secret (`GcsCredentials.keyFromSecret(…)`).
+   * @default - none
+   */
+  readonly gcsCredentials?: GcsCredentials;
+
+  /**
+   * The SQL Job that applies databases, users, grants, settings, the license, backup schedules and
+   * restores (created when the first of them is declared).
+   * @default - 30-minute deadline (6 hours with a restore), kept one hour
+   */
+  readonly sqlJob?: SqlJobOptions;
+
+  /**
+   * A declared scale-down (never just lower `replicas`): phase DECOMMISSION keeps the current size and
+   * decommissions the nodes that go; phase SHRINK then lowers the StatefulSet and deletes their volumes.
+   * @default - no scale-down in progress
+   */
+  readonly scaleDown?: ScaleDownPlan;
+
+  /**
+   * A ValidatingAdmissionPolicy (Kubernetes ≥ 1.30) that makes the API server refuse a lower replica
+   * count unless the decommission recorded it: `kubectl apply` with fewer replicas, or `kubectl scale`,
+   * cannot drop live nodes.
+   * @default true
+   */
+  readonly replicaGuard?: boolean;
+
+  /**
+   * Prometheus Operator ServiceMonitor and PrometheusRule.
+   * @default - none (the discovery Service has Prometheus scrape annotations anyway)
+   */
+  readonly monitoring?: MonitoringOptions;
+
+  /**
+   * An Ingress with TLS for the DB Console.
+   * @default - none: use kubectl port-forward
+   */
+  readonly dbConsoleIngress?: DbConsoleIngressOptions;
+
+  /**
+   * The Job that runs `cockroach init`.
+   * @default - enabled, kept one hour after it finishes, ten-minute deadline
+   */
+  readonly init?: InitJobOptions;
+}

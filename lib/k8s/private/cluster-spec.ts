@@ -1,0 +1,419 @@
+import { Chart, Duration, Size } from 'cdk8s';
+import type { ContainerResources, Cpu } from 'cdk8s-plus-28';
+import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
+import { Construct, IConstruct } from 'constructs';
+import type { CockroachClusterProps } from '../cluster-props';
+import { GcsCredentials } from '../gcs-credentials';
+import { Locality } from '../locality';
+import { MEMORY_BUDGET_FRACTION, MemoryAllocation } from '../memory';
+import { HOSTNAME_TOPOLOGY_KEY, PlacementOptions, PodAntiAffinity, TopologySpread, ZONE_TOPOLOGY_KEY } from '../placement';
+import { MIN_LIVE_NODES, ScaleDownPhase, ScaleDownPlan } from '../scale-down';
+import { ClusterSecurity } from '../security';
+import type { SqlJobOptions } from '../sql-provisioner';
+import { PvcRetention, StorageOptions } from '../storage';
+import { checkVersionChange, VersionChangeKind } from '../upgrade';
+import { CockroachDbVersion } from '../version';
+import { checkImageDigest, imageReference } from './image';
+import { bytesToQuantity, cpuToMillis, describeBytes, durationSeconds, GIB, sizeToBytes } from './units';
+import {
+  checkDns1035Label, checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabelKey, checkLabelValue, checkRules, reject,
+} from '../../shared/validate';
+
+// A cluster's props resolved once: every rule in one place, in the order a reader meets the props, and
+// the result normalized (defaults applied, sizes in bytes and MiB, durations in seconds) so that the
+// objects are rendered from the spec alone.
+
+/** Longest `name`: leaves room for suffixes such as `-init-<10-character digest>` within 63 characters. */
+const MAX_NAME_LENGTH = 40;
+const MIN_GRACE_SECONDS = 300;
+const MIN_STORAGE_BYTES = GIB;
+/** Suffixes of the names a cluster derives for its own objects (ServiceAccounts, Services). */
+const RESERVED_NAME_SUFFIXES = ['-client', '-public', '-scale-down', '-sql'];
+const IMAGE_REPOSITORY = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
+const CLUSTER_NAME = /^[a-zA-Z](?:[-a-zA-Z0-9._]{0,254}[a-zA-Z0-9])?$/;
+
+/** The container's resources, checked and rendered. */
+export interface ResolvedResources {
+  /** Memory limit, in bytes. */
+  readonly memoryLimitBytes: number;
+  /** Whether a CPU limit is set (GOMAXPROCS follows it). */
+  readonly hasCpuLimit: boolean;
+  /** As the container renders them. */
+  readonly rendered: k8s.ResourceRequirements;
+}
+
+/** The volume claim template's values. */
+export interface ResolvedStorage {
+  /** Size of each volume, in bytes. */
+  readonly bytes: number;
+  /** The StorageClass; the default one when undefined. */
+  readonly storageClassName?: string;
+  /** PVC retention when the StatefulSet is deleted. */
+  readonly whenDeleted: PvcRetention;
+  /** PVC retention when it scales down. */
+  readonly whenScaled: PvcRetention;
+}
+
+/** A cluster's props, validated and normalized. */
+export interface ClusterSpec {
+  readonly security: ClusterSecurity;
+  readonly name: string;
+  readonly namespace: string;
+  readonly clusterDomain: string;
+  readonly replicas: number;
+  /** `replicas`, or `scaleDown.from` during phase DECOMMISSION. */
+  readonly renderedReplicas: number;
+  readonly version: CockroachDbVersion;
+  readonly versionChange?: VersionChangeKind;
+  /** The full image reference, digest included when pinned. */
+  readonly image: string;
+  readonly resources: ResolvedResources;
+  readonly cacheMebibytes: number;
+  readonly maxSqlMemoryMebibytes: number;
+  readonly storage: ResolvedStorage;
+  readonly terminationGracePeriodSeconds: number;
+  /** The pod spec's placement fields (affinity, spread, node selector, tolerations, priority). */
+  readonly placement: Partial<k8s.PodSpec>;
+  readonly locality?: Locality;
+  readonly certificateReloadSeconds: number;
+  readonly clusterName?: string;
+  /** The database ServiceAccount's annotations, Workload Identity's included. */
+  readonly serviceAccountAnnotations: { [key: string]: string };
+  readonly gcsCredentials?: GcsCredentials;
+  readonly sqlJob: SqlJobOptions;
+}
+
+/** Labels that select a cluster's CockroachDB pods (StatefulSet selector, Services, PDB, affinity). */
+export function databaseSelectorLabels(name: string): { [key: string]: string } {
+  return {
+    'app.kubernetes.io/name': 'cockroachdb',
+    'app.kubernetes.io/instance': name,
+    'app.kubernetes.io/component': 'database',
+  };
+}
+
+/** Validates the props of the cluster `scope` (errors name it) with construct id `id`, and normalizes them. */
+export function resolveClusterSpec(scope: Construct, id: string, props: CockroachClusterProps): ClusterSpec {
+  checkPropKinds(scope, props);
+  const security = props.security ?? ClusterSecurity.certManager();
+
+  const name = props.name ?? id;
+  checkDns1035Label(scope, 'name', name, MAX_NAME_LENGTH);
+  // Another cluster's derived names: a cluster "crdb-client" would share its ServiceAccount, and with it
+  // the Workload Identity, with the Jobs of a cluster "crdb" in the same namespace.
+  const suffix = RESERVED_NAME_SUFFIXES.find((s) => name.endsWith(s));
+  if (suffix) reject(scope, 'name', name, `expected a name not ending in "${suffix}": another cluster's objects are named <name>${suffix}`);
+  const namespace = Chart.of(scope).namespace ?? 'default';
+  checkDnsLabel(scope, 'namespace (of the chart)', namespace);
+  claimClusterNames(scope, name, namespace);
+  const clusterDomain = props.clusterDomain ?? 'cluster.local';
+  checkDnsSubdomain(scope, 'clusterDomain', clusterDomain);
+
+  const replicas = props.replicas ?? 3;
+  if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 1 || replicas === 2) {
+    reject(scope, 'replicas', replicas,
+      'expected 1 (a single-node development cluster) or an integer ≥ 3: two nodes cannot keep a majority when one fails');
+  }
+  const renderedReplicas = resolveScaleDown(scope, props.scaleDown, replicas);
+
+  const version = props.version ?? CockroachDbVersion.LATEST;
+  if (!version.isWellFormed) {
+    reject(scope, 'version', version.tag, 'expected an exact release tag such as "v26.2.1" or "v26.1.0-rc.1"');
+  }
+  if (version.digest !== undefined) checkImageDigest(scope, 'version (digest)', version.digest);
+  const versionChange = props.upgrade !== undefined ? checkVersionChange(scope, props.upgrade, version) : undefined;
+  const repository = props.imageRepository ?? 'cockroachdb/cockroach';
+  if (typeof repository === 'string' && repository.includes('@')) {
+    reject(scope, 'imageRepository', repository, 'expected an image repository without digest: pin it with version: CockroachDbVersion.of(tag).withDigest(digest)');
+  }
+  if (!IMAGE_REPOSITORY.test(repository)) {
+    reject(scope, 'imageRepository', repository, 'expected an image repository without tag, e.g. "cockroachdb/cockroach" or "registry.example.com:5000/mirror/cockroach"');
+  }
+
+  const resources = resolveResources(scope, props.resources);
+  const memory = resolveMemorySizes(scope, props.cache, props.maxSqlMemory, resources.memoryLimitBytes);
+  const storage = resolveStorage(scope, props.storage);
+  const terminationGracePeriodSeconds = resolveGracePeriod(scope, props.terminationGracePeriod);
+  const placement = resolvePlacement(scope, props.placement ?? {}, name, replicas);
+
+  if (props.locality && !props.locality.isWellFormed) {
+    reject(scope, 'locality', props.locality.toString(), props.locality.isPerPod
+      ? 'expected at least one tier, each with a distinct key of letters, digits, \'_\' or \'-\' and a valid node label'
+      : 'expected comma-separated key=value tiers, e.g. "region=europe-west1,zone=europe-west1-b"');
+  }
+  const certificateReloadSeconds = durationSeconds(props.certificateReloadInterval ?? Duration.minutes(1));
+  checkInteger(scope, 'certificateReloadInterval (seconds)', certificateReloadSeconds, 5, 3600);
+  if (props.clusterName !== undefined && !CLUSTER_NAME.test(props.clusterName)) {
+    reject(scope, 'clusterName', props.clusterName, 'expected 1 to 256 letters, digits, \'-\', \'_\' or \'.\', starting with a letter and ending with a letter or digit');
+  }
+  for (const key of Object.keys(props.serviceAccountAnnotations ?? {})) {
+    checkLabelKey(scope, 'serviceAccountAnnotations', key);
+  }
+  props.gcsCredentials?._validate(scope, { name, namespace });
+
+  return {
+    security,
+    name,
+    namespace,
+    clusterDomain,
+    replicas,
+    renderedReplicas,
+    version,
+    versionChange,
+    image: imageReference(`${repository}:${version.tag}`, version.digest),
+    resources,
+    cacheMebibytes: memory.cache,
+    maxSqlMemoryMebibytes: memory.maxSql,
+    storage,
+    terminationGracePeriodSeconds,
+    placement,
+    locality: props.locality,
+    certificateReloadSeconds,
+    clusterName: props.clusterName,
+    serviceAccountAnnotations: { ...(props.serviceAccountAnnotations ?? {}), ...(props.gcsCredentials?._annotations() ?? {}) },
+    gcsCredentials: props.gcsCredentials,
+    sqlJob: props.sqlJob ?? {},
+  };
+}
+
+/** Per app (the construct tree's root): the names clusters have claimed, and the path of each claimant. */
+const CLAIMED_NAMES = new WeakMap<IConstruct, Map<string, string>>();
+
+/**
+ * Two clusters with the same name in one namespace would render the same StatefulSet, Services and
+ * Jobs, in one chart or in two charts of one app; the cluster-scoped objects (`<namespace>-<name>-…`)
+ * would collide across namespaces too (namespace `a-b`, name `c` against namespace `a`, name `b-c`).
+ */
+function claimClusterNames(scope: Construct, name: string, namespace: string): void {
+  const root = scope.node.root;
+  let claimed = CLAIMED_NAMES.get(root);
+  if (!claimed) CLAIMED_NAMES.set(root, claimed = new Map());
+  const keys: Array<[string, string]> = [
+    [`namespaced:${namespace}/${name}`, `the same name in namespace ${JSON.stringify(namespace)}`],
+    [`cluster-scoped:${namespace}-${name}`, `the same cluster-scoped object names (${namespace}-${name}-…)`],
+  ];
+  for (const [key, what] of keys) {
+    const other = claimed.get(key);
+    if (other !== undefined) {
+      reject(scope, 'name', name, `expected a name no other cluster of this app uses: the cluster at ${other} has ${what}, and the two would overwrite each other's objects`);
+    }
+  }
+  for (const [key] of keys) claimed.set(key, scope.node.path);
+}
+
+type KindCheck = [prop: string, value: unknown, isKind: (v: object) => boolean, expected: string];
+// Classes with private constructors, which `instanceof` cannot be typed against: their prototype is what counts.
+const instanceOf = (type: { readonly prototype: object }) => (v: object) => Object.prototype.isPrototypeOf.call(type.prototype, v);
+// cdk8s' unit types by shape: an app may load its own copy of cdk8s.
+const isSize = (v: object) => typeof (v as Size).toKibibytes === 'function' && typeof (v as Size).asString === 'function';
+const isDuration = (v: object) => typeof (v as Duration).toSeconds === 'function';
+const isCpu = (v: object) => typeof (v as Cpu).amount === 'string';
+
+/**
+ * The typed props, checked at run time: a JavaScript caller (or an `as any`) passing `'25%'` for a
+ * MemoryAllocation or `'5Gb'` for a Size gets the library's error, not a TypeError or a broken manifest.
+ */
+function checkPropKinds(scope: Construct, props: CockroachClusterProps): void {
+  const checks: KindCheck[] = [
+    ['security', props.security, instanceOf(ClusterSecurity), 'a ClusterSecurity, e.g. ClusterSecurity.certManager()'],
+    ['version', props.version, instanceOf(CockroachDbVersion), 'a CockroachDbVersion, e.g. CockroachDbVersion.of(\'v25.4.3\')'],
+    ['cache', props.cache, instanceOf(MemoryAllocation), 'a MemoryAllocation, e.g. MemoryAllocation.fraction(0.25)'],
+    ['maxSqlMemory', props.maxSqlMemory, instanceOf(MemoryAllocation), 'a MemoryAllocation, e.g. MemoryAllocation.fraction(0.25)'],
+    ['resources.memory.limit', props.resources?.memory?.limit, isSize, 'a Size, e.g. Size.gibibytes(8)'],
+    ['resources.memory.request', props.resources?.memory?.request, isSize, 'a Size, e.g. Size.gibibytes(8)'],
+    ['resources.cpu.limit', props.resources?.cpu?.limit, isCpu, 'a Cpu, e.g. Cpu.units(2)'],
+    ['resources.cpu.request', props.resources?.cpu?.request, isCpu, 'a Cpu, e.g. Cpu.units(2)'],
+    ['storage.size', props.storage?.size, isSize, 'a Size, e.g. Size.gibibytes(100)'],
+    ['terminationGracePeriod', props.terminationGracePeriod, isDuration, 'a Duration, e.g. Duration.seconds(300)'],
+    ['certificateReloadInterval', props.certificateReloadInterval, isDuration, 'a Duration, e.g. Duration.minutes(1)'],
+    ['locality', props.locality, instanceOf(Locality), 'a Locality, e.g. Locality.fromNode()'],
+    ['gcsCredentials', props.gcsCredentials, instanceOf(GcsCredentials), 'GcsCredentials, e.g. GcsCredentials.fromDeployment(description) or GcsCredentials.keyFromSecret(\'gcs-key\')'],
+    ['placement.antiAffinity', props.placement?.antiAffinity, instanceOf(PodAntiAffinity), 'a PodAntiAffinity, e.g. PodAntiAffinity.preferred()'],
+    ['placement.topologySpread', props.placement?.topologySpread, instanceOf(TopologySpread), 'a TopologySpread, e.g. TopologySpread.acrossZones()'],
+    ['sqlJob.timeout', props.sqlJob?.timeout, isDuration, 'a Duration, e.g. Duration.minutes(30)'],
+    ['sqlJob.ttlAfterFinished', props.sqlJob?.ttlAfterFinished, isDuration, 'a Duration, e.g. Duration.hours(1)'],
+    ['init.timeout', props.init?.timeout, isDuration, 'a Duration, e.g. Duration.minutes(10)'],
+    ['init.ttlAfterFinished', props.init?.ttlAfterFinished, isDuration, 'a Duration, e.g. Duration.hours(1)'],
+  ];
+  for (const [prop, value, isKind, expected] of checks) {
+    if (value !== undefined && (typeof value !== 'object' || value === null || !isKind(value))) reject(scope, prop, value, `expected ${expected}`);
+  }
+}
+
+function resolveScaleDown(scope: Construct, plan: ScaleDownPlan | undefined, replicas: number): number {
+  if (!plan) return replicas;
+  checkInteger(scope, 'scaleDown.from', plan.from, 1, 10000);
+  if (!Object.values(ScaleDownPhase).includes(plan.phase)) {
+    reject(scope, 'scaleDown.phase', plan.phase, 'expected ScaleDownPhase.DECOMMISSION or ScaleDownPhase.SHRINK');
+  }
+  checkRules(scope, [
+    {
+      props: 'scaleDown.from, replicas',
+      violated: plan.from <= replicas,
+      message: `received from ${plan.from} and replicas ${replicas}; a scale-down goes from the current size to a smaller replicas (to scale out, raise replicas and drop scaleDown)`,
+    },
+    {
+      props: 'scaleDown, replicas',
+      violated: replicas < MIN_LIVE_NODES,
+      message: `received replicas ${replicas}; decommissioning below ${MIN_LIVE_NODES} live nodes is refused: with the default replication factor of 3 the decommission would never finish and ranges would be under-replicated`,
+    },
+  ]);
+  if (plan.timeout) checkInteger(scope, 'scaleDown.timeout (seconds)', durationSeconds(plan.timeout), 300, 7 * 86400);
+  return plan.phase === ScaleDownPhase.DECOMMISSION ? plan.from : replicas;
+}
+
+function resolveResources(scope: Construct, input: ContainerResources | undefined): ResolvedResources {
+  // The default limit as the amount Cpu.units(2) holds: the L2 module stays unloaded (start-up time).
+  const cpu = input ? input.cpu : { limit: { amount: '2' } as Cpu };
+  const memory = input ? input.memory : { limit: Size.gibibytes(8) };
+
+  const memoryLimit = memory?.limit;
+  if (!memoryLimit) {
+    reject(scope, 'resources.memory.limit', memoryLimit,
+      'a memory limit is required: --cache and --max-sql-memory are rendered as sizes computed from it, within the 80 % rule that leaves the rest for the Go heap, timeseries and the page cache; without one, nothing bounds the pod below the node\'s memory. Set e.g. `memory: { limit: Size.gibibytes(8) }`');
+  }
+  const limitBytes = sizeToBytes(memoryLimit);
+  if (Number.isNaN(limitBytes) || limitBytes <= 0) {
+    reject(scope, 'resources.memory.limit', memoryLimit.asString(), 'expected a positive, finite whole number of bytes');
+  }
+  const requestBytes = memory?.request ? sizeToBytes(memory.request) : limitBytes;
+  if (Number.isNaN(requestBytes) || requestBytes <= 0 || requestBytes > limitBytes) {
+    reject(scope, 'resources.memory.request', memory?.request?.asString(),
+      `expected a positive size no larger than the limit (${memoryLimit.asString()})`);
+  }
+
+  const cpuLimit = cpu?.limit;
+  const cpuRequest = cpu?.request ?? cpuLimit;
+  const cpuLimitMillis = cpuLimit ? cpuToMillis(cpuLimit) : undefined;
+  const cpuRequestMillis = cpuRequest ? cpuToMillis(cpuRequest) : undefined;
+  if (cpuLimitMillis !== undefined && !(cpuLimitMillis > 0)) {
+    reject(scope, 'resources.cpu.limit', cpuLimit!.amount, 'expected a positive CPU amount, e.g. Cpu.units(2) or Cpu.millis(500)');
+  }
+  if (cpuRequestMillis !== undefined && !(cpuRequestMillis > 0)) {
+    reject(scope, 'resources.cpu.request', cpuRequest!.amount, 'expected a positive CPU amount, e.g. Cpu.units(2) or Cpu.millis(500)');
+  }
+  if (cpuLimitMillis !== undefined && cpuRequestMillis !== undefined && cpuRequestMillis > cpuLimitMillis) {
+    reject(scope, 'resources.cpu.request', cpuRequest!.amount, `expected no more than the limit (${cpuLimit!.amount})`);
+  }
+
+  const requests: { [key: string]: k8s.Quantity } = { memory: k8s.Quantity.fromString(bytesToQuantity(requestBytes)) };
+  const limits: { [key: string]: k8s.Quantity } = { memory: k8s.Quantity.fromString(bytesToQuantity(limitBytes)) };
+  if (cpuRequest) requests.cpu = k8s.Quantity.fromString(cpuRequest.amount);
+  if (cpuLimit) limits.cpu = k8s.Quantity.fromString(cpuLimit.amount);
+  return {
+    memoryLimitBytes: limitBytes,
+    hasCpuLimit: cpuLimit !== undefined,
+    rendered: { requests, limits },
+  };
+}
+
+function resolveMemorySizes(scope: Construct, cacheInput: MemoryAllocation | undefined, sqlInput: MemoryAllocation | undefined, limit: number) {
+  const cache = cacheInput ?? MemoryAllocation.fraction(0.25);
+  const maxSql = sqlInput ?? MemoryAllocation.fraction(0.25);
+  for (const [prop, allocation] of [['cache', cache], ['maxSqlMemory', maxSql]] as const) {
+    const problem = allocation._problem();
+    if (problem) reject(scope, prop, allocation.toString(), problem);
+  }
+  const cacheMiB = cache._mebibytes(limit);
+  const sqlMiB = maxSql._mebibytes(limit);
+  const usedMiB = 2 * sqlMiB + cacheMiB;
+  const budgetBytes = limit * MEMORY_BUDGET_FRACTION;
+  checkRules(scope, [
+    {
+      props: 'cache, maxSqlMemory',
+      violated: cacheMiB < 1 || sqlMiB < 1,
+      message: `cache (${cache} → ${cacheMiB} MiB) and maxSqlMemory (${maxSql} → ${sqlMiB} MiB) must each be at least 1 MiB; raise them or resources.memory.limit (${describeBytes(limit)})`,
+    },
+    {
+      props: 'cache, maxSqlMemory, resources.memory.limit',
+      violated: usedMiB * 1024 * 1024 > budgetBytes,
+      message: `(2 × maxSqlMemory) + cache must not exceed 80% of the memory limit: 2 × ${sqlMiB} MiB (maxSqlMemory ${maxSql}) + ${cacheMiB} MiB (cache ${cache}) = ${usedMiB} MiB > ${describeBytes(budgetBytes)} (80% of resources.memory.limit ${describeBytes(limit)}). Lower cache or maxSqlMemory (e.g. 0.25 each), or raise resources.memory.limit`,
+    },
+  ]);
+  return { cache: cacheMiB, maxSql: sqlMiB };
+}
+
+function resolveStorage(scope: Construct, input: StorageOptions | undefined): ResolvedStorage {
+  const size = input?.size ?? Size.gibibytes(100);
+  const bytes = sizeToBytes(size);
+  if (Number.isNaN(bytes)) {
+    reject(scope, 'storage.size', size.asString(), 'expected a finite whole number of bytes, at least 1Gi');
+  }
+  if (bytes < MIN_STORAGE_BYTES) {
+    reject(scope, 'storage.size', size.asString(), 'expected at least 1Gi: a CockroachDB store needs room for its data, logs and temporary files');
+  }
+  if (input?.storageClassName !== undefined) checkDnsSubdomain(scope, 'storage.storageClassName', input.storageClassName);
+  for (const [prop, value] of [['storage.whenDeleted', input?.whenDeleted], ['storage.whenScaled', input?.whenScaled]] as const) {
+    if (value !== undefined && !Object.values(PvcRetention).includes(value)) {
+      reject(scope, prop, value, 'expected PvcRetention.RETAIN or PvcRetention.DELETE');
+    }
+  }
+  return {
+    bytes,
+    storageClassName: input?.storageClassName,
+    whenDeleted: input?.whenDeleted ?? PvcRetention.RETAIN,
+    whenScaled: input?.whenScaled ?? PvcRetention.RETAIN,
+  };
+}
+
+function resolveGracePeriod(scope: Construct, input: Duration | undefined): number {
+  const seconds = durationSeconds(input ?? Duration.seconds(MIN_GRACE_SECONDS));
+  if (!Number.isInteger(seconds) || seconds < MIN_GRACE_SECONDS) {
+    reject(scope, 'terminationGracePeriod', `${seconds}s`,
+      `expected a whole number of seconds ≥ ${MIN_GRACE_SECONDS}: a node needs that long to drain its leases and SQL connections`);
+  }
+  return seconds;
+}
+
+function resolvePlacement(scope: Construct, input: PlacementOptions, name: string, replicas: number): Partial<k8s.PodSpec> {
+  const antiAffinity = input.antiAffinity ?? PodAntiAffinity.preferred();
+  const spread = input.topologySpread ?? TopologySpread.acrossZones();
+  const nodeSelector = input.nodeSelector ?? {};
+
+  if (antiAffinity.mode === 'preferred') checkInteger(scope, 'placement.antiAffinity (weight)', antiAffinity.weight, 1, 100);
+  if (antiAffinity.mode !== 'none') checkLabelKey(scope, 'placement.antiAffinity (topologyKey)', antiAffinity.topologyKey);
+  if (spread.enabled) checkInteger(scope, 'placement.topologySpread (maxSkew)', spread.maxSkew, 1);
+  for (const [key, value] of Object.entries(nodeSelector)) {
+    checkLabelKey(scope, 'placement.nodeSelector', key);
+    checkLabelValue(scope, `placement.nodeSelector["${key}"]`, value);
+  }
+  if (input.priorityClassName !== undefined) checkDnsSubdomain(scope, 'placement.priorityClassName', input.priorityClassName);
+
+  // A node selector on the host name (or on the anti-affinity key itself) leaves one failure domain,
+  // where required anti-affinity lets only one pod run.
+  const pinnedKeys = Object.keys(nodeSelector);
+  const pinnedKey = [antiAffinity.topologyKey, HOSTNAME_TOPOLOGY_KEY].find((k) => pinnedKeys.includes(k));
+  checkRules(scope, [
+    {
+      props: 'placement.antiAffinity, placement.nodeSelector',
+      violated: antiAffinity.mode === 'required' && pinnedKey !== undefined && replicas > 1,
+      message: `received PodAntiAffinity.required("${antiAffinity.topologyKey}") with nodeSelector ${pinnedKey}=${JSON.stringify(nodeSelector[pinnedKey ?? ''])}: the selector leaves a single "${antiAffinity.topologyKey}" domain, so only one of the ${replicas} pods could ever be scheduled. Use PodAntiAffinity.none() or preferred(), or remove that nodeSelector entry`,
+    },
+  ]);
+
+  const matchLabels = databaseSelectorLabels(name);
+  const affinity: k8s.Affinity | undefined = antiAffinity.mode === 'none' ? undefined : {
+    podAntiAffinity: antiAffinity.mode === 'required'
+      ? { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels }, topologyKey: antiAffinity.topologyKey }] }
+      : {
+        preferredDuringSchedulingIgnoredDuringExecution: [{
+          weight: antiAffinity.weight,
+          podAffinityTerm: { labelSelector: { matchLabels }, topologyKey: antiAffinity.topologyKey },
+        }],
+      },
+  };
+  return {
+    affinity,
+    topologySpreadConstraints: spread.enabled
+      ? [{
+        maxSkew: spread.maxSkew,
+        topologyKey: ZONE_TOPOLOGY_KEY,
+        whenUnsatisfiable: spread.required ? 'DoNotSchedule' : 'ScheduleAnyway',
+        labelSelector: { matchLabels },
+      }]
+      : undefined,
+    nodeSelector: pinnedKeys.length > 0 ? { ...nodeSelector } : undefined,
+    tolerations: input.tolerations && input.tolerations.length > 0 ? input.tolerations.map((t) => t._toKube()) : undefined,
+    priorityClassName: input.priorityClassName,
+  };
+}

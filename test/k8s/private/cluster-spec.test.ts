@@ -1,0 +1,140 @@
+import { Duration, Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import {
+  ClusterSecurity, CockroachDbVersion, Locality, MemoryAllocation, PodAntiAffinity, PvcRetention, ScaleDownPhase, TopologySpread,
+  VersionChangeKind,
+} from '../../../lib/k8s';
+import { databaseSelectorLabels, resolveClusterSpec } from '../../../lib/k8s/private/cluster-spec';
+import { newChart } from '../../support/manifests';
+
+// The props resolved once into the spec every object is rendered from: defaults applied, sizes and
+// durations normalized. The rules' messages are tested through the cluster (test/k8s/cluster.test.ts and
+// the error tables); here, the values the rendering reads.
+
+function resolve(props: Parameters<typeof resolveClusterSpec>[2] = {}, namespace: string | null = 'db') {
+  const scope = new Construct(newChart(namespace), 'crdb');
+  return resolveClusterSpec(scope, 'crdb', props);
+}
+
+describe('defaults', () => {
+  const spec = resolve();
+
+  test('names and sizes', () => {
+    expect(spec.name).toBe('crdb');
+    expect(spec.namespace).toBe('db');
+    expect(spec.clusterDomain).toBe('cluster.local');
+    expect(spec.replicas).toBe(3);
+    expect(spec.renderedReplicas).toBe(3);
+    expect(spec.security.isSecure).toBe(true);
+    expect(spec.security.usesCertManager).toBe(true);
+    expect(spec.version).toBe(CockroachDbVersion.LATEST);
+    expect(spec.versionChange).toBeUndefined();
+    expect(spec.image).toBe(`cockroachdb/cockroach:${CockroachDbVersion.LATEST.tag}`);
+  });
+
+  test('resources: 2 CPU and 8 GiB, requests equal to limits; a quarter of the memory each for cache and SQL', () => {
+    expect(spec.resources.memoryLimitBytes).toBe(8 * 1024 ** 3);
+    expect(spec.resources.hasCpuLimit).toBe(true);
+    expect(JSON.parse(JSON.stringify(spec.resources.rendered))).toEqual({
+      requests: { memory: { value: '8Gi' }, cpu: { value: '2' } },
+      limits: { memory: { value: '8Gi' }, cpu: { value: '2' } },
+    });
+    expect(spec.cacheMebibytes).toBe(2048);
+    expect(spec.maxSqlMemoryMebibytes).toBe(2048);
+  });
+
+  test('storage, grace period, reload interval, placement', () => {
+    expect(spec.storage).toEqual({ bytes: 100 * 1024 ** 3, storageClassName: undefined, whenDeleted: PvcRetention.RETAIN, whenScaled: PvcRetention.RETAIN });
+    expect(spec.terminationGracePeriodSeconds).toBe(300);
+    expect(spec.certificateReloadSeconds).toBe(60);
+    const matchLabels = databaseSelectorLabels('crdb');
+    expect(spec.placement).toEqual({
+      affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { labelSelector: { matchLabels }, topologyKey: 'kubernetes.io/hostname' } }] } },
+      topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels } }],
+      nodeSelector: undefined,
+      tolerations: undefined,
+      priorityClassName: undefined,
+    });
+    expect(spec.locality).toBeUndefined();
+    expect(spec.clusterName).toBeUndefined();
+    expect(spec.serviceAccountAnnotations).toEqual({});
+    expect(spec.gcsCredentials).toBeUndefined();
+    expect(spec.sqlJob).toEqual({});
+  });
+
+  test('the chart without a namespace puts the cluster in "default"', () => {
+    expect(resolve({}, null).namespace).toBe('default');
+  });
+});
+
+test('the selector labels: name, instance and the database component', () => {
+  expect(databaseSelectorLabels('x')).toEqual({
+    'app.kubernetes.io/name': 'cockroachdb', 'app.kubernetes.io/instance': 'x', 'app.kubernetes.io/component': 'database',
+  });
+});
+
+test('every prop given: each lands in the spec, normalized', () => {
+  const locality = Locality.of('region=r1,zone=z1');
+  const spec = resolve({
+    name: 'db1',
+    security: ClusterSecurity.insecure(),
+    clusterDomain: 'corp.local',
+    replicas: 5,
+    scaleDown: { from: 6, phase: ScaleDownPhase.DECOMMISSION },
+    version: CockroachDbVersion.of('v25.4.3'),
+    upgrade: { from: CockroachDbVersion.of('v25.4.1') },
+    imageRepository: 'mirror.example.com:5000/crdb',
+    resources: { memory: { limit: Size.gibibytes(16), request: Size.gibibytes(12) }, cpu: { request: Cpu.millis(1500) } },
+    cache: MemoryAllocation.fraction(0.3),
+    maxSqlMemory: MemoryAllocation.size(Size.gibibytes(2)),
+    storage: { size: Size.gibibytes(20), storageClassName: 'premium-rwo', whenDeleted: PvcRetention.DELETE, whenScaled: PvcRetention.DELETE },
+    terminationGracePeriod: Duration.minutes(10),
+    certificateReloadInterval: Duration.seconds(30),
+    placement: { antiAffinity: PodAntiAffinity.none(), topologySpread: TopologySpread.none(), nodeSelector: { pool: 'db' }, priorityClassName: 'high' },
+    locality,
+    clusterName: 'prod',
+    serviceAccountAnnotations: { 'example.com/a': 'b' },
+    sqlJob: { timeout: Duration.minutes(5) },
+  });
+  expect(spec.name).toBe('db1');
+  expect(spec.security.isSecure).toBe(false);
+  expect(spec.clusterDomain).toBe('corp.local');
+  expect(spec.replicas).toBe(5);
+  expect(spec.renderedReplicas).toBe(6);
+  expect(spec.versionChange).toBe(VersionChangeKind.PATCH);
+  expect(spec.image).toBe('mirror.example.com:5000/crdb:v25.4.3');
+  expect(spec.resources.memoryLimitBytes).toBe(16 * 1024 ** 3);
+  expect(spec.resources.hasCpuLimit).toBe(false);
+  expect(JSON.parse(JSON.stringify(spec.resources.rendered))).toEqual({
+    requests: { memory: { value: '12Gi' }, cpu: { value: '1500m' } },
+    limits: { memory: { value: '16Gi' } },
+  });
+  expect(spec.cacheMebibytes).toBe(Math.floor(16 * 1024 * 0.3));
+  expect(spec.maxSqlMemoryMebibytes).toBe(2048);
+  expect(spec.storage).toEqual({ bytes: 20 * 1024 ** 3, storageClassName: 'premium-rwo', whenDeleted: PvcRetention.DELETE, whenScaled: PvcRetention.DELETE });
+  expect(spec.terminationGracePeriodSeconds).toBe(600);
+  expect(spec.certificateReloadSeconds).toBe(30);
+  expect(spec.placement).toEqual({
+    affinity: undefined, topologySpreadConstraints: undefined, nodeSelector: { pool: 'db' }, tolerations: undefined, priorityClassName: 'high',
+  });
+  expect(spec.locality).toBe(locality);
+  expect(spec.clusterName).toBe('prod');
+  expect(spec.serviceAccountAnnotations).toEqual({ 'example.com/a': 'b' });
+  expect(spec.sqlJob.timeout?.toSeconds()).toBe(300);
+});
+
+test('phase SHRINK renders the target size', () => {
+  expect(resolve({ replicas: 3, scaleDown: { from: 5, phase: ScaleDownPhase.SHRINK } }).renderedReplicas).toBe(3);
+});
+
+test('required anti-affinity with a spread required across zones', () => {
+  const spec = resolve({ placement: { antiAffinity: PodAntiAffinity.required(), topologySpread: TopologySpread.acrossZones({ required: true, maxSkew: 2 }) } });
+  const matchLabels = databaseSelectorLabels('crdb');
+  expect(spec.placement.affinity).toEqual({
+    podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels }, topologyKey: 'kubernetes.io/hostname' }] },
+  });
+  expect(spec.placement.topologySpreadConstraints).toEqual([
+    { maxSkew: 2, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels } },
+  ]);
+});
