@@ -62,6 +62,74 @@ describe('BackupBucket options', () => {
   });
 });
 
+describe('BackupBucket locations accepted', () => {
+  test.each([
+    ['a region', 'europe-west1'],
+    ['a region numbered past 9', 'europe-west10'],
+    ['a region of three words (the form, not a region Google has today)', 'europe-west-central2'],
+    ['a multi-region', 'EU'],
+    ['a multi-region of four letters', 'ASIA'],
+    ['a predefined dual-region', 'EUR4'],
+    ['a multi-region in lowercase', 'eu'],
+    ['a multi-region of four letters in lowercase', 'asia'],
+    ['a predefined dual-region in lowercase', 'nam4'],
+  ])('%s: %s', (_what, location) => {
+    const [b] = bucket({ location }).resources('google_storage_bucket');
+    expect(b.location).toBe(location);
+  });
+});
+
+describe('BackupBucket locations refused, in full', () => {
+  test.each([
+    ['a region without its number', 'europe-west'],
+    ['a zone', 'europe-west1-b'],
+    ['a region in uppercase', 'EUROPE-WEST1'],
+    ['a multi-region of five letters', 'EUROP'],
+    ['a multi-region of one letter', 'E'],
+    ['a multi-region of one lowercase letter', 'e'],
+    ['a lowercase word of five letters', 'europ'],
+    ['a multi-region with two digits', 'EUR44'],
+    ['a lowercase multi-region with two digits', 'eur44'],
+    ['digits only', '12'],
+    ['a region with a space', 'europe west1'],
+    ['a region after other text', 'gs://europe-west1'],
+    ['an empty location', ''],
+  ])('%s: %s', (_what, location) => {
+    const error = configError(() => bucket({ location }));
+    expect(error.message).toBe(`[stack/Backups] location: received ${JSON.stringify(location)}; expected a region such as "europe-west1" or a multi-region such as "EU"`);
+  });
+});
+
+describe('BackupBucket storage class transitions', () => {
+  const { NEARLINE, COLDLINE, ARCHIVE } = BackupStorageClass;
+
+  test.each<[string, Array<[number, BackupStorageClass]>]>([
+    ['all three, in order', [[30, NEARLINE], [90, COLDLINE], [365, ARCHIVE]]],
+    ['a class skipped', [[30, NEARLINE], [365, ARCHIVE]]],
+    ['one day apart', [[30, NEARLINE], [31, COLDLINE]]],
+    ['straight to ARCHIVE', [[1, ARCHIVE]]],
+  ])('accepted: %s', (_what, steps) => {
+    const [b] = bucket({ storageClassTransitions: steps.map(([ageDays, storageClass]) => ({ ageDays, storageClass })) }).resources('google_storage_bucket');
+    expect(b.lifecycle_rule).toEqual([
+      { action: { type: 'Delete' }, condition: { days_since_noncurrent_time: 30, with_state: 'ARCHIVED' } },
+      ...steps.map(([age, storage_class]) => ({ action: { type: 'SetStorageClass', storage_class }, condition: { age, with_state: 'LIVE' } })),
+    ]);
+  });
+
+  const ORDER = 'expected transitions in increasing age, each to a colder class than the previous one';
+  test.each<[string, Array<[number, BackupStorageClass]>, string]>([
+    ['the same age, a colder class', [[30, NEARLINE], [30, COLDLINE]], '[stack/Backups] storageClassTransitions[1]: received {"ageDays":30,"storageClass":"COLDLINE"}'],
+    ['a younger age, a colder class', [[90, NEARLINE], [30, COLDLINE]], '[stack/Backups] storageClassTransitions[1]: received {"ageDays":30,"storageClass":"COLDLINE"}'],
+    ['an older age, the same class', [[30, NEARLINE], [90, NEARLINE]], '[stack/Backups] storageClassTransitions[1]: received {"ageDays":90,"storageClass":"NEARLINE"}'],
+    ['an older age, a warmer class', [[30, COLDLINE], [90, NEARLINE]], '[stack/Backups] storageClassTransitions[1]: received {"ageDays":90,"storageClass":"NEARLINE"}'],
+    ['the third out of order', [[30, NEARLINE], [90, COLDLINE], [60, ARCHIVE]], '[stack/Backups] storageClassTransitions[2]: received {"ageDays":60,"storageClass":"ARCHIVE"}'],
+    ['both younger and warmer', [[90, COLDLINE], [30, NEARLINE]], '[stack/Backups] storageClassTransitions[1]: received {"ageDays":30,"storageClass":"NEARLINE"}'],
+  ])('refused: %s', (_what, steps, received) => {
+    const error = configError(() => bucket({ storageClassTransitions: steps.map(([ageDays, storageClass]) => ({ ageDays, storageClass })) }));
+    expect(error.message).toBe(`${received}; ${ORDER}`);
+  });
+});
+
 // Cloud Storage: "Retention policies and Object Versioning are mutually exclusive features in Cloud
 // Storage: for a given bucket, only one of these can be enabled at a time."
 // (https://cloud.google.com/storage/docs/bucket-lock)
@@ -118,6 +186,15 @@ describe('BackupBucket customer-managed encryption', () => {
     const [b] = resources('google_storage_bucket');
     expect(b.encryption).toEqual({ default_kms_key_name: '${google_kms_crypto_key.kms_key_acme_crdb_backups_cmek_backups.id}' });
     expect(b.depends_on).toEqual(['google_kms_crypto_key_iam_member.kms_grant_acme_crdb_backups_cmek_backups']);
+  });
+
+  test('a created key ring is named after the bucket, cut to 58 characters before "-cmek"', () => {
+    const bucketName = `acme-${'b'.repeat(58)}`;
+    const r = synthScope((scope) => {
+      new BackupBucket(scope, 'Backups', { description: description({ bucketName }), encryptionKey: CustomerManagedKey.create() });
+    });
+    expect(r.resources('google_kms_key_ring').map((k) => k.name)).toEqual([`acme-${'b'.repeat(53)}-cmek`]);
+    expect(r.resources('google_storage_bucket')[0].name).toBe(bucketName);
   });
 
   test('Google-managed keys unless asked', () => {

@@ -42,6 +42,49 @@ test('patterns of one\'s own, dry run', () => {
   });
 });
 
+test('the patterns a policy admits (a copy), its mode, and whether the stack writes it', () => {
+  const allowedImages = ['docker.io/cockroachdb/cockroach@sha256:*', 'quay.io/jetstack/cert-manager-controller@sha256:*'];
+  const own = BinaryAuthorization.projectPolicy({ allowedImages, dryRun: true });
+  expect(own.allowedImages).toEqual(allowedImages);
+  own.allowedImages.push('docker.io/library/busybox');
+  allowedImages.push('docker.io/library/alpine');
+  expect(own.allowedImages).toEqual(['docker.io/cockroachdb/cockroach@sha256:*', 'quay.io/jetstack/cert-manager-controller@sha256:*']);
+  expect(own.dryRun).toBe(true);
+  expect(own.managesPolicy).toBe(true);
+  const byDefault = BinaryAuthorization.projectPolicy();
+  expect(byDefault.allowedImages).toEqual(LIBRARY_IMAGE_PATTERNS);
+  expect(byDefault.dryRun).toBe(false);
+  expect(byDefault.managesPolicy).toBe(true);
+  const elsewhere = BinaryAuthorization.existingProjectPolicy();
+  expect(elsewhere.allowedImages).toEqual([]);
+  expect(elsewhere.dryRun).toBe(false);
+  expect(elsewhere.managesPolicy).toBe(false);
+});
+
+const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
+/** [what, a pattern the policy admits, written as it is] */
+const GOOD: Array<[string, string]> = [
+  ['any digest of an image', 'docker.io/cockroachdb/cockroach@sha256:*'],
+  ['one digest (64 lowercase hex digits)', `docker.io/cockroachdb/cockroach@${DIGEST}`],
+  ['a tag', 'docker.io/cockroachdb/cockroach:v25.4.3'],
+  ['a one-character tag', 'docker.io/library/node:2'],
+  ['an image name alone', 'docker.io/cockroachdb/cockroach'],
+  ['one path segment', 'gcr.io/distroless@sha256:*'],
+  ['three path segments', 'europe-docker.pkg.dev/acme/images/crdb@sha256:*'],
+  ['a registry with a port', 'registry.acme.example:5000/team/crdb@sha256:*'],
+  ['a registry with a one-digit port', 'registry.acme.example:5/team/crdb'],
+  ['a trailing * after a name', 'docker.io/cockroachdb/cockroach*'],
+  ['a trailing /* (one level)', 'docker.io/cockroachdb/*'],
+  ['a trailing /** (any depth)', 'europe-docker.pkg.dev/acme/**'],
+];
+
+describe('BinaryAuthorization patterns admitted', () => {
+  test.each(GOOD)('%s', (_what, pattern) => {
+    const { resources } = gke({ binaryAuthorization: BinaryAuthorization.projectPolicy({ allowedImages: [pattern] }) });
+    expect(resources('google_binary_authorization_policy')[0].admission_whitelist_patterns).toEqual([{ name_pattern: pattern }]);
+  });
+});
+
 test('the project\'s policy managed elsewhere: enforced, not written', () => {
   const { json, resources } = gke({ binaryAuthorization: BinaryAuthorization.existingProjectPolicy() });
   expect(json).toHaveResourceWithProperties(ContainerCluster, { binary_authorization: { evaluation_mode: 'PROJECT_SINGLETON_POLICY_ENFORCE' } });
@@ -74,6 +117,18 @@ const BAD: Array<[string, string[], string]> = [
   ['a truncated digest', ['docker.io/cockroachdb/cockroach@sha256:abc'], `[stack/Gke] binaryAuthorization.allowedImages[0]: received "docker.io/cockroachdb/cockroach@sha256:abc"; ${ALLOWED}`],
   ['a library image digest that is not sha256:<64 hex>', libraryImagePatterns({ cockroach: 'sha256:ABC' }),
     `[stack/Gke] binaryAuthorization.allowedImages[0]: received "docker.io/cockroachdb/cockroach@sha256:ABC"; ${ALLOWED}`],
+  ['a registry with uppercase', ['Docker.io/cockroachdb/cockroach@sha256:*'], `[stack/Gke] binaryAuthorization.allowedImages[0]: received "Docker.io/cockroachdb/cockroach@sha256:*"; ${ALLOWED}`],
+  ['a URL', ['https://docker.io/cockroachdb/cockroach'], `[stack/Gke] binaryAuthorization.allowedImages[0]: received "https://docker.io/cockroachdb/cockroach"; ${ALLOWED}`],
+  ['a port that is not a number', ['registry.acme.example:http/crdb'], `[stack/Gke] binaryAuthorization.allowedImages[0]: received "registry.acme.example:http/crdb"; ${ALLOWED}`],
+  ['a digest in uppercase hex', [`docker.io/cockroachdb/cockroach@${DIGEST.toUpperCase().replace('SHA256', 'sha256')}`],
+    `[stack/Gke] binaryAuthorization.allowedImages[0]: received "docker.io/cockroachdb/cockroach@${DIGEST.toUpperCase().replace('SHA256', 'sha256')}"; ${ALLOWED}`],
+  ['a digest of 65 hex digits', [`docker.io/cockroachdb/cockroach@${DIGEST}0`], `[stack/Gke] binaryAuthorization.allowedImages[0]: received "docker.io/cockroachdb/cockroach@${DIGEST}0"; ${ALLOWED}`],
+  ['an empty tag', ['docker.io/cockroachdb/cockroach:'], `[stack/Gke] binaryAuthorization.allowedImages[0]: received "docker.io/cockroachdb/cockroach:"; ${ALLOWED}`],
+  ['a tag with a slash', ['docker.io/cockroachdb/cockroach:v25/4'], `[stack/Gke] binaryAuthorization.allowedImages[0]: received "docker.io/cockroachdb/cockroach:v25/4"; ${ALLOWED}`],
+  ['three stars', ['docker.io/cockroachdb/***'], `[stack/Gke] binaryAuthorization.allowedImages[0]: received "docker.io/cockroachdb/***"; ${ALLOWED}`],
+  ['the second pattern bad', ['docker.io/library/node@sha256:*', 'docker.io/**'], `[stack/Gke] binaryAuthorization.allowedImages[1]: received "docker.io/**"; ${ALLOWED}`],
+  ['not a string', [42 as unknown as string], `[stack/Gke] binaryAuthorization.allowedImages[0]: received 42; ${ALLOWED}`],
+  ['an object that reads as a pattern', [{ toString: () => 'docker.io/library/node' } as unknown as string], `[stack/Gke] binaryAuthorization.allowedImages[0]: received {}; ${ALLOWED}`],
   ['a pattern twice', ['docker.io/library/node@sha256:*', 'docker.io/library/node@sha256:*'],
     '[stack/Gke] binaryAuthorization.allowedImages: received ["docker.io/library/node@sha256:*","docker.io/library/node@sha256:*"]; expected each pattern once'],
 ];

@@ -567,7 +567,24 @@ describe('restore, run by the Job', () => {
       { match: /database_name = 'shop_old'/, output: 'count\n1\n' },
     ]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain('database shop_old already exists');
+    expect(r.sql[r.sql.length - 1]).toBe("SELECT count(*) FROM [SHOW DATABASES] WHERE database_name = 'shop_old';");
+    expect(r.stderr).toContain('database shop_old already exists: drop it, or restore under another name (newName)');
+    expect(r.sql.some((q) => q.startsWith('RESTORE'))).toBe(false);
+  });
+
+  test('a table restore whose target exists: the table looked up in the database it goes into, refused', () => {
+    const { job } = setup(RestoreTarget.table('shop', 'orders', { intoDatabase: 'scratch' }));
+    const r = runSqlJob(job, [
+      READY,
+      { match: /database_name = 'crdb_k8s_ops'/, output: 'count\n0\n' },
+      { match: /FROM \[SHOW JOBS\]/, output: 'job_id\n' },
+      { match: /FROM crdb_internal\.tables/, output: 'count\n1\n' },
+    ]);
+    expect(r.status).toBe(1);
+    expect(r.sql[r.sql.length - 1]).toBe(
+      "SELECT count(*) FROM crdb_internal.tables WHERE database_name = 'scratch' AND schema_name = 'public' AND name = 'orders' AND state = 'PUBLIC';");
+    expect(r.stderr).toContain('table scratch.public.orders already exists: drop it first, or restore into another database (intoDatabase)');
+    expect(r.sql.some((q) => q.startsWith('RESTORE'))).toBe(false);
   });
 
   test('a failed restore job fails the Job', () => {
@@ -706,19 +723,53 @@ describe('no secret value anywhere in the synthesized output', () => {
   });
 });
 
+const RESERVED = 'expected a name of your own: root, admin, public, node, none, system, crdb_k8s_ops are reserved';
+const SQL_NAME = 'expected a SQL name of 1 to 63 lowercase ASCII letters, digits or \'_\', starting with a letter or \'_\' '
+  + '(quotes, spaces, semicolons, comment markers and look-alike characters are refused)';
+const USER_NAME = 'expected a SQL user name of 1 to 63 lowercase ASCII letters, digits, \'_\' or \'-\', starting with a letter or \'_\'';
+const ROLE_NAME = 'expected a user or role name of lowercase ASCII letters, digits, \'_\' or \'-\'';
+
 /** [what, call, prop named, fragment] */
 const BAD: Array<[string, (c: CockroachCluster) => unknown, string, string]> = [
   ['a duplicate database', (c) => { c.addDatabase('shop'); c.addDatabase('shop'); }, 'addDatabase(name)', 'expected each database once'],
   ['a user named like a role', (c) => { c.addRole('app'); c.addUser('app'); }, 'addUser(name)', 'share one namespace'],
-  ['a duplicate user', (c) => { c.addUser('app'); c.addUser('app'); }, 'addUser(name)', 'expected each user once'],
-  ['a reserved database', (c) => c.addDatabase('system'), 'addDatabase(name)', 'reserved'],
+  ['a duplicate user', (c) => { c.addUser('app'); c.addUser('app'); }, 'addUser(name)', 'received "app" again; expected each user once (users and roles share one namespace)'],
+  ['a duplicate role', (c) => { c.addRole('readers'); c.addRole('readers'); }, 'addRole(name)', 'received "readers" again; expected each role once (users and roles share one namespace)'],
+  ['a reserved database', (c) => c.addDatabase('system'), 'addDatabase(name)', `received "system"; ${RESERVED}`],
+  ['a role named admin', (c) => c.addRole('admin'), 'addRole(name)', `received "admin"; ${RESERVED}`],
+  ['a user named public', (c) => c.addUser('public'), 'addUser(name)', `received "public"; ${RESERVED}`],
+  ['a database named node', (c) => c.addDatabase('node'), 'addDatabase(name)', `received "node"; ${RESERVED}`],
+  ['a role named none', (c) => c.addRole('none'), 'addRole(name)', `received "none"; ${RESERVED}`],
+  ['a database name with an uppercase letter', (c) => c.addDatabase('Shop'), 'addDatabase(name)', `received "Shop"; ${SQL_NAME}`],
+  ['a database name that is not a string', (c) => c.addDatabase(['shop'] as never), 'addDatabase(name)', `received ["shop"]; ${SQL_NAME}`],
+  ['a user name with a space', (c) => c.addUser('App User'), 'addUser(name)', `received "App User"; ${USER_NAME}`],
+  ['a user name that is not a string', (c) => c.addUser(['app'] as never), 'addUser(name)', `received ["app"]; ${USER_NAME}`],
   ['a reserved user', (c) => c.addUser('root'), 'addUser(name)', 'reserved'],
   ['the marker database', (c) => c.addDatabase('crdb_k8s_ops'), 'addDatabase(name)', 'reserved'],
-  ['no privileges', (c) => c.addDatabase('shop').grant(c.addUser('app')), 'grant(privileges)', 'at least one'],
-  ['a table privilege on a database', (c) => c.addDatabase('shop').grant(c.addUser('app'), 'SELECT' as DatabasePrivilege), 'grant(privileges)', 'received "SELECT"'],
-  ['a grant to root', (c) => c.addDatabase('shop').grant('root', DatabasePrivilege.ALL), 'grant(grantee)', 'received "root"'],
+  ['no privileges', (c) => c.addDatabase('shop').grant(c.addUser('app')), 'grant(privileges)', 'received []; expected at least one of ALL, CONNECT, CREATE, DROP, ZONECONFIG, BACKUP, RESTORE'],
+  ['a table privilege on a database', (c) => c.addDatabase('shop').grant(c.addUser('app'), 'SELECT' as DatabasePrivilege), 'grant(privileges)',
+    'received "SELECT"; expected one of ALL, CONNECT, CREATE, DROP, ZONECONFIG, BACKUP, RESTORE'],
+  ['no privileges on all tables', (c) => c.addDatabase('shop').grantOnAllTables(c.addUser('app'), []), 'grantOnAllTables(privileges)',
+    'received []; expected at least one of ALL, SELECT, INSERT, UPDATE, DELETE, DROP, ZONECONFIG, BACKUP, CHANGEFEED'],
+  ['a database privilege on a table', (c) => c.addDatabase('shop').grantOnTable('orders', c.addUser('app'), ['CONNECT' as TablePrivilege]), 'grantOnTable(privileges)',
+    'received "CONNECT"; expected one of ALL, SELECT, INSERT, UPDATE, DELETE, DROP, ZONECONFIG, BACKUP, CHANGEFEED'],
+  ['a grant to root', (c) => c.addDatabase('shop').grant('root', DatabasePrivilege.ALL), 'grant(grantee)', 'received "root"; expected an application user or role'],
+  ['a grant to node', (c) => c.addDatabase('shop').grant('node', DatabasePrivilege.ALL), 'grant(grantee)', 'received "node"; expected an application user or role'],
+  ['a grant to none', (c) => c.addDatabase('shop').grant('none', DatabasePrivilege.ALL), 'grant(grantee)', 'received "none"; expected an application user or role'],
+  ['a grant to a malformed name', (c) => c.addDatabase('shop').grant('Bad Name', DatabasePrivilege.ALL), 'grant(grantee)', `received "Bad Name"; ${ROLE_NAME}`],
+  ['a grant to no grantee', (c) => c.addDatabase('shop').grant(undefined as never, DatabasePrivilege.ALL), 'grant(grantee)', `received undefined; ${ROLE_NAME}`],
+  ['an existing role without a name', (c) => c.existingRole(undefined as never), 'existingRole(name)', 'received undefined; expected the name of an application user or role'],
   ['a setting twice', (c) => { c.setClusterSetting(ClusterSetting.rangefeed(true)); c.setClusterSetting(ClusterSetting.rangefeed(false)); }, 'setClusterSetting(setting)', 'expected each setting once'],
-  ['the license key as a plain setting', (c) => c.setClusterSetting(ClusterSetting.of('enterprise.license', 'crl-0-xyz')), 'setClusterSetting(setting)', 'setLicense()'],
+  ['the license key as a plain setting', (c) => c.setClusterSetting(ClusterSetting.of('enterprise.license', 'crl-0-xyz')), 'setClusterSetting(setting)',
+    'received "enterprise.license"; expected another setting: the license and organization go through setLicense(), which keeps the key in a Secret'],
+  ['the organization as a plain setting', (c) => c.setClusterSetting(ClusterSetting.of('cluster.organization', 'Acme')), 'setClusterSetting(setting)',
+    'received "cluster.organization"; expected another setting: the license and organization go through setLicense(), which keeps the key in a Secret'],
+  ['a setting name that is not a string', (c) => c.setClusterSetting(ClusterSetting.of(['kv.rangefeed.enabled'] as never, true)), 'setClusterSetting(setting)',
+    'received ["kv.rangefeed.enabled"]; expected a cluster setting name such as "kv.rangefeed.enabled"'],
+  ...([['an infinite', Infinity, 'Infinity'], ['a NaN', NaN, 'NaN'], ['an undefined', undefined, 'undefined'], ['a null', null, 'null']] as const)
+    .map(([what, value, shown]): [string, (c: CockroachCluster) => unknown, string, string] =>
+      [`${what} setting value`, (c) => c.setClusterSetting(ClusterSetting.of('cluster.label', value as never)), 'setClusterSetting(setting) (value)',
+        `received ${shown}; expected a boolean, a finite number or a string without control characters`]),
   ['a setting name with SQL', (c) => c.setClusterSetting(ClusterSetting.of('kv.rangefeed.enabled = true; DROP', true)), 'setClusterSetting(setting)', 'expected a cluster setting name'],
   // Each anchor and part of the name pattern: SQL before a valid name, after it, and malformed words.
   ...([
@@ -743,11 +794,16 @@ const BAD: Array<[string, (c: CockroachCluster) => unknown, string, string]> = [
   ['a destination bucket malformed', (c) => c.addBackupSchedule('b', { destination: BackupDestination.gcs('Bad Bucket', 'x') }), 'addBackupSchedule(destination) (bucket)', 'received "Bad Bucket"'],
   ['a destination path escaping', (c) => c.addBackupSchedule('b', { destination: BackupDestination.gcs('acme-backups', '../x') }), 'addBackupSchedule(destination) (path)', 'received "../x"'],
   ['a missing destination', (c) => c.addBackupSchedule('b', {} as never), 'addBackupSchedule(destination)', 'expected a BackupDestination'],
-  ['a cluster restore after another restore', (c) => { c.restoreFrom(dest, RestoreTarget.database('shop')); c.restoreFrom(dest); }, 'restoreFrom(target)', 'needs an empty cluster'],
+  ['no schedule options', (c) => c.addBackupSchedule('b', undefined as never), 'addBackupSchedule(destination)',
+    'received undefined; expected a BackupDestination, e.g. BackupDestination.fromDeployment(DEPLOYMENT)'],
+  ['a cluster restore after another restore', (c) => { c.restoreFrom(dest, RestoreTarget.database('shop')); c.restoreFrom(dest); }, 'restoreFrom(target)',
+    'received "RestoreTarget.cluster()"; expected a full-cluster restore alone: it needs an empty cluster, so it cannot follow or repeat another restore'],
   ['a restore after a cluster restore', (c) => { c.restoreFrom(dest); c.restoreFrom(dest, RestoreTarget.database('shop')); }, 'restoreFrom(target)', 'after a full-cluster restore'],
   ['a restore of a hostile database name', (c) => c.restoreFrom(dest, RestoreTarget.database('shop; DROP')), 'restoreFrom(database)', 'received "shop; DROP"'],
   ['a schedule into the collection a cluster restore reads', (c) => { c.restoreFrom(dest); c.addBackupSchedule('b', { destination: dest }); },
-    'addBackupSchedule(destination)', 'received "gs://acme-backups/cluster"; expected a folder other than the one the full-cluster restore reads for schedule b'],
+    'addBackupSchedule(destination)', 'received "gs://acme-backups/cluster"; expected a folder other than the one the full-cluster restore reads for schedule b: a restored cluster is a new cluster '
+    + 'and backs up into a collection of its own (e.g. BackupDestination.fromDeployment(description, \'gke\')); '
+    + 'CockroachDB pauses the schedules that a restore brings onto another cluster, and two clusters must never write into one collection'],
   ['a cluster restore from the collection a schedule writes', (c) => { c.addBackupSchedule('b', { destination: dest }); c.restoreFrom(dest); },
     'restoreFrom(destination)', 'received "gs://acme-backups/cluster"; expected a folder other than the one the full-cluster restore reads for schedule b'],
   ['an inspection whose key Secret is malformed', (c) => c.addBackupInspection(BackupDestination.gcsWithKey('acme-backups', 'x', SqlSecret.fromSecret('Bad Secret', 'key.json'))),
@@ -799,10 +855,14 @@ const BAD: Array<[string, (c: CockroachCluster) => unknown, string, string]> = [
       'received "gs://acme-backups/cluster?AUTH=implicit" on a cluster without gcsCredentials; AUTH=implicit authenticates with the nodes\' own credentials, so the cluster needs them: '
       + 'gcsCredentials: GcsCredentials.fromDeployment(description) (GKE Workload Identity) or GcsCredentials.keyFromSecret(\'gcs-key\') (a key file), or a destination with its own key, BackupDestination.gcsWithKey(…)']),
   ['a license organization with a newline', (c) => c.setLicense({ organization: 'Acme\nInc', key: SqlSecret.fromSecret('l', 'k') }), 'setLicense(organization)', 'no control characters'],
+  ...([['missing', undefined], ['empty', ''], ['blank', '   '], ['over 200 characters', 'a'.repeat(201)]] as const)
+    .map(([what, organization]): [string, (c: CockroachCluster) => unknown, string, string] =>
+      [`a license organization ${what}`, (c) => c.setLicense({ organization: organization as string, key: SqlSecret.fromSecret('l', 'k') }), 'setLicense(organization)',
+        `received ${organization === undefined ? 'undefined' : JSON.stringify(organization)}; expected the organization name the license was issued to (1 to 200 characters, no control characters)`]),
   ['a schedule name over 50 characters', (c) => c.addBackupSchedule('b'.repeat(51), { destination: dest }), 'addBackupSchedule(name)', 'at most 50 characters'],
   ['a schedule of a hostile database name', (c) => c.addBackupSchedule('b', { destination: dest, databases: ['shop', 'x"; DROP'] }), 'addBackupSchedule(databases[1])', 'received "x\\"; DROP"'],
-  ['an unknown failure policy', (c) => c.addBackupSchedule('b', { destination: dest, onExecutionFailure: 'ignore' as ScheduleFailurePolicy }), 'addBackupSchedule(onExecutionFailure)', 'received "ignore"'],
-  ['an unknown previous-run policy', (c) => c.addBackupSchedule('b', { destination: dest, onPreviousRunning: 'queue' as PreviousRunPolicy }), 'addBackupSchedule(onPreviousRunning)', 'received "queue"'],
+  ['an unknown failure policy', (c) => c.addBackupSchedule('b', { destination: dest, onExecutionFailure: 'ignore' as ScheduleFailurePolicy }), 'addBackupSchedule(onExecutionFailure)', 'received "ignore"; expected a ScheduleFailurePolicy'],
+  ['an unknown previous-run policy', (c) => c.addBackupSchedule('b', { destination: dest, onPreviousRunning: 'queue' as PreviousRunPolicy }), 'addBackupSchedule(onPreviousRunning)', 'received "queue"; expected a PreviousRunPolicy'],
   ['a restore of a hostile table name', (c) => c.restoreFrom(dest, RestoreTarget.table('shop', 'orders--')), 'restoreFrom(table)', 'received "orders--"'],
   ['a restore of a hostile schema name', (c) => c.restoreFrom(dest, RestoreTarget.table('shop', 'orders', { schema: 'public;' })), 'restoreFrom(schema)', 'received "public;"'],
   ['a restore under a hostile new name', (c) => c.restoreFrom(dest, RestoreTarget.database('shop', { newName: 'Shop Old' })), 'restoreFrom(newName)', 'received "Shop Old"'],
@@ -862,6 +922,30 @@ describe('SQL errors are thrown', () => {
   test('the SQL Job TTL bounds', () => {
     const { c } = cluster({ sqlJob: { ttlAfterFinished: Duration.days(31) } });
     expect(() => c.addDatabase('shop')).toThrow(/sqlJob.ttlAfterFinished \(seconds\): received 2678400; expected whole seconds from 0 to 2592000/);
+  });
+
+  test('the SQL Job timeout: from 60 seconds to 7 days, both bounds included', () => {
+    for (const [timeout, seconds] of [[Duration.seconds(60), 60], [Duration.days(7), 604800]] as const) {
+      const { c, sqlJob } = cluster({ sqlJob: { timeout } });
+      c.addDatabase('shop');
+      expect(sqlJob().spec.activeDeadlineSeconds).toBe(seconds);
+    }
+    for (const seconds of [59, 604801]) {
+      const error = configError(() => cluster({ sqlJob: { timeout: Duration.seconds(seconds) } }).c.addDatabase('shop'));
+      expect(error.prop).toBe('sqlJob.timeout (seconds)');
+      expect(error.message).toBe(`[test/crdb] sqlJob.timeout (seconds): received ${seconds}; expected whole seconds from 60 to 604800`);
+    }
+  });
+
+  test('a schedule name of exactly 50 characters and a license organization of exactly 200 are accepted', () => {
+    const { c } = cluster();
+    expect(c.addBackupSchedule('b'.repeat(50), { destination: dest }).label).toMatch(/^b{50}_[0-9a-f]{8}$/);
+    const other = cluster().c;
+    other.setLicense({ organization: 'a'.repeat(200), key: SqlSecret.fromSecret('crdb-license', 'license') });
+    expect(other.sqlProvisioner.statementsForDisplay).toEqual([
+      `SET CLUSTER SETTING cluster.organization = '${'a'.repeat(200)}';`,
+      'SET CLUSTER SETTING enterprise.license = <secret:crdb-license/license>;',
+    ]);
   });
 
   test('a database restore may read the collection the cluster\'s own schedule writes (same cluster)', () => {
