@@ -75,6 +75,15 @@ export interface DailyMaintenanceWindowOptions {
 }
 
 const RFC3339_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+
+/**
+ * A time of the calendar: JavaScript's parser takes 30 February for 2 March and 24:00 for the next
+ * midnight, which the API refuses; a time that reads back the same is one.
+ */
+function isCalendarTime(time: string): boolean {
+  const ms = Date.parse(time);
+  return !Number.isNaN(ms) && new Date(ms).toISOString() === `${time.slice(0, -1)}.000Z`;
+}
 /** GKE: at least 48 hours of maintenance availability in any 32 days, which hold 4 of every weekday. */
 const MIN_HOURS_PER_32_DAYS = 48;
 const MAX_NO_UPGRADES_DAYS = 30;
@@ -142,7 +151,7 @@ export class MaintenanceWindow {
       if (names.has(x.name)) reject(scope, `${p}.name`, x.name, 'expected each exclusion name once');
       names.add(x.name);
       for (const key of ['startTime', 'endTime'] as const) {
-        if (typeof x[key] !== 'string' || !RFC3339_UTC.test(x[key]) || Number.isNaN(Date.parse(x[key]))) {
+        if (typeof x[key] !== 'string' || !RFC3339_UTC.test(x[key]) || !isCalendarTime(x[key])) {
           reject(scope, `${p}.${key}`, x[key], 'expected a UTC time in RFC 3339, e.g. "2026-11-20T00:00:00Z"');
         }
       }
