@@ -58,12 +58,24 @@ export interface CockroachClusterProps {
    * the next major release, or the one after it when the next is an Innovation release; or back to the
    * release the cluster came from, before the upgrade is finalized. Anything else is refused with what is
    * allowed from there: CockroachDB would refuse it only when the new pods start, one node into the
-   * rollout. The StatefulSet then replaces the pods one at a time, highest ordinal first, each once the
-   * previous one is Ready. Remove it once the change is applied. See the README's upgrade runbook.
+   * rollout. A Job then replaces the pods one at a time, highest ordinal first, each only when every node
+   * is live and no range is under-replicated or unavailable (see {@link GatedRollout}); a major upgrade
+   * stays revocable until `finalize`. Remove it once the change is finalized or rolled back. See the
+   * README's upgrade runbook.
    * @default - none: `version` is not checked against the version running now (a change of version
    *   without it is not checked at all)
    */
   readonly upgrade?: UpgradeOptions;
+
+  /**
+   * Restarts every pod, one at a time and each only when the cluster is healthy (the gates of a declared
+   * upgrade), when this token changes: for a certificate authority swap or a configuration that a node
+   * reads only at start. Any string of 1 to 63 letters, digits, '.', '_', ':' or '-', e.g. a date. While it
+   * is set (or an upgrade is declared), the StatefulSet replaces no pod by itself: every change of the pod
+   * template is rolled out by a gated Job.
+   * @default - none: a change of the pod template rolls the pods by the StatefulSet's own rolling update
+   */
+  readonly restartToken?: string;
 
   /**
    * Image repository, for a registry mirror. The tag, and the digest when pinned, always come from

@@ -15,7 +15,9 @@ import { ClusterNetworkPolicy, INetworkPolicyTarget } from './network-policy';
 import { ApplyStableStatefulSet } from './private/apply-stable';
 import { databaseSelectorLabels, resolveClusterSpec } from './private/cluster-spec';
 import { checkPodWithinDescription, podRequests } from './private/pod-requests';
+import { shortHash } from './private/hash';
 import { databasePodTemplate } from './private/pod-template';
+import { GatedRollout, IRolloutTarget } from './rollout';
 import { bytesToQuantity } from './private/units';
 import { checkInteger, reject } from '../shared/validate';
 import { ClusterSecurity } from './security';
@@ -46,7 +48,7 @@ const JOIN_SEEDS = 3;
  * hash of the construct path, so pods, volumes and DNS names survive refactoring of the app.
  */
 export class CockroachCluster extends Construct implements IDataWriteTarget, IInitTarget, IClientCertificateTarget,
-  ICertificatesTarget, ISqlProvisionerTarget, IMonitoringTarget, INetworkPolicyTarget, IDbConsoleTarget, IScaleDownTarget {
+  ICertificatesTarget, ISqlProvisionerTarget, IMonitoringTarget, INetworkPolicyTarget, IDbConsoleTarget, IScaleDownTarget, IRolloutTarget {
   /** Base name of the objects. */
   public readonly name: string;
   /** Namespace of every object: the chart's, or `default`. */
@@ -111,6 +113,8 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
    * otherwise (so applying the manifests after a scale-down takes its rights away).
    */
   public readonly scaleDownAccess: ScaleDownAccess;
+  /** The gated rollout, while an upgrade is declared or a restart token set. */
+  public readonly rollout?: GatedRollout;
   /** The replica guard, unless disabled. */
   public readonly replicaGuard?: ReplicaGuard;
   /** The monitoring objects, when enabled. */
@@ -230,7 +234,7 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
         replicas: this.renderedReplicas,
         selector: { matchLabels: this.selectorLabels },
         podManagementPolicy: 'Parallel',
-        updateStrategy: { type: 'RollingUpdate' },
+        updateStrategy: { type: spec.gatedRollout ? 'OnDelete' : 'RollingUpdate' },
         persistentVolumeClaimRetentionPolicy: { whenDeleted: spec.storage.whenDeleted, whenScaled: spec.storage.whenScaled },
         template,
         volumeClaimTemplates: [{
@@ -251,6 +255,16 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
     }
     if (props.scaleDown) {
       this.scaleDown = new ScaleDown(this, 'ScaleDown', { cluster: this, plan: props.scaleDown, replicas: this.replicas, access: this.scaleDownAccess });
+    }
+    if (spec.gatedRollout) {
+      this.rollout = new GatedRollout(this, 'Rollout', {
+        cluster: this,
+        replicas: this.renderedReplicas,
+        version: this.version,
+        change: spec.upgrade && spec.versionChange ? { from: spec.upgrade.from, kind: spec.versionChange } : undefined,
+        finalize: spec.finalize,
+        templateDigest: shortHash(k8s.toJson_PodTemplateSpec(template)),
+      });
     }
     if (props.replicaGuard ?? true) this.replicaGuard = new ReplicaGuard(this, 'ReplicaGuard', { cluster: this });
     if (props.monitoring) this.monitoring = new ClusterMonitoring(this, 'Monitoring', { ...props.monitoring, cluster: this });

@@ -30,6 +30,7 @@ export * from './sql-provisioner';
 export * from './books-load';
 export * from './workload';
 export * from './scale-down';
+export * from './rollout';
 export * from './monitoring';
 export * from './db-console-ingress';
 export * from './prune';

@@ -337,7 +337,7 @@ export class SqlProvisioner extends Construct {
   public _addDatabase(name: string): SqlDatabase {
     this._name('addDatabase(name)', name);
     this.checkReserved('addDatabase(name)', name);
-    this.claim('addDatabase(name)', `database ${name}`, name);
+    this.claim('addDatabase(name)', 'database', name);
     this._add('databases', createDatabaseSql(name));
     return new SqlDatabase(this, name);
   }
@@ -346,7 +346,7 @@ export class SqlProvisioner extends Construct {
   public _addRole(name: string): SqlRole {
     this._name('addRole(name)', name);
     this.checkReserved('addRole(name)', name);
-    this.claim('addRole(name)', `role ${name}`, `role:${name}`);
+    this.claim('addRole(name)', 'role', name);
     this._add('roles', createRoleSql(name));
     return new SqlRole(this, name);
   }
@@ -357,7 +357,7 @@ export class SqlProvisioner extends Construct {
       reject(this.cluster, 'addUser(name)', name, 'expected a SQL user name of 1 to 63 lowercase ASCII letters, digits, \'_\' or \'-\', starting with a letter or \'_\'');
     }
     this.checkReserved('addUser(name)', name);
-    this.claim('addUser(name)', `user ${name}`, `role:${name}`);
+    this.claim('addUser(name)', 'user', name);
     if (options.password) {
       SqlSecret._check(this.cluster, 'addUser(password)', options.password);
       if (!this.cluster.security.isSecure) {
@@ -379,7 +379,7 @@ export class SqlProvisioner extends Construct {
       reject(this.cluster, prop, setting.name, 'expected another setting: the license and organization go through setLicense(), which keeps the key in a Secret');
     }
     const v = setting.value;
-    if (!(typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && !/[\u0000-\u001f]/.test(v)))) {
+    if (!(typeof v === 'boolean' || Number.isFinite(v) || (typeof v === 'string' && !/[\u0000-\u001f]/.test(v)))) {
       reject(this.cluster, `${prop} (value)`, v, 'expected a boolean, a finite number or a string without control characters');
     }
     if (this.settings.has(setting.name)) reject(this.cluster, prop, setting.name, 'expected each setting once');
@@ -553,9 +553,11 @@ export class SqlProvisioner extends Construct {
     if (RESERVED_NAMES.includes(name)) reject(this.cluster, prop, name, `expected a name of your own: ${RESERVED_NAMES.join(', ')} are reserved`);
   }
 
-  private claim(prop: string, what: string, key: string): void {
+  /** Claims a name: databases have theirs, users and roles share one. */
+  private claim(prop: string, kind: 'database' | 'user' | 'role', name: string): void {
+    const key = kind === 'database' ? name : `role:${name}`;
     if (this.names.has(key)) {
-      throw new CockroachConfigError(this.cluster, prop, `received ${JSON.stringify(key.replace(/^role:/, ''))} again; expected each ${what.split(' ')[0]} once (users and roles share one namespace)`);
+      throw new CockroachConfigError(this.cluster, prop, `received ${JSON.stringify(name)} again; expected each ${kind} once (users and roles share one namespace)`);
     }
     this.names.add(key);
   }

@@ -12,6 +12,14 @@ import { CockroachDbVersion } from './version';
 export interface UpgradeOptions {
   /** The version the cluster runs now (before this apply). */
   readonly from: CockroachDbVersion;
+
+  /**
+   * Finalize a major upgrade, once every node runs the new version and it is validated: a Job resets
+   * `cluster.preserve_downgrade_option` and waits until the cluster version is the new one. From then on,
+   * no rollback. Only for a major upgrade (a patch release and a rollback have nothing to finalize).
+   * @default false
+   */
+  readonly finalize?: boolean;
 }
 
 /** What a declared version change is. */
@@ -22,6 +30,16 @@ export enum VersionChangeKind {
   MAJOR_UPGRADE = 'major-upgrade',
   /** Back to the major release the cluster was upgraded from: possible only before the upgrade is finalized. */
   MAJOR_ROLLBACK = 'major-rollback',
+}
+
+/** Checks `upgrade.finalize` against what the change is. */
+export function checkFinalize(scope: ErrorScope, upgrade: UpgradeOptions, kind: VersionChangeKind): boolean {
+  const finalize = upgrade.finalize ?? false;
+  if (typeof finalize !== 'boolean') reject(scope, 'upgrade.finalize', finalize, 'expected true or false');
+  if (finalize && kind !== VersionChangeKind.MAJOR_UPGRADE) {
+    reject(scope, 'upgrade.finalize', finalize, `expected false: a ${kind === VersionChangeKind.PATCH ? 'patch release' : 'rollback'} has nothing to finalize (only a major upgrade does)`);
+  }
+  return finalize;
 }
 
 const known = () => RELEASE_SERIES.map((r) => r.series).join(', ');

@@ -106,6 +106,21 @@ const BAD_INPUTS: Array<[string, Partial<CockroachClusterProps>, string, string]
   }, 'resources, description.databasePod', 'received a database pod requesting 2 CPU and 8 GiB (all its containers); expected at most the description\'s databasePod, 1.5 CPU and 8 GiB: '
     + 'the Google Cloud half sizes the node pool\'s machine type for that pod, so a larger one would stay Pending. Lower resources, or raise databasePod'],
   // CockroachDB would refuse it only as the first new pod starts.
+  ['restartToken empty', { restartToken: '' }, 'restartToken', 'received ""'],
+  ['restartToken with a space', { restartToken: 'after ca swap' }, 'restartToken', 'received "after ca swap"'],
+  ['restartToken of 64 characters', { restartToken: 'a'.repeat(64) }, 'restartToken', `received "${'a'.repeat(64)}"`],
+  ['restartToken starting with a dash', { restartToken: '-1' }, 'restartToken', 'received "-1"'],
+  ['restartToken a number (JavaScript)', { restartToken: 20261127 as never }, 'restartToken', 'received 20261127'],
+  ['finalize on a patch release', { version: CockroachDbVersion.of('v25.4.5'), upgrade: { from: CockroachDbVersion.of('v25.4.3'), finalize: true } },
+    'upgrade.finalize', 'received true; expected false: a patch release has nothing to finalize (only a major upgrade does)'],
+  ['finalize on a rollback', { version: CockroachDbVersion.of('v25.4.3'), upgrade: { from: CockroachDbVersion.of('v26.1.0'), finalize: true } },
+    'upgrade.finalize', 'received true; expected false: a rollback has nothing to finalize (only a major upgrade does)'],
+  ['finalize not a boolean (JavaScript)', { version: CockroachDbVersion.of('v26.1.0'), upgrade: { from: CockroachDbVersion.of('v25.4.3'), finalize: 'yes' as never } },
+    'upgrade.finalize', 'received "yes"; expected true or false'],
+  ['a scale-down during an upgrade', { replicas: 3, scaleDown: { from: 4, phase: 'decommission' as never }, version: CockroachDbVersion.of('v26.1.0'), upgrade: { from: CockroachDbVersion.of('v25.4.3') } },
+    'scaleDown, upgrade, restartToken', 'received a scale-down together with a rollout (upgrade or restartToken); expected one day-2 operation at a time'],
+  ['a scale-down during a restart', { replicas: 3, scaleDown: { from: 4, phase: 'shrink' as never }, restartToken: 'r1' },
+    'scaleDown, upgrade, restartToken', 'received a scale-down together with a rollout'],
   ['a declared upgrade that skips a Regular release', { version: CockroachDbVersion.of('v26.2.1'), upgrade: { from: CockroachDbVersion.of('v25.2.1') } },
     'upgrade.from, version', 'received "v25.2.1 → v26.2.1"; expected a patch release of 25.2; an upgrade to 25.3 or 25.4'],
   // A valid DNS-1123 label, but Service names are DNS-1035 labels.

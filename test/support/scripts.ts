@@ -41,6 +41,8 @@ export interface FakeRule {
   /** The rule applies only once an earlier call's arguments matched this (a state change). */
   readonly after?: RegExp;
   readonly output?: string;
+  /** The answer is this file's content at the time of the call, instead of `output` (a state the test changes). */
+  readonly outputFile?: string;
   readonly status?: number;
   /** Seconds the call takes before it answers (a slow statement). */
   readonly delaySeconds?: number;
@@ -86,6 +88,7 @@ export function createFakeCockroach(rules: FakeRule[]): FakeCockroach {
     `OUT=(${words((r) => r.output ?? '')})`,
     `DL=(${words((r) => String(r.delaySeconds ?? 0))})`,
     `GT=(${words((r) => r.gate ?? '')})`,
+    `OF=(${words((r) => r.outputFile ?? '')})`,
   ].join('\n') + '\n');
   const fake = path.join(dir, 'cockroach');
   // Builtins only (no command substitution, no external command), but for the lock and a delay: a call costs one bash start.
@@ -115,7 +118,7 @@ export function createFakeCockroach(rules: FakeRule[]): FakeCockroach {
     '  [ "${DL[r]}" = 0 ] || sleep "${DL[r]}"',
     '  while [ -n "${GT[r]}" ] && [ ! -e "${GT[r]}" ]; do sleep 0.1; done',
     '  printf %s "$EPOCHREALTIME" > "$dir/calls/$n.end"',
-    '  printf %s "${OUT[r]}"',
+    '  if [ -n "${OF[r]}" ]; then while IFS= read -r line; do printf \'%s\\n\' "$line"; done < "${OF[r]}"; else printf %s "${OUT[r]}"; fi',
     '  exit "${ST[r]}"',
     'done',
     'exit 0',

@@ -11,7 +11,7 @@ import { MIN_LIVE_NODES, ScaleDownPhase, ScaleDownPlan } from '../scale-down';
 import { ClusterSecurity } from '../security';
 import type { SqlJobOptions } from '../sql-provisioner';
 import { PvcRetention, StorageOptions } from '../storage';
-import { checkVersionChange, VersionChangeKind } from '../upgrade';
+import { checkFinalize, checkVersionChange, UpgradeOptions, VersionChangeKind } from '../upgrade';
 import { CockroachDbVersion } from '../version';
 import { checkImageDigest, imageReference } from './image';
 import { bytesToQuantity, cpuToMillis, describeBytes, durationSeconds, GIB, sizeToBytes } from './units';
@@ -30,6 +30,7 @@ const MIN_STORAGE_BYTES = GIB;
 /** Suffixes of the names a cluster derives for its own objects (ServiceAccounts, Services). */
 const RESERVED_NAME_SUFFIXES = ['-client', '-public', '-scale-down', '-sql'];
 const IMAGE_REPOSITORY = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
+const RESTART_TOKEN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,62}$/;
 const CLUSTER_NAME = /^[a-zA-Z](?:[-a-zA-Z0-9._]{0,254}[a-zA-Z0-9])?$/;
 
 /** The container's resources, checked and rendered. */
@@ -65,6 +66,14 @@ export interface ClusterSpec {
   readonly renderedReplicas: number;
   readonly version: CockroachDbVersion;
   readonly versionChange?: VersionChangeKind;
+  /** The declared upgrade, when there is one. */
+  readonly upgrade?: UpgradeOptions;
+  /** Whether the declared upgrade is to be finalized. */
+  readonly finalize: boolean;
+  /** The restart token, when set. */
+  readonly restartToken?: string;
+  /** Whether a Job rolls the pods out (a declared upgrade or a restart token): the StatefulSet then uses OnDelete. */
+  readonly gatedRollout: boolean;
   /** The full image reference, digest included when pinned. */
   readonly image: string;
   readonly resources: ResolvedResources;
@@ -122,6 +131,19 @@ export function resolveClusterSpec(scope: Construct, id: string, props: Cockroac
   }
   if (version.digest !== undefined) checkImageDigest(scope, 'version (digest)', version.digest);
   const versionChange = props.upgrade !== undefined ? checkVersionChange(scope, props.upgrade, version) : undefined;
+  const finalize = versionChange !== undefined ? checkFinalize(scope, props.upgrade!, versionChange) : false;
+  const restartToken = props.restartToken;
+  if (restartToken !== undefined && (typeof restartToken !== 'string' || !RESTART_TOKEN.test(restartToken))) {
+    reject(scope, 'restartToken', restartToken, 'expected 1 to 63 letters, digits, \'.\', \'_\', \':\' or \'-\', starting with a letter or digit, e.g. "2026-11-27T10:00"');
+  }
+  const gatedRollout = props.upgrade !== undefined || restartToken !== undefined;
+  checkRules(scope, [
+    {
+      props: 'scaleDown, upgrade, restartToken',
+      violated: props.scaleDown !== undefined && gatedRollout,
+      message: 'received a scale-down together with a rollout (upgrade or restartToken); expected one day-2 operation at a time: finish the scale-down (remove scaleDown) first, or the rollout',
+    },
+  ]);
   const repository = props.imageRepository ?? 'cockroachdb/cockroach';
   if (typeof repository === 'string' && repository.includes('@')) {
     reject(scope, 'imageRepository', repository, 'expected an image repository without digest: pin it with version: CockroachDbVersion.of(tag).withDigest(digest)');
@@ -160,6 +182,10 @@ export function resolveClusterSpec(scope: Construct, id: string, props: Cockroac
     renderedReplicas,
     version,
     versionChange,
+    upgrade: props.upgrade,
+    finalize,
+    restartToken,
+    gatedRollout,
     image: imageReference(`${repository}:${version.tag}`, version.digest),
     resources,
     cacheMebibytes: memory.cache,

@@ -6,6 +6,7 @@
  *
  * `json_get KEY [KEY ...] < document` prints the value at that path (`json_get metadata labels
  * topology.kubernetes.io/zone`): a string unescaped (`\uXXXX` as UTF-8), a number, `true` or `false`.
+ * A key walks into an object by name, or into an array by index from 0 (`json_get status conditions 1 type`).
  * Exit status: 0 found; 1 absent or null; 2 not JSON; 3 the value is an object or an array.
  *
  * POSIX awk only (it runs on gawk in the image, on mawk and busybox in the tests); bytes, not characters
@@ -47,8 +48,20 @@ function str(   out, c, e, h, l) {
     }
   }
 }
+# member(level, key): parses the value of a member of an object, or of an element of an array (key: its index),
+# and keeps it when it is the end of the path.
+function member(level, key,   t) {
+  if (level >= 0 && level < depth && key == path[level + 1]) {
+    if (level + 1 < depth) value(level + 1)
+    else {
+      t = value(-1)
+      if (t == "object" || t == "array") { printf "json_get: the value is an %s\n", t > "/dev/stderr"; exit 3 }
+      if (!found && t != "null") { found = 1; result = last }
+    }
+  } else value(-1)
+}
 # value(level): parses one value. level is how many keys of the path lead here (-1: off the path).
-function value(level,   c, key, t) {
+function value(level,   c, key, i) {
   ws(); c = substr(doc, p, 1)
   if (c == "{") {
     p++; ws()
@@ -57,14 +70,7 @@ function value(level,   c, key, t) {
       ws(); if (substr(doc, p, 1) != "\"") bad("expected a key")
       key = str(); ws()
       if (substr(doc, p, 1) != ":") bad("expected a colon"); p++
-      if (level >= 0 && level < depth && key == path[level + 1]) {
-        if (level + 1 < depth) value(level + 1)
-        else {
-          t = value(-1)
-          if (t == "object" || t == "array") { printf "json_get: the value is an %s\n", t > "/dev/stderr"; exit 3 }
-          if (!found && t != "null") { found = 1; result = last }
-        }
-      } else value(-1)
+      member(level, key)
       ws(); c = substr(doc, p, 1); p++
       if (c == "}") return "object"
       if (c != ",") { p--; bad("expected a comma or a closing brace") }
@@ -73,8 +79,8 @@ function value(level,   c, key, t) {
   if (c == "[") {
     p++; ws()
     if (substr(doc, p, 1) == "]") { p++; return "array" }
-    while (1) {
-      value(-1); ws(); c = substr(doc, p, 1); p++
+    for (i = 0; 1; i++) {
+      member(level, i ""); ws(); c = substr(doc, p, 1); p++
       if (c == "]") return "array"
       if (c != ",") { p--; bad("expected a comma or a closing bracket") }
     }

@@ -1,5 +1,6 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { HTTP_PORT, SQL_PORT } from '../ports';
+import { RESTART_TOKEN_ANNOTATION } from '../rollout';
 import { DATA_MOUNT_PATH, DATA_VOLUME_NAME } from '../storage';
 import { CERTS_DIR, type ClusterCertificates } from '../tls';
 import { fieldRefEnv } from './apply-stable';
@@ -34,7 +35,7 @@ export function databasePodTemplate(input: DatabasePodInput): k8s.PodTemplateSpe
   const { spec } = input;
   const parts = podParts(input);
   return {
-    metadata: { labels: input.labels },
+    metadata: { labels: input.labels, annotations: spec.restartToken !== undefined ? { [RESTART_TOKEN_ANNOTATION]: spec.restartToken } : undefined },
     spec: {
       serviceAccountName: input.serviceAccountName,
       automountServiceAccountToken: false,

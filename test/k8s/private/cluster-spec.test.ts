@@ -30,6 +30,9 @@ describe('defaults', () => {
     expect(spec.security.usesCertManager).toBe(true);
     expect(spec.version).toBe(CockroachDbVersion.LATEST);
     expect(spec.versionChange).toBeUndefined();
+    expect(spec.gatedRollout).toBe(false);
+    expect(spec.finalize).toBe(false);
+    expect(spec.restartToken).toBeUndefined();
     expect(spec.image).toBe(`cockroachdb/cockroach:${CockroachDbVersion.LATEST.tag}`);
   });
 
@@ -81,9 +84,9 @@ test('every prop given: each lands in the spec, normalized', () => {
     security: ClusterSecurity.insecure(),
     clusterDomain: 'corp.local',
     replicas: 5,
-    scaleDown: { from: 6, phase: ScaleDownPhase.DECOMMISSION },
     version: CockroachDbVersion.of('v25.4.3'),
     upgrade: { from: CockroachDbVersion.of('v25.4.1') },
+    restartToken: '2026-11-27T10:00',
     imageRepository: 'mirror.example.com:5000/crdb',
     resources: { memory: { limit: Size.gibibytes(16), request: Size.gibibytes(12) }, cpu: { request: Cpu.millis(1500) } },
     cache: MemoryAllocation.fraction(0.3),
@@ -101,8 +104,12 @@ test('every prop given: each lands in the spec, normalized', () => {
   expect(spec.security.isSecure).toBe(false);
   expect(spec.clusterDomain).toBe('corp.local');
   expect(spec.replicas).toBe(5);
-  expect(spec.renderedReplicas).toBe(6);
+  expect(spec.renderedReplicas).toBe(5);
   expect(spec.versionChange).toBe(VersionChangeKind.PATCH);
+  expect(spec.upgrade?.from.tag).toBe('v25.4.1');
+  expect(spec.finalize).toBe(false);
+  expect(spec.restartToken).toBe('2026-11-27T10:00');
+  expect(spec.gatedRollout).toBe(true);
   expect(spec.image).toBe('mirror.example.com:5000/crdb:v25.4.3');
   expect(spec.resources.memoryLimitBytes).toBe(16 * 1024 ** 3);
   expect(spec.resources.hasCpuLimit).toBe(false);
@@ -124,8 +131,18 @@ test('every prop given: each lands in the spec, normalized', () => {
   expect(spec.sqlJob.timeout?.toSeconds()).toBe(300);
 });
 
-test('phase SHRINK renders the target size', () => {
+test('phase DECOMMISSION renders the current size, phase SHRINK the target size', () => {
+  expect(resolve({ replicas: 3, scaleDown: { from: 5, phase: ScaleDownPhase.DECOMMISSION } }).renderedReplicas).toBe(5);
   expect(resolve({ replicas: 3, scaleDown: { from: 5, phase: ScaleDownPhase.SHRINK } }).renderedReplicas).toBe(3);
+});
+
+test('a rollout: gated by a declared upgrade (finalized or not) or a restart token alone', () => {
+  const upgrade = { from: CockroachDbVersion.of('v25.4.3') };
+  const v26 = CockroachDbVersion.of('v26.1.0');
+  expect(resolve({ version: v26, upgrade })).toMatchObject({ gatedRollout: true, finalize: false, versionChange: VersionChangeKind.MAJOR_UPGRADE });
+  expect(resolve({ version: v26, upgrade: { ...upgrade, finalize: true } })).toMatchObject({ gatedRollout: true, finalize: true });
+  expect(resolve({ restartToken: 'a' })).toMatchObject({ gatedRollout: true, finalize: false, restartToken: 'a', upgrade: undefined });
+  expect(resolve({}).gatedRollout).toBe(false);
 });
 
 test('required anti-affinity with a spread required across zones', () => {

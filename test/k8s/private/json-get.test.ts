@@ -100,6 +100,9 @@ const STS = {
 };
 
 /** [what, document text, keys, expected] */
+/** A pod's status as kube-apiserver stores it: conditions in an array. */
+const POD = { metadata: { name: 'crdb-2' }, status: { conditions: [{ type: 'PodScheduled', status: 'True' }, { type: 'Ready', status: 'True' }] } };
+
 const NAMED: Array<[string, string, string[], Expected]> = [
   // Documents as kube-apiserver answers them: compact for most clients, pretty-printed for curl.
   ['a label of a node, compact', JSON.stringify(node({ [ZONE]: 'europe-west1-b', [REGION]: 'europe-west1' })), ['metadata', 'labels', ZONE], found('europe-west1-b')],
@@ -128,6 +131,16 @@ const NAMED: Array<[string, string, string[], Expected]> = [
   ['a key inside an array is not on the path', JSON.stringify({ items: [{ metadata: { name: 'x' } }] }), ['items', 'metadata', 'name'], ABSENT],
   ['a path through a string', JSON.stringify({ metadata: 'x' }), ['metadata', 'name'], ABSENT],
   ['a document that is an array', JSON.stringify([{ a: 1 }]), ['a'], ABSENT],
+  // Arrays are walked by index from 0, as the rollout reads a pod's conditions.
+  ['an element of an array by its index', JSON.stringify(POD), ['status', 'conditions', '1', 'status'], found('True')],
+  ['the first element of an array, pretty-printed', pretty(POD), ['status', 'conditions', '0', 'type'], found('PodScheduled')],
+  ['an index past the end of an array: absent', JSON.stringify(POD), ['status', 'conditions', '2', 'type'], ABSENT],
+  ['an index is a whole number: "01" is not 1', JSON.stringify(POD), ['status', 'conditions', '01', 'type'], ABSENT],
+  ['a name on an array: absent', JSON.stringify(POD), ['status', 'conditions', 'type'], ABSENT],
+  ['an element that is an object', JSON.stringify(POD), ['status', 'conditions', '1'], NOT_SCALAR],
+  ['an index in an array of arrays', '{"m":[[1,2],[3,[4,5]]]}', ['m', '1', '1', '0'], found('4')],
+  ['an element that is null: absent', '{"m":[null,2]}', ['m', '0'], ABSENT],
+  ['an index into a document that is an array', JSON.stringify([{ a: 1 }, { a: 2 }]), ['1', 'a'], found('2')],
   ['a document that is a string', '"a"', ['a'], ABSENT],
   ['an absent top-level key', JSON.stringify(STS), ['spec2'], ABSENT],
   // Keys that awk or a shell could take for something else.
@@ -231,7 +244,7 @@ function randomCases(count: number, seed: number): Array<{ value: object; keys: 
       if (random() < 0.3) break;
     }
     if (isObject(at) && random() < 0.3) keys.push(key());
-    // What JS finds at that path, by json_get's rules: only objects are walked into.
+    // What JS finds at that path, by json_get's rules (the walk above never steps into an array).
     let v: unknown = root;
     for (const k of keys) v = isObject(v) && Object.prototype.hasOwnProperty.call(v, k) ? v[k] : undefined;
     const expected: Expected = v === undefined || v === null ? ABSENT
