@@ -173,3 +173,18 @@ test('accepted: the longest restart token, and one with every allowed character'
     expect(build({ restartToken }).sts.spec.template.metadata.annotations[RESTART_TOKEN_ANNOTATION]).toBe(restartToken);
   }
 });
+
+describe('the scripts as the real control plane ran them (test/cluster/rollout.test.ts)', () => {
+  // The scripts talk to the Kubernetes API: their behaviour is tested against the real API server of the
+  // harness, never against a fake curl. Pinned here in full, so that a change of their text is a change
+  // the cluster suite has to see again.
+  test.each([
+    ['a major upgrade', UPGRADE, 'rollout'],
+    ['its finalization', { ...UPGRADE, upgrade: { ...UPGRADE.upgrade, finalize: true } }, 'finalize'],
+    ['a rollback', { version: v('v25.4.3'), upgrade: { from: v('v26.1.0') } }, 'rollout'],
+    ['a patch release', { version: v('v25.4.5'), upgrade: { from: v('v25.4.3') } }, 'rollout'],
+    ['a restart', { version: v('v25.4.3'), restartToken: 'r1' }, 'rollout'],
+  ] as Array<[string, Partial<CockroachClusterProps>, string]>)('%s', (_what, props, prefix) => {
+    expect(scriptOf(jobs(build(props).objects, prefix)[0])).toMatchSnapshot();
+  });
+});
