@@ -12,6 +12,7 @@ import type { ScaleDownPlan } from './scale-down';
 import type { ClusterSecurity } from './security';
 import type { SqlJobOptions } from './sql-provisioner';
 import type { StorageOptions } from './storage';
+import type { StorageExpansion } from './storage-expansion';
 import type { UpgradeOptions } from './upgrade';
 import type { CockroachDbVersion } from './version';
 
@@ -111,6 +112,16 @@ export interface CockroachClusterProps {
    * @default MemoryAllocation.fraction(0.25)
    */
   readonly maxSqlMemory?: MemoryAllocation;
+
+  /**
+   * A declared growth of the volumes to `storage.size` from the size they have now (a claim template
+   * cannot change, so a larger `storage.size` alone is refused by the API server). While declared, the
+   * StatefulSet keeps claims of `from`, and a Job grows each claim (its StorageClass must allow
+   * expansion), waits for the volumes, then re-creates the StatefulSet with the new size without
+   * restarting a pod. Remove it once the Job is done. See the README's storage runbook.
+   * @default - none
+   */
+  readonly expandStorage?: StorageExpansion;
 
   /**
    * Per-pod persistent volumes.

@@ -18,6 +18,7 @@ import { checkPodWithinDescription, podRequests } from './private/pod-requests';
 import { shortHash } from './private/hash';
 import { databasePodTemplate } from './private/pod-template';
 import { GatedRollout, IRolloutTarget } from './rollout';
+import { IStorageExpansionTarget, StorageExpansionJob } from './storage-expansion';
 import { bytesToQuantity } from './private/units';
 import { checkInteger, reject } from '../shared/validate';
 import { ClusterSecurity } from './security';
@@ -48,7 +49,8 @@ const JOIN_SEEDS = 3;
  * hash of the construct path, so pods, volumes and DNS names survive refactoring of the app.
  */
 export class CockroachCluster extends Construct implements IDataWriteTarget, IInitTarget, IClientCertificateTarget,
-  ICertificatesTarget, ISqlProvisionerTarget, IMonitoringTarget, INetworkPolicyTarget, IDbConsoleTarget, IScaleDownTarget, IRolloutTarget {
+  ICertificatesTarget, ISqlProvisionerTarget, IMonitoringTarget, INetworkPolicyTarget, IDbConsoleTarget, IScaleDownTarget, IRolloutTarget,
+  IStorageExpansionTarget {
   /** Base name of the objects. */
   public readonly name: string;
   /** Namespace of every object: the chart's, or `default`. */
@@ -113,6 +115,8 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
    * otherwise (so applying the manifests after a scale-down takes its rights away).
    */
   public readonly scaleDownAccess: ScaleDownAccess;
+  /** The storage expansion, while declared. */
+  public readonly storageExpansion?: StorageExpansionJob;
   /** The gated rollout, while an upgrade is declared or a restart token set. */
   public readonly rollout?: GatedRollout;
   /** The replica guard, unless disabled. */
@@ -244,7 +248,7 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
             accessModes: ['ReadWriteOnce'],
             storageClassName: spec.storage.storageClassName,
             volumeMode: 'Filesystem',
-            resources: { requests: { storage: k8s.Quantity.fromString(bytesToQuantity(spec.storage.bytes)) } },
+            resources: { requests: { storage: k8s.Quantity.fromString(bytesToQuantity(spec.expandFromBytes ?? spec.storage.bytes)) } },
           },
         }],
       },
@@ -255,6 +259,15 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
     }
     if (props.scaleDown) {
       this.scaleDown = new ScaleDown(this, 'ScaleDown', { cluster: this, plan: props.scaleDown, replicas: this.replicas, access: this.scaleDownAccess });
+    }
+    if (spec.expandFromBytes !== undefined) {
+      this.storageExpansion = new StorageExpansionJob(this, 'StorageExpansion', {
+        cluster: this,
+        statefulSet: this.statefulSet,
+        replicas: this.renderedReplicas,
+        bytes: spec.storage.bytes,
+        storageClassName: spec.storage.storageClassName,
+      });
     }
     if (spec.gatedRollout) {
       this.rollout = new GatedRollout(this, 'Rollout', {

@@ -13,6 +13,7 @@ export * from './tls';
 export * from './client-certificate';
 export * from './memory';
 export * from './storage';
+export * from './storage-expansion';
 export * from './placement';
 export * from './locality';
 export * from './network-policy';

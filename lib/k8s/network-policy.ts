@@ -217,7 +217,7 @@ const METADATA_RULES: k8s.NetworkPolicyEgressRule[] = [
   { to: [{ ipBlock: { cidr: '169.254.169.252/32' } }], ports: [tcp(988)] },
 ];
 /** The Jobs that call the Kubernetes API: the SQL Job (its Lease) and the scale-down phases. */
-const KUBE_API_COMPONENTS = ['sql', ScaleDownPhase.DECOMMISSION, ScaleDownPhase.SHRINK, 'rollout', 'finalize'];
+const KUBE_API_COMPONENTS = ['sql', ScaleDownPhase.DECOMMISSION, ScaleDownPhase.SHRINK, 'rollout', 'finalize', 'expand-storage'];
 
 function tcp(port: number): k8s.NetworkPolicyPort {
   return { port: k8s.IntOrString.fromNumber(port), protocol: 'TCP' };

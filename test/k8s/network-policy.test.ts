@@ -204,7 +204,7 @@ describe('the namespace default-deny and the egress rules', () => {
     expect(only(objects, 'Pod').metadata.labels).toMatchObject(spec.podSelector.matchLabels);
   });
 
-  test('the Kubernetes API: only the SQL Job, the scale-down Jobs and the rollout Jobs, on 443 by default', () => {
+  test('the Kubernetes API: only the SQL Job and the day-2 Jobs (scale-down, rollout, storage expansion), on 443 by default', () => {
     const chart = newChart();
     const cluster = new CockroachCluster(chart, 'crdb', {
       replicas: 3, scaleDown: { from: 4, phase: ScaleDownPhase.DECOMMISSION }, networkPolicy: { namespaceDefaultDeny: true },
@@ -216,7 +216,7 @@ describe('the namespace default-deny and the egress rules', () => {
     const spec = only(objects, 'NetworkPolicy', 'crdb-kube-api-egress').spec;
     expect(spec.podSelector).toEqual({
       matchLabels: OWN_CLIENT_PODS,
-      matchExpressions: [{ key: 'app.kubernetes.io/component', operator: 'In', values: ['sql', 'decommission', 'shrink', 'rollout', 'finalize'] }],
+      matchExpressions: [{ key: 'app.kubernetes.io/component', operator: 'In', values: ['sql', 'decommission', 'shrink', 'rollout', 'finalize', 'expand-storage'] }],
     });
     expect(spec.policyTypes).toEqual(['Egress']);
     expect(spec.egress).toEqual([{ ports: [{ port: 443, protocol: 'TCP' }] }]);

@@ -72,6 +72,8 @@ export interface ClusterSpec {
   readonly finalize: boolean;
   /** The restart token, when set. */
   readonly restartToken?: string;
+  /** The size of the volumes before a declared expansion, in bytes; the claim template keeps it. */
+  readonly expandFromBytes?: number;
   /** Whether a Job rolls the pods out (a declared upgrade or a restart token): the StatefulSet then uses OnDelete. */
   readonly gatedRollout: boolean;
   /** The full image reference, digest included when pinned. */
@@ -155,6 +157,7 @@ export function resolveClusterSpec(scope: Construct, id: string, props: Cockroac
   const resources = resolveResources(scope, props.resources);
   const memory = resolveMemorySizes(scope, props.cache, props.maxSqlMemory, resources.memoryLimitBytes);
   const storage = resolveStorage(scope, props.storage);
+  const expandFromBytes = resolveExpansion(scope, props, storage.bytes);
   const terminationGracePeriodSeconds = resolveGracePeriod(scope, props.terminationGracePeriod);
   const placement = resolvePlacement(scope, props.placement ?? {}, name, replicas);
 
@@ -191,6 +194,7 @@ export function resolveClusterSpec(scope: Construct, id: string, props: Cockroac
     cacheMebibytes: memory.cache,
     maxSqlMemoryMebibytes: memory.maxSql,
     storage,
+    expandFromBytes,
     terminationGracePeriodSeconds,
     placement,
     locality: props.locality,
@@ -250,6 +254,7 @@ function checkPropKinds(scope: Construct, props: CockroachClusterProps): void {
     ['resources.cpu.limit', props.resources?.cpu?.limit, isCpu, 'a Cpu, e.g. Cpu.units(2)'],
     ['resources.cpu.request', props.resources?.cpu?.request, isCpu, 'a Cpu, e.g. Cpu.units(2)'],
     ['storage.size', props.storage?.size, isSize, 'a Size, e.g. Size.gibibytes(100)'],
+    ['expandStorage.from', props.expandStorage?.from, isSize, 'a Size, e.g. Size.gibibytes(100)'],
     ['terminationGracePeriod', props.terminationGracePeriod, isDuration, 'a Duration, e.g. Duration.seconds(300)'],
     ['certificateReloadInterval', props.certificateReloadInterval, isDuration, 'a Duration, e.g. Duration.minutes(1)'],
     ['locality', props.locality, instanceOf(Locality), 'a Locality, e.g. Locality.fromNode()'],
@@ -380,6 +385,27 @@ function resolveStorage(scope: Construct, input: StorageOptions | undefined): Re
     whenDeleted: input?.whenDeleted ?? PvcRetention.RETAIN,
     whenScaled: input?.whenScaled ?? PvcRetention.RETAIN,
   };
+}
+
+function resolveExpansion(scope: Construct, props: CockroachClusterProps, toBytes: number): number | undefined {
+  if (props.expandStorage === undefined) return undefined;
+  const from = props.expandStorage?.from;
+  if (from === undefined) reject(scope, 'expandStorage.from', from, 'expected the size the volumes have now, e.g. Size.gibibytes(100)');
+  const bytes = sizeToBytes(from);
+  if (Number.isNaN(bytes)) reject(scope, 'expandStorage.from', from.asString(), 'expected a finite whole number of bytes');
+  checkRules(scope, [
+    {
+      props: 'expandStorage.from, storage.size',
+      violated: bytes >= toBytes,
+      message: `received from ${from.asString()} and size ${bytesToQuantity(toBytes)}; expected a larger storage.size: ${bytes === toBytes ? 'the volumes have that size already (remove expandStorage)' : 'a volume cannot shrink (CockroachDB would have to move its data off first: add nodes with smaller volumes, then decommission the others)'}`,
+    },
+    {
+      props: 'expandStorage, scaleDown, upgrade, restartToken',
+      violated: props.scaleDown !== undefined || props.upgrade !== undefined || props.restartToken !== undefined,
+      message: 'received a storage expansion together with a scale-down or a rollout; expected one day-2 operation at a time: finish the other first',
+    },
+  ]);
+  return bytes;
 }
 
 function resolveGracePeriod(scope: Construct, input: Duration | undefined): number {

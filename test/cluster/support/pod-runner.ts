@@ -170,7 +170,7 @@ function materialize(pod: any, containerName: string, cockroach: string | undefi
   // Container paths → the temporary root, longest first (/cockroach/cockroach-certs before /cockroach).
   const mapped = [...new Set(mounts)].sort((a, b) => b.length - a.length);
   const rewritePaths = (text: string) => mapped.reduce((t, p) => t.replace(
-    new RegExp(`(^|[\\s"'=:(<])${p.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(?=[/\\s"'):;]|$)`, 'g'), `$1${root}${p}`), text);
+    new RegExp(`(^|[\\s"'=:(<@])${p.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(?=[/\\s"'):;]|$)`, 'g'), `$1${root}${p}`), text);
   const argv = [...(container.command ?? []), ...(container.args ?? [])].map((a: string) => rewritePaths(kubeletExpand(a, env)));
   for (const [k, v] of Object.entries(env)) env[k] = k === 'PATH' || k === 'HOME' || k === 'CURL_HOME' ? v : rewritePaths(v);
   const sc = { ...pod.spec.securityContext, ...container.securityContext };
