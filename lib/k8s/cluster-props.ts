@@ -199,6 +199,14 @@ export interface CockroachClusterProps {
   readonly replicaGuard?: boolean;
 
   /**
+   * A ValidatingAdmissionPolicy (Kubernetes ≥ 1.30) that makes the API server refuse a change of the
+   * CockroachDB major version that is not a declared `upgrade`: a plain `kubectl apply` of a new major
+   * `version` cannot roll the pods onto it unchecked.
+   * @default true
+   */
+  readonly versionGuard?: boolean;
+
+  /**
    * Prometheus Operator ServiceMonitor and PrometheusRule.
    * @default - none (the discovery Service has Prometheus scrape annotations anyway)
    */

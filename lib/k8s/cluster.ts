@@ -33,7 +33,7 @@ import { pruneLabels, pruneSelector } from './prune';
 import { CERTS_DIR, ClusterCertificates, ICertificatesTarget } from './tls';
 import { BuiltinWorkload, WorkloadJob, WorkloadRunOptions } from './workload';
 import { CockroachDbVersion } from './version';
-import type { VersionChangeKind } from './upgrade';
+import { VersionChangeKind, VersionGuard } from './upgrade';
 import { HTTP_PORT, SQL_PORT } from './ports';
 
 export { HTTP_PORT, SQL_PORT } from './ports';
@@ -119,6 +119,8 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
   public readonly storageExpansion?: StorageExpansionJob;
   /** The gated rollout, while an upgrade is declared or a restart token set. */
   public readonly rollout?: GatedRollout;
+  /** The version guard, unless disabled. */
+  public readonly versionGuard?: VersionGuard;
   /** The replica guard, unless disabled. */
   public readonly replicaGuard?: ReplicaGuard;
   /** The monitoring objects, when enabled. */
@@ -280,6 +282,7 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
       });
     }
     if (props.replicaGuard ?? true) this.replicaGuard = new ReplicaGuard(this, 'ReplicaGuard', { cluster: this });
+    if (props.versionGuard ?? true) this.versionGuard = new VersionGuard(this, 'VersionGuard', { cluster: this });
     if (props.monitoring) this.monitoring = new ClusterMonitoring(this, 'Monitoring', { ...props.monitoring, cluster: this });
     if (props.dbConsoleIngress) this.dbConsoleIngress = new DbConsoleIngress(this, 'DbConsoleIngress', { ...props.dbConsoleIngress, cluster: this });
     if (props.networkPolicy && (props.networkPolicy.enabled ?? true)) {

@@ -1,3 +1,5 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
+import { Construct } from 'constructs';
 import { ErrorScope } from '../shared/errors';
 import { reject } from '../shared/validate';
 import { RELEASE_SERIES, upgradeTargets } from './release-series';
@@ -40,6 +42,77 @@ export function checkFinalize(scope: ErrorScope, upgrade: UpgradeOptions, kind: 
     reject(scope, 'upgrade.finalize', finalize, `expected false: a ${kind === VersionChangeKind.PATCH ? 'patch release' : 'rollback'} has nothing to finalize (only a major upgrade does)`);
   }
   return finalize;
+}
+
+/** What the version guard needs from its cluster. */
+export interface IVersionGuardTarget {
+  /** The StatefulSet's name. */
+  readonly name: string;
+  /** Its namespace. */
+  readonly namespace: string;
+  /** Labels of the policy and its binding. @internal */
+  _objectLabels(): { [key: string]: string };
+}
+
+/** The pod template label that carries the CockroachDB version. */
+const VERSION_LABEL = 'app.kubernetes.io/version';
+
+/**
+ * A ValidatingAdmissionPolicy (Kubernetes ≥ 1.30) that makes the API server refuse a change of this
+ * StatefulSet's CockroachDB series (v25.4 to v26.1, say) unless the pods are rolled out by the gated Job
+ * of a declared upgrade (`updateStrategy: OnDelete`): a plain `kubectl apply` of a new major `version`
+ * without `upgrade` would otherwise roll every pod onto it, with no path check, no health gate and no
+ * way back once CockroachDB finalizes on its own. A patch release of the same series passes.
+ */
+export class VersionGuard extends Construct {
+  /** The policy (escape hatch). */
+  public readonly policy: ApiObject;
+  /** Its binding (escape hatch). */
+  public readonly binding: ApiObject;
+  /** The CEL expression that must hold for an update to pass. */
+  public readonly expression: string;
+
+  constructor(scope: Construct, id: string, props: { cluster: IVersionGuardTarget }) {
+    super(scope, id);
+    const cluster = props.cluster;
+    const name = `${cluster.namespace}-${cluster.name}-version-guard`;
+    const version = (o: string) => `${o}.spec.template.metadata.labels['${VERSION_LABEL}']`;
+    const hasVersion = (o: string) => `has(${o}.spec.template.metadata.labels) && '${VERSION_LABEL}' in ${o}.spec.template.metadata.labels && ${version(o)}.matches('^v[0-9]+[.][0-9]+[.]')`;
+    const series = (o: string) => `${version(o)}.split('.')[0] + '.' + ${version(o)}.split('.')[1]`;
+    this.expression = `object.spec.updateStrategy.type == 'OnDelete' || !(${hasVersion('oldObject')}) || !(${hasVersion('object')}) || ${series('oldObject')} == ${series('object')}`;
+    this.policy = new ApiObject(this, 'Policy', {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicy',
+      metadata: { name, labels: cluster._objectLabels() },
+      spec: {
+        failurePolicy: 'Fail',
+        matchConstraints: {
+          resourceRules: [{
+            apiGroups: ['apps'], apiVersions: ['v1'], operations: ['UPDATE'], resources: ['statefulsets'], resourceNames: [cluster.name],
+            // The API server's default, written out: the list is atomic for `kubectl apply`.
+            scope: '*',
+          }],
+          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': cluster.namespace } },
+          // The API server's defaults, written out: matchConstraints is atomic for server-side apply.
+          objectSelector: {},
+          matchPolicy: 'Equivalent',
+        },
+        validations: [{
+          expression: this.expression,
+          messageExpression: `"moving ${cluster.name} from " + ${version('oldObject')} + " to " + ${version('object')} + " changes its major version without a declared upgrade: declare upgrade { from: CockroachDbVersion.of('" + ${version('oldObject')} + "') }, which checks the path and rolls the pods out one at a time while the cluster is healthy"`,
+          reason: 'Forbidden',
+        }],
+      },
+    });
+    this.binding = new ApiObject(this, 'Binding', {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicyBinding',
+      metadata: { name, labels: cluster._objectLabels() },
+      spec: { policyName: name, validationActions: ['Deny'] },
+    });
+    // Cluster-scoped: no namespace.
+    for (const obj of [this.policy, this.binding]) obj.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+  }
 }
 
 const known = () => RELEASE_SERIES.map((r) => r.series).join(', ');

@@ -53,9 +53,10 @@ module.exports = [
   {
     framework: 'kubernetes',
     id: 'CKV_K8S_8',
-    // The StatefulSet's database container has its probes; the GKE profile's certificate reloader sidecar
-    // and the interactive SQL client Pod have none.
-    resource: /^(StatefulSet\.cockroachdb\.crdb|Pod\.cockroachdb\.crdb-sql-client) [^ ]*\/gke\//,
+    // The StatefulSet's database container has its probes; the certificate reloader sidecar of TLS clusters
+    // (the GKE profile, and the day-2 clusters of the runner, TLS by default) and the interactive SQL
+    // client Pod have none.
+    resource: /^(StatefulSet\.cockroachdb\.(crdb|expanded)|Pod\.cockroachdb\.crdb-sql-client) [^ ]*\/(gke|day-2)\//,
     reason:
       'Liveness probe: the GKE certificate-reloader sidecar is a shell loop (no port to probe; if it dies the ' +
       'container restarts anyway) and the SQL client Pod is an idle shell for `kubectl exec`. The cockroach ' +
@@ -64,7 +65,7 @@ module.exports = [
   {
     framework: 'kubernetes',
     id: 'CKV_K8S_9',
-    resource: /^(StatefulSet\.cockroachdb\.crdb|Pod\.cockroachdb\.crdb-sql-client) [^ ]*\/gke\//,
+    resource: /^(StatefulSet\.cockroachdb\.(crdb|expanded)|Pod\.cockroachdb\.crdb-sql-client) [^ ]*\/(gke|day-2)\//,
     reason:
       'Readiness probe: same containers as CKV_K8S_8; neither serves traffic, so there is nothing to be ready ' +
       'for. The cockroach container has its readiness probe.',

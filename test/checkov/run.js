@@ -8,7 +8,7 @@
  *    under ~/.cache (installed on the first run only).
  * 2. Every profile and variant of the Kubernetes apps (build/apps/k8s.js, with MINIKUBE_BACKUPS=1,
  *    GKE_RESTORE=1, GKE_BOOKS_LOAD=1 one at a time; a variant's file identical to the default one is not
- *    checked twice) and every Terraform stack of the Google Cloud app (build/apps/gcp.js), into a
+ *    checked twice), the day-2 objects no app renders by default (synthesizeDayTwo) and every Terraform stack of the Google Cloud app (build/apps/gcp.js), into a
  *    temporary folder removed at the end.
  * 3. checkov's `kubernetes` framework over the manifests, `terraform_json` over the cdk.tf.json files (the
  *    `terraform` framework finds no resource in cdktf's JSON), offline (`--skip-download`).
@@ -76,6 +76,7 @@ function synthesize(out) {
       if (fs.existsSync(twin) && fs.readFileSync(twin).equals(fs.readFileSync(file))) fs.rmSync(file);
     }
   }
+  synthesizeDayTwo(path.join(out, 'kubernetes', 'day-2'));
   const tfOut = path.join(out, 'cdktf');
   mustRun(process.execPath, ['build/apps/gcp.js'], { env: { ...baseEnv, CDKTF_OUTDIR: tfOut } });
   // The stacks only (cdktf's manifest.json is not Terraform), as terraform/<stack>/cdk.tf.json.
@@ -86,6 +87,24 @@ function synthesize(out) {
   }
   fs.rmSync(tfOut, { recursive: true });
   return listFiles(out).map((file) => path.relative(out, file)).sort();
+}
+
+/**
+ * The day-2 objects, which no app renders unless asked: the Jobs, Roles and policies of a declared major
+ * upgrade (with its finalization) and of a storage expansion, built with the library as a user would.
+ */
+function synthesizeDayTwo(dir) {
+  const { App, Chart, Size } = require('cdk8s');
+  const k8s = require(path.join(root, 'build/lib/k8s'));
+  const app = new App({ outdir: dir });
+  const v = (tag) => k8s.CockroachDbVersion.of(tag);
+  new k8s.CockroachCluster(new Chart(app, 'upgrade', { namespace: 'cockroachdb' }), 'crdb', {
+    version: v('v26.1.0'), upgrade: { from: v('v25.4.3'), finalize: true }, networkPolicy: { namespaceDefaultDeny: true },
+  });
+  new k8s.CockroachCluster(new Chart(app, 'expansion', { namespace: 'cockroachdb' }), 'expanded', {
+    storage: { size: Size.gibibytes(200), storageClassName: 'premium-rwo' }, expandStorage: { from: Size.gibibytes(100) },
+  });
+  app.synth();
 }
 
 /** checkov over one folder with one framework: its report (passed and failed checks). */

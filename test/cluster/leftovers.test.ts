@@ -113,6 +113,8 @@ describe('leftovers and the prune command', () => {
     expect(names('issuer.cert-manager.io')).toEqual(['crdb-selfsigned']);
     expect(getJson('validatingadmissionpolicy', `${ns}-crdb-replica-guard`)).toBeUndefined();
     expect(getJson('validatingadmissionpolicy', `${other}-crdb-replica-guard`)).toBeDefined();
+    expect(getJson('validatingadmissionpolicy', `${ns}-crdb-version-guard`)).toBeUndefined();
+    expect(getJson('validatingadmissionpolicy', `${other}-crdb-version-guard`)).toBeDefined();
     kubectl(['delete', 'namespace', other, '--wait=false']);
   });
 });

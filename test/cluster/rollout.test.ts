@@ -132,6 +132,18 @@ describe('a major upgrade, a restart, a re-run after a stop, and the finalizatio
     expect(versions(ns)).toEqual([`crdb-0=${OLD.tag}`, `crdb-1=${OLD.tag}`, `crdb-2=${OLD.tag}`]);
   });
 
+  test('the new major version without a declared upgrade: refused by the API server (the version guard); a patch release passes', async () => {
+    const plain = render(ns, { version: NEW });
+    // The policy takes effect a moment after its creation: a server-side dry run until it refuses.
+    const refused = await waitUntil('the version guard in force', () => {
+      const r = kubectlRun(['apply', '--dry-run=server', '-f', plain]);
+      return r.status !== 0 && r;
+    });
+    expect(refused.stderr).toContain(`moving crdb from ${OLD.tag} to ${NEW.tag} changes its major version without a declared upgrade: declare upgrade { from: CockroachDbVersion.of('${OLD.tag}') }`);
+    expect(kubectlRun(['apply', '--dry-run=server', '-f', render(ns, { version: v('v25.4.5') })]).status).toBe(0);
+    expect(versions(ns)).toEqual([`crdb-0=${OLD.tag}`, `crdb-1=${OLD.tag}`, `crdb-2=${OLD.tag}`]);
+  });
+
   test('the upgrade applied: a new template, and no pod replaced by the StatefulSet itself', async () => {
     const uids = databasePods(ns).map((p) => p.metadata.uid);
     upgradeDir = render(ns, { version: NEW, upgrade: { from: OLD } });

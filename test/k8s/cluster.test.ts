@@ -34,6 +34,7 @@ describe('defaults', () => {
       'ServiceAccount/crdb', 'ServiceAccount/crdb-client', 'Service/crdb', 'Service/crdb-public', 'PodDisruptionBudget/crdb-budget',
       'Role/crdb-scale-down', 'StatefulSet/crdb', expect.stringMatching(/^Job\/crdb-init-[0-9a-f]{10}$/),
       'ValidatingAdmissionPolicy/db-crdb-replica-guard', 'ValidatingAdmissionPolicyBinding/db-crdb-replica-guard',
+      'ValidatingAdmissionPolicy/db-crdb-version-guard', 'ValidatingAdmissionPolicyBinding/db-crdb-version-guard',
     ]);
     for (const o of namespaced(objects)) expect(o.metadata.namespace).toBe('db');
   });

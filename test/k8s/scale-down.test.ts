@@ -370,8 +370,8 @@ describe('the scale-down Role, in every cluster', () => {
 
 describe('the replica guard (ValidatingAdmissionPolicy), its CEL evaluated', () => {
   const { cluster, objects } = build();
-  const policy = only(objects, 'ValidatingAdmissionPolicy');
-  const binding = only(objects, 'ValidatingAdmissionPolicyBinding');
+  const policy = only(objects, 'ValidatingAdmissionPolicy', 'db-crdb-replica-guard');
+  const binding = only(objects, 'ValidatingAdmissionPolicyBinding', 'db-crdb-replica-guard');
   const expr: string = policy.spec.validations[0].expression;
   const check = (oldReplicas: number, newReplicas: number, oldMeta: object = {}) =>
     celEvaluate([{ expression: expr, context: { object: { spec: { replicas: newReplicas } }, oldObject: { metadata: oldMeta, spec: { replicas: oldReplicas } } } }])[0];
@@ -425,7 +425,7 @@ describe('the replica guard (ValidatingAdmissionPolicy), its CEL evaluated', () 
   });
 
   test('can be turned off', () => {
-    expect(build({ replicaGuard: false }).objects.filter((o) => o.kind.startsWith('ValidatingAdmission'))).toEqual([]);
+    expect(build({ replicaGuard: false }).objects.filter((o) => o.metadata.name.endsWith('-replica-guard'))).toEqual([]);
   });
 });
 

@@ -1,7 +1,8 @@
 import { CockroachCluster, CockroachDbVersion, VersionChangeKind } from '../../lib/k8s';
 import { checkVersionChange } from '../../lib/k8s/upgrade';
+import { celEvaluate } from '../support/cel';
 import { configError } from '../support/errors';
-import { newChart } from '../support/manifests';
+import { newChart, only, synth } from '../support/manifests';
 
 const v = (tag: string) => CockroachDbVersion.of(tag);
 
@@ -71,5 +72,55 @@ describe('a version change CockroachDB would refuse fails the synth, with what i
   test('upgrade itself missing its object (JavaScript)', () => {
     expect(configError(() => new CockroachCluster(newChart(), 'crdb', { upgrade: null as never })).message)
       .toBe('[test/crdb] upgrade.from: received undefined; expected the CockroachDbVersion the cluster runs now, e.g. CockroachDbVersion.of(\'v25.4.3\')');
+  });
+});
+
+describe('the version guard (ValidatingAdmissionPolicy), its CEL evaluated', () => {
+  const chart = newChart();
+  const cluster = new CockroachCluster(chart, 'crdb', {});
+  const objects = synth(chart);
+  const policy = only(objects, 'ValidatingAdmissionPolicy', 'db-crdb-version-guard');
+  const sts = (version: string | undefined, strategy = 'RollingUpdate') => ({
+    spec: { updateStrategy: { type: strategy }, template: { metadata: version === undefined ? {} : { labels: { 'app.kubernetes.io/version': version } } } },
+  });
+  const admits = (from: string | undefined, to: string | undefined, strategy?: string) =>
+    celEvaluate([{ expression: policy.spec.validations[0].expression, context: { oldObject: sts(from), object: sts(to, strategy) } }])[0];
+
+  test('matches updates of this StatefulSet only, and denies', () => {
+    expect(cluster.versionGuard?.policy).toBeDefined();
+    expect(policy.metadata.namespace).toBeUndefined();
+    expect(policy.spec.failurePolicy).toBe('Fail');
+    expect(policy.spec.matchConstraints.resourceRules).toEqual([{
+      apiGroups: ['apps'], apiVersions: ['v1'], operations: ['UPDATE'], resources: ['statefulsets'], resourceNames: ['crdb'], scope: '*',
+    }]);
+    expect(policy.spec.matchConstraints.namespaceSelector).toEqual({ matchLabels: { 'kubernetes.io/metadata.name': 'db' } });
+    expect(only(objects, 'ValidatingAdmissionPolicyBinding', 'db-crdb-version-guard').spec).toEqual({ policyName: 'db-crdb-version-guard', validationActions: ['Deny'] });
+  });
+
+  test.each([
+    ['the same version', 'v25.4.3', 'v25.4.3', undefined, true],
+    ['a patch release, up or down', 'v25.4.3', 'v25.4.5', undefined, true],
+    ['a patch release from a release candidate', 'v26.1.0-rc.1', 'v26.1.2', undefined, true],
+    ['a new major version, rolled by the StatefulSet itself', 'v25.4.3', 'v26.1.0', undefined, false],
+    ['a major rollback, rolled by the StatefulSet itself', 'v26.1.0', 'v25.4.3', undefined, false],
+    ['v2.6 and v26: series compared as numbers, not prefixes', 'v26.1.0', 'v26.10.0', undefined, false],
+    ['a new major version under OnDelete (a declared upgrade)', 'v25.4.3', 'v26.1.0', 'OnDelete', true],
+    ['no version label before (not a StatefulSet of this library yet)', undefined, 'v26.1.0', undefined, true],
+    ['no version label after', 'v25.4.3', undefined, undefined, true],
+    ['a label that is no release tag', 'latest', 'v26.1.0', undefined, true],
+  ])('%s: %s → %s', (_what, from, to, strategy, admitted) => {
+    expect(admits(from, to, strategy)).toBe(admitted);
+  });
+
+  test('the message says what to declare', () => {
+    const [message] = celEvaluate([{ expression: policy.spec.validations[0].messageExpression, context: { oldObject: sts('v25.4.3'), object: sts('v26.1.0') } }]);
+    expect(message).toBe('moving crdb from v25.4.3 to v26.1.0 changes its major version without a declared upgrade: declare upgrade { from: CockroachDbVersion.of(\'v25.4.3\') }, which checks the path and rolls the pods out one at a time while the cluster is healthy');
+  });
+
+  test('can be turned off', () => {
+    const c = newChart();
+    const off = new CockroachCluster(c, 'crdb', { versionGuard: false });
+    expect(off.versionGuard).toBeUndefined();
+    expect(synth(c).filter((o) => o.metadata.name.endsWith('-version-guard'))).toEqual([]);
   });
 });
