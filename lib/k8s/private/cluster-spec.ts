@@ -16,7 +16,7 @@ import { CockroachDbVersion } from '../version';
 import { checkImageDigest, imageReference } from './image';
 import { bytesToQuantity, cpuToMillis, describeBytes, durationSeconds, GIB, sizeToBytes } from './units';
 import {
-  checkDns1035Label, checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabelKey, checkLabelValue, checkRules, reject,
+  checkDns1035Label, checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabelKey, checkLabelValue, checkRules, CrossPropRule, reject,
 } from '../../shared/validate';
 
 // A cluster's props resolved once: every rule in one place, in the order a reader meets the props, and
@@ -125,7 +125,7 @@ export function resolveClusterSpec(scope: Construct, id: string, props: Cockroac
     reject(scope, 'replicas', replicas,
       'expected 1 (a single-node development cluster) or an integer ≥ 3: two nodes cannot keep a majority when one fails');
   }
-  const renderedReplicas = resolveScaleDown(scope, props.scaleDown, replicas);
+  const scaleDown = resolveScaleDown(scope, props.scaleDown, replicas);
 
   const version = props.version ?? CockroachDbVersion.LATEST;
   if (!version.isWellFormed) {
@@ -139,13 +139,6 @@ export function resolveClusterSpec(scope: Construct, id: string, props: Cockroac
     reject(scope, 'restartToken', restartToken, 'expected 1 to 63 letters, digits, \'.\', \'_\', \':\' or \'-\', starting with a letter or digit, e.g. "2026-11-27T10:00"');
   }
   const gatedRollout = props.upgrade !== undefined || restartToken !== undefined;
-  checkRules(scope, [
-    {
-      props: 'scaleDown, upgrade, restartToken',
-      violated: props.scaleDown !== undefined && gatedRollout,
-      message: 'received a scale-down together with a rollout (upgrade or restartToken); expected one day-2 operation at a time: finish the scale-down (remove scaleDown) first, or the rollout',
-    },
-  ]);
   const repository = props.imageRepository ?? 'cockroachdb/cockroach';
   if (typeof repository === 'string' && repository.includes('@')) {
     reject(scope, 'imageRepository', repository, 'expected an image repository without digest: pin it with version: CockroachDbVersion.of(tag).withDigest(digest)');
@@ -157,7 +150,7 @@ export function resolveClusterSpec(scope: Construct, id: string, props: Cockroac
   const resources = resolveResources(scope, props.resources);
   const memory = resolveMemorySizes(scope, props.cache, props.maxSqlMemory, resources.memoryLimitBytes);
   const storage = resolveStorage(scope, props.storage);
-  const expandFromBytes = resolveExpansion(scope, props, storage.bytes);
+  const expansion = resolveExpansion(scope, props, storage.bytes);
   const terminationGracePeriodSeconds = resolveGracePeriod(scope, props.terminationGracePeriod);
   const placement = resolvePlacement(scope, props.placement ?? {}, name, replicas);
 
@@ -176,13 +169,26 @@ export function resolveClusterSpec(scope: Construct, id: string, props: Cockroac
   }
   props.gcsCredentials?._validate(scope, { name, namespace });
 
+  // Every rule that reads more than one prop, in one table, once each prop is valid on its own.
+  checkRules(scope, [
+    ...scaleDown.rules,
+    {
+      props: 'scaleDown, upgrade, restartToken',
+      violated: props.scaleDown !== undefined && gatedRollout,
+      message: 'received a scale-down together with a rollout (upgrade or restartToken); expected one day-2 operation at a time: finish the scale-down (remove scaleDown) first, or the rollout',
+    },
+    ...memory.rules,
+    ...expansion.rules,
+    ...placement.rules,
+  ]);
+
   return {
     security,
     name,
     namespace,
     clusterDomain,
     replicas,
-    renderedReplicas,
+    renderedReplicas: scaleDown.renderedReplicas,
     version,
     versionChange,
     upgrade: props.upgrade,
@@ -194,9 +200,9 @@ export function resolveClusterSpec(scope: Construct, id: string, props: Cockroac
     cacheMebibytes: memory.cache,
     maxSqlMemoryMebibytes: memory.maxSql,
     storage,
-    expandFromBytes,
+    expandFromBytes: expansion.fromBytes,
     terminationGracePeriodSeconds,
-    placement,
+    placement: placement.podSpec,
     locality: props.locality,
     certificateReloadSeconds,
     clusterName: props.clusterName,
@@ -271,13 +277,14 @@ function checkPropKinds(scope: Construct, props: CockroachClusterProps): void {
   }
 }
 
-function resolveScaleDown(scope: Construct, plan: ScaleDownPlan | undefined, replicas: number): number {
-  if (!plan) return replicas;
+function resolveScaleDown(scope: Construct, plan: ScaleDownPlan | undefined, replicas: number): { renderedReplicas: number; rules: CrossPropRule[] } {
+  if (!plan) return { renderedReplicas: replicas, rules: [] };
   checkInteger(scope, 'scaleDown.from', plan.from, 1, 10000);
   if (!Object.values(ScaleDownPhase).includes(plan.phase)) {
     reject(scope, 'scaleDown.phase', plan.phase, 'expected ScaleDownPhase.DECOMMISSION or ScaleDownPhase.SHRINK');
   }
-  checkRules(scope, [
+  if (plan.timeout) checkInteger(scope, 'scaleDown.timeout (seconds)', durationSeconds(plan.timeout), 300, 7 * 86400);
+  const rules: CrossPropRule[] = [
     {
       props: 'scaleDown.from, replicas',
       violated: plan.from <= replicas,
@@ -288,9 +295,8 @@ function resolveScaleDown(scope: Construct, plan: ScaleDownPlan | undefined, rep
       violated: replicas < MIN_LIVE_NODES,
       message: `received replicas ${replicas}; decommissioning below ${MIN_LIVE_NODES} live nodes is refused: with the default replication factor of 3 the decommission would never finish and ranges would be under-replicated`,
     },
-  ]);
-  if (plan.timeout) checkInteger(scope, 'scaleDown.timeout (seconds)', durationSeconds(plan.timeout), 300, 7 * 86400);
-  return plan.phase === ScaleDownPhase.DECOMMISSION ? plan.from : replicas;
+  ];
+  return { renderedReplicas: plan.phase === ScaleDownPhase.DECOMMISSION ? plan.from : replicas, rules };
 }
 
 function resolveResources(scope: Construct, input: ContainerResources | undefined): ResolvedResources {
@@ -349,7 +355,7 @@ function resolveMemorySizes(scope: Construct, cacheInput: MemoryAllocation | und
   const sqlMiB = maxSql._mebibytes(limit);
   const usedMiB = 2 * sqlMiB + cacheMiB;
   const budgetBytes = limit * MEMORY_BUDGET_FRACTION;
-  checkRules(scope, [
+  const rules: CrossPropRule[] = [
     {
       props: 'cache, maxSqlMemory',
       violated: cacheMiB < 1 || sqlMiB < 1,
@@ -360,8 +366,8 @@ function resolveMemorySizes(scope: Construct, cacheInput: MemoryAllocation | und
       violated: usedMiB * 1024 * 1024 > budgetBytes,
       message: `(2 × maxSqlMemory) + cache must not exceed 80% of the memory limit: 2 × ${sqlMiB} MiB (maxSqlMemory ${maxSql}) + ${cacheMiB} MiB (cache ${cache}) = ${usedMiB} MiB > ${describeBytes(budgetBytes)} (80% of resources.memory.limit ${describeBytes(limit)}). Lower cache or maxSqlMemory (e.g. 0.25 each), or raise resources.memory.limit`,
     },
-  ]);
-  return { cache: cacheMiB, maxSql: sqlMiB };
+  ];
+  return { cache: cacheMiB, maxSql: sqlMiB, rules };
 }
 
 function resolveStorage(scope: Construct, input: StorageOptions | undefined): ResolvedStorage {
@@ -387,13 +393,13 @@ function resolveStorage(scope: Construct, input: StorageOptions | undefined): Re
   };
 }
 
-function resolveExpansion(scope: Construct, props: CockroachClusterProps, toBytes: number): number | undefined {
-  if (props.expandStorage === undefined) return undefined;
+function resolveExpansion(scope: Construct, props: CockroachClusterProps, toBytes: number): { fromBytes?: number; rules: CrossPropRule[] } {
+  if (props.expandStorage === undefined) return { rules: [] };
   const from = props.expandStorage?.from;
   if (from === undefined) reject(scope, 'expandStorage.from', from, 'expected the size the volumes have now, e.g. Size.gibibytes(100)');
   const bytes = sizeToBytes(from);
   if (Number.isNaN(bytes)) reject(scope, 'expandStorage.from', from.asString(), 'expected a finite whole number of bytes');
-  checkRules(scope, [
+  const rules: CrossPropRule[] = [
     {
       props: 'expandStorage.from, storage.size',
       violated: bytes >= toBytes,
@@ -404,8 +410,8 @@ function resolveExpansion(scope: Construct, props: CockroachClusterProps, toByte
       violated: props.scaleDown !== undefined || props.upgrade !== undefined || props.restartToken !== undefined,
       message: 'received a storage expansion together with a scale-down or a rollout; expected one day-2 operation at a time: finish the other first',
     },
-  ]);
-  return bytes;
+  ];
+  return { fromBytes: bytes, rules };
 }
 
 function resolveGracePeriod(scope: Construct, input: Duration | undefined): number {
@@ -417,7 +423,7 @@ function resolveGracePeriod(scope: Construct, input: Duration | undefined): numb
   return seconds;
 }
 
-function resolvePlacement(scope: Construct, input: PlacementOptions, name: string, replicas: number): Partial<k8s.PodSpec> {
+function resolvePlacement(scope: Construct, input: PlacementOptions, name: string, replicas: number): { podSpec: Partial<k8s.PodSpec>; rules: CrossPropRule[] } {
   const antiAffinity = input.antiAffinity ?? PodAntiAffinity.preferred();
   const spread = input.topologySpread ?? TopologySpread.acrossZones();
   const nodeSelector = input.nodeSelector ?? {};
@@ -435,13 +441,13 @@ function resolvePlacement(scope: Construct, input: PlacementOptions, name: strin
   // where required anti-affinity lets only one pod run.
   const pinnedKeys = Object.keys(nodeSelector);
   const pinnedKey = [antiAffinity.topologyKey, HOSTNAME_TOPOLOGY_KEY].find((k) => pinnedKeys.includes(k));
-  checkRules(scope, [
+  const rules: CrossPropRule[] = [
     {
       props: 'placement.antiAffinity, placement.nodeSelector',
       violated: antiAffinity.mode === 'required' && pinnedKey !== undefined && replicas > 1,
       message: `received PodAntiAffinity.required("${antiAffinity.topologyKey}") with nodeSelector ${pinnedKey}=${JSON.stringify(nodeSelector[pinnedKey ?? ''])}: the selector leaves a single "${antiAffinity.topologyKey}" domain, so only one of the ${replicas} pods could ever be scheduled. Use PodAntiAffinity.none() or preferred(), or remove that nodeSelector entry`,
     },
-  ]);
+  ];
 
   const matchLabels = databaseSelectorLabels(name);
   const affinity: k8s.Affinity | undefined = antiAffinity.mode === 'none' ? undefined : {
@@ -454,7 +460,7 @@ function resolvePlacement(scope: Construct, input: PlacementOptions, name: strin
         }],
       },
   };
-  return {
+  const podSpec: Partial<k8s.PodSpec> = {
     affinity,
     topologySpreadConstraints: spread.enabled
       ? [{
@@ -468,4 +474,5 @@ function resolvePlacement(scope: Construct, input: PlacementOptions, name: strin
     tolerations: input.tolerations && input.tolerations.length > 0 ? input.tolerations.map((t) => t._toKube()) : undefined,
     priorityClassName: input.priorityClassName,
   };
+  return { podSpec, rules };
 }
