@@ -1,9 +1,10 @@
-import { ApiObject, Duration, JsonPatch } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { DigestNamedJob } from './digest-named-job';
 import { renderClusterJob } from './private/job';
 import { KUBE_API, kubeApiAccessMount, kubeApiAccessVolume, kubeApiBash } from './private/kube-api';
+import { renderGuard } from './private/admission-guard';
 import { helperResources } from './private/pod-security';
 import { DATA_VOLUME_NAME } from './storage';
 
@@ -331,38 +332,14 @@ export class ReplicaGuard extends Construct {
     const name = `${cluster.namespace}-${cluster.name}-replica-guard`;
     const a = `oldObject.metadata.annotations['${DECOMMISSIONED_ANNOTATION}']`;
     this.expression = `object.spec.replicas >= oldObject.spec.replicas || (has(oldObject.metadata.annotations) && '${DECOMMISSIONED_ANNOTATION}' in oldObject.metadata.annotations && has(oldObject.metadata.generation) && ${a} == string(oldObject.metadata.generation) + ':' + string(object.spec.replicas))`;
-    this.policy = new ApiObject(this, 'Policy', {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingAdmissionPolicy',
-      metadata: { name, labels: cluster._objectLabels() },
-      spec: {
-        failurePolicy: 'Fail',
-        matchConstraints: {
-          resourceRules: [{
-            apiGroups: ['apps'], apiVersions: ['v1'], operations: ['UPDATE'],
-            resources: ['statefulsets', 'statefulsets/scale'], resourceNames: [cluster.name],
-            // The API server's default, written out: the list is atomic for `kubectl apply`.
-            scope: '*',
-          }],
-          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': cluster.namespace } },
-          // The API server's defaults, written out: matchConstraints is atomic for server-side apply.
-          objectSelector: {},
-          matchPolicy: 'Equivalent',
-        },
-        validations: [{
-          expression: this.expression,
-          messageExpression: `'lowering ${cluster.name} from ' + string(oldObject.spec.replicas) + ' to ' + string(object.spec.replicas) + ' replicas would drop live CockroachDB nodes: declare scaleDown { from: ' + string(oldObject.spec.replicas) + ', phase: DECOMMISSION }, apply it and wait for its Job, then apply phase SHRINK'`,
-          reason: 'Forbidden',
-        }],
-      },
-    });
-    this.binding = new ApiObject(this, 'Binding', {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingAdmissionPolicyBinding',
-      metadata: { name, labels: cluster._objectLabels() },
-      spec: { policyName: name, validationActions: ['Deny'] },
-    });
-    // Cluster-scoped: no namespace.
-    for (const obj of [this.policy, this.binding]) obj.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    ({ policy: this.policy, binding: this.binding } = renderGuard(this, {
+      name,
+      namespace: cluster.namespace,
+      statefulSetName: cluster.name,
+      resources: ['statefulsets', 'statefulsets/scale'],
+      labels: cluster._objectLabels(),
+      expression: this.expression,
+      messageExpression: `'lowering ${cluster.name} from ' + string(oldObject.spec.replicas) + ' to ' + string(object.spec.replicas) + ' replicas would drop live CockroachDB nodes: declare scaleDown { from: ' + string(oldObject.spec.replicas) + ', phase: DECOMMISSION }, apply it and wait for its Job, then apply phase SHRINK'`,
+    }));
   }
 }

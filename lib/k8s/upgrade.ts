@@ -1,6 +1,7 @@
-import { ApiObject, JsonPatch } from 'cdk8s';
+import type { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ErrorScope } from '../shared/errors';
+import { renderGuard } from './private/admission-guard';
 import { reject } from '../shared/validate';
 import { RELEASE_SERIES, upgradeTargets } from './release-series';
 import { CockroachDbVersion } from './version';
@@ -80,38 +81,15 @@ export class VersionGuard extends Construct {
     const hasVersion = (o: string) => `has(${o}.spec.template.metadata.labels) && '${VERSION_LABEL}' in ${o}.spec.template.metadata.labels && ${version(o)}.matches('^v[0-9]+[.][0-9]+[.]')`;
     const series = (o: string) => `${version(o)}.split('.')[0] + '.' + ${version(o)}.split('.')[1]`;
     this.expression = `object.spec.updateStrategy.type == 'OnDelete' || !(${hasVersion('oldObject')}) || !(${hasVersion('object')}) || ${series('oldObject')} == ${series('object')}`;
-    this.policy = new ApiObject(this, 'Policy', {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingAdmissionPolicy',
-      metadata: { name, labels: cluster._objectLabels() },
-      spec: {
-        failurePolicy: 'Fail',
-        matchConstraints: {
-          resourceRules: [{
-            apiGroups: ['apps'], apiVersions: ['v1'], operations: ['UPDATE'], resources: ['statefulsets'], resourceNames: [cluster.name],
-            // The API server's default, written out: the list is atomic for `kubectl apply`.
-            scope: '*',
-          }],
-          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': cluster.namespace } },
-          // The API server's defaults, written out: matchConstraints is atomic for server-side apply.
-          objectSelector: {},
-          matchPolicy: 'Equivalent',
-        },
-        validations: [{
-          expression: this.expression,
-          messageExpression: `"moving ${cluster.name} from " + ${version('oldObject')} + " to " + ${version('object')} + " changes its major version without a declared upgrade: declare upgrade { from: CockroachDbVersion.of('" + ${version('oldObject')} + "') }, which checks the path and rolls the pods out one at a time while the cluster is healthy"`,
-          reason: 'Forbidden',
-        }],
-      },
-    });
-    this.binding = new ApiObject(this, 'Binding', {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingAdmissionPolicyBinding',
-      metadata: { name, labels: cluster._objectLabels() },
-      spec: { policyName: name, validationActions: ['Deny'] },
-    });
-    // Cluster-scoped: no namespace.
-    for (const obj of [this.policy, this.binding]) obj.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    ({ policy: this.policy, binding: this.binding } = renderGuard(this, {
+      name,
+      namespace: cluster.namespace,
+      statefulSetName: cluster.name,
+      resources: ['statefulsets'],
+      labels: cluster._objectLabels(),
+      expression: this.expression,
+      messageExpression: `"moving ${cluster.name} from " + ${version('oldObject')} + " to " + ${version('object')} + " changes its major version without a declared upgrade: declare upgrade { from: CockroachDbVersion.of('" + ${version('oldObject')} + "') }, which checks the path and rolls the pods out one at a time while the cluster is healthy"`,
+    }));
   }
 }
 
