@@ -104,9 +104,9 @@ export class GatedRollout extends Construct {
       subjects: [{ kind: 'ServiceAccount', name, namespace: cluster.namespace }],
     });
 
-    const job = (component: string, script: string, deadlineSeconds: number) => {
+    const job = (id: string, component: string, script: string, deadlineSeconds: number) => {
       const connection = cluster._clientConnection();
-      return renderClusterJob(this, component === 'rollout' ? 'Job' : 'FinalizeJob', {
+      return renderClusterJob(this, id, {
         baseName: `${cluster.name}-${component}`,
         namespace: cluster.namespace,
         labels: cluster._jobLabels(component),
@@ -122,8 +122,8 @@ export class GatedRollout extends Construct {
       });
     };
     // Per pod: the health gate, the pod's return and its node's version; then room for the retries.
-    this.job = job('rollout', rolloutScript(props), replicas * 5 * (HEALTH_ATTEMPTS + POD_ATTEMPTS) + 1800);
-    if (props.finalize) this.finalizeJob = job('finalize', finalizeScript(props), 2 * 5 * FINALIZE_ATTEMPTS + 1800);
+    this.job = job('Job', 'rollout', rolloutScript(props), replicas * 5 * (HEALTH_ATTEMPTS + POD_ATTEMPTS) + 1800);
+    if (props.finalize) this.finalizeJob = job('FinalizeJob', 'finalize', finalizeScript(props), 2 * 5 * FINALIZE_ATTEMPTS + 1800);
   }
 }
 

@@ -62,6 +62,10 @@ describe('a declared major upgrade', () => {
     expect(pod.containers[0].image).toBe('cockroachdb/cockroach:v26.1.0');
     expect(pod.containers[0].env[0]).toEqual({ name: 'COCKROACH_HOST', value: 'crdb-public.db.svc.cluster.local:26257' });
     expect(pod.volumes.map((x: { name: string }) => x.name)).toEqual(['certs', 'kube-api-access']);
+    expect(pod.containers[0].volumeMounts).toEqual([
+      { name: 'certs', mountPath: '/cockroach/cockroach-certs', readOnly: true },
+      { name: 'kube-api-access', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true },
+    ]);
     expect(job.spec.backoffLimit).toBe(2);
     // Per pod 5 minutes of health gate and 10 of return, then half an hour.
     expect(job.spec.activeDeadlineSeconds).toBe(3 * 5 * 180 + 1800);
