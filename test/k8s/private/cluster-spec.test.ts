@@ -6,6 +6,7 @@ import {
   VersionChangeKind,
 } from '../../../lib/k8s';
 import { databaseSelectorLabels, resolveClusterSpec } from '../../../lib/k8s/private/cluster-spec';
+import { configError } from '../../support/errors';
 import { newChart } from '../../support/manifests';
 
 // The props resolved once into the spec every object is rendered from: defaults applied, sizes and
@@ -154,4 +155,45 @@ test('required anti-affinity with a spread required across zones', () => {
   expect(spec.placement.topologySpreadConstraints).toEqual([
     { maxSkew: 2, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels } },
   ]);
+});
+
+describe('the boundaries of the rules, as the spec resolves them', () => {
+  const refused = (props: Parameters<typeof resolveClusterSpec>[2]) => configError(() => resolve(props)).message;
+
+  test.each([
+    ['a memory limit of 0', { resources: { memory: { limit: Size.kibibytes(0) } } }, '[test/crdb] resources.memory.limit: received "0Ki"; expected a positive, finite whole number of bytes'],
+    ['a memory request of 0', { resources: { memory: { limit: Size.gibibytes(8), request: Size.kibibytes(0) } } }, '[test/crdb] resources.memory.request: received "0Ki"; expected a positive size no larger than the limit (8Gi)'],
+    ['a CPU limit of 0', { resources: { memory: { limit: Size.gibibytes(8) }, cpu: { limit: Cpu.millis(0) } } }, '[test/crdb] resources.cpu.limit: received "0m"; expected a positive CPU amount, e.g. Cpu.units(2) or Cpu.millis(500)'],
+    ['a CPU request of 0', { resources: { memory: { limit: Size.gibibytes(8) }, cpu: { request: Cpu.millis(0) } } }, '[test/crdb] resources.cpu.request: received "0m"; expected a positive CPU amount, e.g. Cpu.units(2) or Cpu.millis(500)'],
+    ['a scale-down timeout of 7 days and a second', { replicas: 3, scaleDown: { from: 4, phase: ScaleDownPhase.DECOMMISSION, timeout: Duration.seconds(7 * 86400 + 1) } },
+      '[test/crdb] scaleDown.timeout (seconds): received 604801; expected an integer from 300 to 604800'],
+    ['a cache that is null (JavaScript)', { cache: null as never }, '[test/crdb] cache: received null; expected a MemoryAllocation, e.g. MemoryAllocation.fraction(0.25)'],
+    ['a cache that is a number (JavaScript)', { cache: 0.25 as never }, '[test/crdb] cache: received 0.25; expected a MemoryAllocation, e.g. MemoryAllocation.fraction(0.25)'],
+  ] as Array<[string, Parameters<typeof resolveClusterSpec>[2], string]>)('refused: %s', (_what, props, message) => {
+    expect(refused(props)).toBe(message);
+  });
+
+  test('accepted at the limits: 1 MiB of cache, 1 GiB of storage, a 7-day scale-down, a one-letter cluster name, a repository with hyphenated paths', () => {
+    const spec = resolve({
+      cache: MemoryAllocation.size(Size.mebibytes(1)),
+      storage: { size: Size.gibibytes(1) },
+      replicas: 3,
+      scaleDown: { from: 4, phase: ScaleDownPhase.DECOMMISSION, timeout: Duration.days(7) },
+      clusterName: 'a',
+      imageRepository: 'registry.example.com/team-db/cockroach-mirror',
+    });
+    expect(spec.cacheMebibytes).toBe(1);
+    expect(spec.storage.bytes).toBe(1024 ** 3);
+    expect(spec.clusterName).toBe('a');
+    expect(spec.image).toBe(`registry.example.com/team-db/cockroach-mirror:${CockroachDbVersion.LATEST.tag}`);
+  });
+
+  test('a single node may require anti-affinity on a pinned host; an empty toleration list renders none', () => {
+    const spec = resolve({
+      replicas: 1,
+      placement: { antiAffinity: PodAntiAffinity.required(), nodeSelector: { 'kubernetes.io/hostname': 'minikube' }, tolerations: [] },
+    });
+    expect(spec.placement.nodeSelector).toEqual({ 'kubernetes.io/hostname': 'minikube' });
+    expect(spec.placement.tolerations).toBeUndefined();
+  });
 });
