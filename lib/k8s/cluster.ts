@@ -279,6 +279,7 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
         change: spec.upgrade && spec.versionChange ? { from: spec.upgrade.from, kind: spec.versionChange } : undefined,
         finalize: spec.finalize,
         templateDigest: shortHash(k8s.toJson_PodTemplateSpec(template)),
+        terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds,
       });
     }
     if (props.replicaGuard ?? true) this.replicaGuard = new ReplicaGuard(this, 'ReplicaGuard', { cluster: this });

@@ -15,8 +15,10 @@ export const RESTART_TOKEN_ANNOTATION = 'cockroachdb/restart-token';
 
 /** The attempts of 5 seconds a gate waits for the cluster to be healthy before it stops the rollout. */
 const HEALTH_ATTEMPTS = 60;
-/** The attempts of 5 seconds a restarted pod has to come back Ready on the new template. */
-const POD_ATTEMPTS = 120;
+/** Seconds a new pod has to start and become Ready, on top of the old pod's termination grace period. */
+const POD_START_SECONDS = 600;
+/** Seconds between the two clean readings a health gate wants: the nodes publish their metrics every 10 s. */
+const SECOND_READING_SECONDS = 15;
 /** The attempts of 5 seconds the finalization waits, for the rollout and then for CockroachDB's own migrations. */
 const FINALIZE_ATTEMPTS = 720;
 
@@ -54,6 +56,12 @@ export interface GatedRolloutProps {
   readonly finalize?: boolean;
   /** A digest of the pod template: a new template is rolled out by a new Job. */
   readonly templateDigest: string;
+  /**
+   * The pods' termination grace period, in seconds: a replaced pod may take that long to drain and go,
+   * before its successor starts.
+   * @default 300
+   */
+  readonly terminationGracePeriodSeconds?: number;
 }
 
 /**
@@ -122,15 +130,23 @@ export class GatedRollout extends Construct {
       });
     };
     // Per pod: the health gate, the pod's return and its node's version; then room for the retries.
-    this.job = job('Job', 'rollout', rolloutScript(props), replicas * 5 * (HEALTH_ATTEMPTS + POD_ATTEMPTS) + 1800);
+    const podAttempts = podAttemptsOf(props);
+    this.job = job('Job', 'rollout', rolloutScript(props), replicas * (5 * (HEALTH_ATTEMPTS + podAttempts) + SECOND_READING_SECONDS) + 1800);
     if (props.finalize) this.finalizeJob = job('FinalizeJob', 'finalize', finalizeScript(props), 2 * 5 * FINALIZE_ATTEMPTS + 1800);
   }
+}
+
+/** The attempts of 5 seconds a replaced pod has to go, and its successor to come back Ready on the new template. */
+function podAttemptsOf(props: GatedRolloutProps): number {
+  return Math.ceil(((props.terminationGracePeriodSeconds ?? 300) + POD_START_SECONDS) / 5);
 }
 
 /** Every node's status: the header names the columns. */
 const NODE_STATUS = '/cockroach/cockroach node status --all --decommission --format=tsv';
 /** Ranges without their full replica count, and ranges without a quorum, summed over every store. */
-const RANGES_SQL = 'SELECT coalesce(sum((metrics->>\'ranges.underreplicated\')::DECIMAL)::INT, 0), coalesce(sum((metrics->>\'ranges.unavailable\')::DECIMAL)::INT, 0) FROM crdb_internal.kv_store_status';
+const RANGES_SQL = 'SELECT coalesce(sum((metrics->>\'ranges.underreplicated\')::DECIMAL)::INT, 0), coalesce(sum((metrics->>\'ranges.unavailable\')::DECIMAL)::INT, 0) FROM crdb_internal.kv_store_status'
+  // The stores of active nodes only: a decommissioned node's last report would block every rollout.
+  + ' WHERE node_id IN (SELECT node_id FROM crdb_internal.gossip_liveness WHERE membership = \'active\')';
 
 /** The bash both Jobs share: the API client, the StatefulSet as it is, the health gate, the record. */
 function commonScript(props: GatedRolloutProps): string[] {
@@ -179,9 +195,10 @@ function commonScript(props: GatedRolloutProps): string[] {
     `  running=$(printf '%s' "$body" | json_get spec template metadata labels app.kubernetes.io/version) || running=""`,
     `  [ "$running" = ${props.version.tag} ] || fail "${sts} has a template for \${running:-no version}, not ${props.version.tag}: nothing replaced (a later apply replaced this rollout, or its manifests are not applied yet)"`,
     '}',
-    // health <what comes next>: every node live, and every range with its replicas and a quorum.
+    // health <what comes next>: every node live, and every range with its replicas and a quorum, in two
+    // readings apart (a node publishes its metrics every 10 s: one reading may predate a restart).
     'health() {',
-    '  local attempt problem status ranges under unavailable',
+    '  local attempt problem status ranges under unavailable clean=0',
     `  for attempt in $(seq 1 ${HEALTH_ATTEMPTS}); do`,
     '    problem=""',
     '    if ! status=$(nodes 2>&1); then problem="cockroach node status failed: $status"',
@@ -192,11 +209,18 @@ function commonScript(props: GatedRolloutProps): string[] {
     `      under=$(printf '%s\\n' "$ranges" | awk -F'\\t' 'NR == 2 { print $1 }'); unavailable=$(printf '%s\\n' "$ranges" | awk -F'\\t' 'NR == 2 { print $2 }')`,
     '      if [ "$under" != 0 ] || [ "$unavailable" != 0 ]; then problem="${under:-?} under-replicated and ${unavailable:-?} unavailable range(s)"; fi',
     '    fi',
-    '    [ -n "$problem" ] || return 0',
+    '    if [ -z "$problem" ]; then',
+    '      clean=$((clean + 1))',
+    '      [ "$clean" -lt 2 ] || return 0',
+    `      sleep ${SECOND_READING_SECONDS}`,
+    '      continue',
+    '    fi',
+    '    clean=0',
     `    [ "$attempt" -lt ${HEALTH_ATTEMPTS} ] || fail "before $1: $problem"`,
     '    [ "$attempt" -gt 1 ] || echo "waiting before $1: $problem"',
     '    sleep 5',
     '  done',
+    '  fail "before $1: the cluster did not stay healthy for two readings"',
     '}',
     // The cluster version (major.minor), as the nodes have agreed on it.
     'cluster_version() { sql "SHOW CLUSTER SETTING version" | awk \'NR == 2\'; }',
@@ -218,13 +242,14 @@ function rolloutScript(props: GatedRolloutProps): string {
       `    say "keeping the downgrade to ${from} possible until the upgrade is finalized"`,
       `    sql "SET CLUSTER SETTING cluster.preserve_downgrade_option = '${from}'" > /dev/null || fail "setting cluster.preserve_downgrade_option failed" ;;`,
       `  ${to}) echo "the cluster version is already ${to}: the upgrade was finalized" ;;`,
+      `  ${from}-upgrading-*|${to}-upgrading-*) fail "the cluster version is $version: a finalization is under way; nothing replaced" ;;`,
       `  *) fail "the cluster version is $version, neither ${from} (upgrade.from) nor ${to}: nothing replaced" ;;`,
       'esac',
     );
   } else if (change?.kind === VersionChangeKind.MAJOR_ROLLBACK) {
     versionStep.push(
       'version=$(cluster_version) || fail "reading the cluster version failed"',
-      `[ "$version" = ${to} ] || fail "the cluster version is $version: the upgrade to ${from} was finalized, and a finalized upgrade cannot be rolled back; nothing replaced"`,
+      `[ "$version" = ${to} ] || fail "the cluster version is $version: the upgrade to ${from} is finalized or finalizing, and cannot be rolled back then; nothing replaced"`,
     );
   }
   const what = change ? `${change.from.tag} to ${target}` : `a restart on ${target}`;
@@ -260,7 +285,7 @@ function rolloutScript(props: GatedRolloutProps): string {
     '      *) fail "deleting pod $pod answered HTTP $code: $body" ;;',
     '    esac',
     '  fi',
-    `  for attempt in $(seq 1 ${POD_ATTEMPTS}); do`,
+    `  for attempt in $(seq 1 ${podAttemptsOf(props)}); do`,
     '    problem=""',
     '    request "$pods/$pod"',
     '    if [ "$code" != 200 ]; then problem="$pod is not there yet (HTTP $code)"',
@@ -270,7 +295,7 @@ function rolloutScript(props: GatedRolloutProps): string {
     `    elif build=$(printf '%s\\n' "$status" | build_at "$addr") && [ "$build" != ${target} ]; then problem="the node of $pod runs \${build:-no build yet}, not ${target}"`,
     '    fi',
     '    [ -n "$problem" ] || break',
-    `    [ "$attempt" -lt ${POD_ATTEMPTS} ] || fail "$problem, after ${(POD_ATTEMPTS * 5) / 60} minutes"`,
+    `    [ "$attempt" -lt ${podAttemptsOf(props)} ] || fail "$problem, after ${podAttemptsOf(props) * 5} seconds"`,
     '    [ "$attempt" -gt 1 ] || echo "waiting for $pod: $problem"',
     '    sleep 5',
     '  done',

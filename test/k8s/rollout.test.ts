@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import { CockroachCluster, CockroachClusterProps, CockroachDbVersion, GatedRollout, RESTART_TOKEN_ANNOTATION, ROLLOUT_ANNOTATION } from '../../lib/k8s';
 import { configError } from '../support/errors';
 import { Manifest, newChart, only, synth, validateAgainstSchemas } from '../support/manifests';
@@ -67,8 +68,11 @@ describe('a declared major upgrade', () => {
       { name: 'kube-api-access', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true },
     ]);
     expect(job.spec.backoffLimit).toBe(2);
-    // Per pod 5 minutes of health gate and 10 of return, then half an hour.
-    expect(job.spec.activeDeadlineSeconds).toBe(3 * 5 * 180 + 1800);
+    // Per pod: 5 minutes of health gate and its second reading (15 s), the old pod's grace period (300 s)
+    // and 10 minutes for the new one; then half an hour.
+    expect(job.spec.activeDeadlineSeconds).toBe(3 * (5 * (60 + 180) + 15) + 1800);
+    expect(script).toContain('  for attempt in $(seq 1 180); do');
+    expect(script).toContain('fail "$problem, after 900 seconds"');
     expect(job.spec.ttlSecondsAfterFinished).toBeUndefined();
   });
 
@@ -78,6 +82,7 @@ describe('a declared major upgrade', () => {
     expect(script).toContain('  25.4)\n    say "keeping the downgrade to 25.4 possible until the upgrade is finalized"\n'
       + '    sql "SET CLUSTER SETTING cluster.preserve_downgrade_option = \'25.4\'" > /dev/null');
     expect(script).toContain('  26.1) echo "the cluster version is already 26.1: the upgrade was finalized" ;;');
+    expect(script).toContain('  25.4-upgrading-*|26.1-upgrading-*) fail "the cluster version is $version: a finalization is under way; nothing replaced" ;;');
     expect(script).toContain('  *) fail "the cluster version is $version, neither 25.4 (upgrade.from) nor 26.1: nothing replaced" ;;');
     expect(lines.filter((l) => l.startsWith('roll '))).toEqual([
       'roll 2 crdb-2.crdb.db.svc.cluster.local:26257',
@@ -122,7 +127,7 @@ describe('the other rollouts', () => {
     const script = scriptOf(jobs(objects, 'rollout')[0]);
     expect(script.split('\n')[0]).toMatch(/: v26\.1\.0 to v25\.4\.3\.$/);
     expect(script).not.toContain('SET CLUSTER SETTING cluster.preserve_downgrade_option');
-    expect(script).toContain('[ "$version" = 25.4 ] || fail "the cluster version is $version: the upgrade to 26.1 was finalized, and a finalized upgrade cannot be rolled back; nothing replaced"');
+    expect(script).toContain('[ "$version" = 25.4 ] || fail "the cluster version is $version: the upgrade to 26.1 is finalized or finalizing, and cannot be rolled back then; nothing replaced"');
     expect(script.split('\n').pop()).toBe('say "rolled out: every node runs v25.4.3"');
   });
 
@@ -145,6 +150,20 @@ describe('the other rollouts', () => {
     const script = scriptOf(jobs(a.objects, 'rollout')[0]);
     expect(script.split('\n')[0]).toMatch(/: a restart on v\d+\.\d+\.\d+\.$/);
     expect(script).not.toContain('cluster_version)');
+  });
+
+  test('a longer grace period: each pod gets that much more time to go and come back', () => {
+    const { objects } = build({ restartToken: 'r', terminationGracePeriod: Duration.seconds(1200) });
+    const job = jobs(objects, 'rollout')[0];
+    expect(scriptOf(job)).toContain('fail "$problem, after 1800 seconds"');
+    expect(job.spec.activeDeadlineSeconds).toBe(3 * (5 * (60 + 360) + 15) + 1800);
+  });
+
+  test('the health gate: two clean readings 15 s apart, of the active nodes\' stores', () => {
+    const script = scriptOf(jobs(build({ restartToken: 'r' }).objects, 'rollout')[0]);
+    expect(script).toContain("FROM crdb_internal.kv_store_status WHERE node_id IN (SELECT node_id FROM crdb_internal.gossip_liveness WHERE membership = 'active')");
+    expect(script).toContain('      clean=$((clean + 1))\n      [ "$clean" -lt 2 ] || return 0\n      sleep 15\n      continue\n    fi\n    clean=0\n');
+    expect(script).toContain('  fail "before $1: the cluster did not stay healthy for two readings"\n}');
   });
 
   test('the rollout Role names every pod the StatefulSet renders, and the Job rolls them all', () => {
