@@ -13,6 +13,19 @@ export interface IClusterIdentity extends IConstruct {
   readonly namespace: string;
 }
 
+/**
+ * The StatefulSet of a cluster as its admission guards (the replica and version guards) see it: its name,
+ * its namespace, and the labels of the policy and binding. Plain data: a guard needs no construct.
+ */
+export interface IGuardedStatefulSet {
+  /** The StatefulSet's name. */
+  readonly name: string;
+  /** Its namespace. */
+  readonly namespace: string;
+  /** Labels of the policy and its binding. @internal */
+  _objectLabels(): { [key: string]: string };
+}
+
 /** A cluster whose features label their objects as the cluster's own. */
 export interface ILabelledCluster extends IClusterIdentity {
   /** Labels of an object of the cluster: the common labels and the prune labels. @internal */

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { DigestNamedJob } from './digest-named-job';
 import { renderClusterJob } from './private/job';
 import { KUBE_API, kubeApiAccessMount, kubeApiAccessVolume, kubeApiBash } from './private/kube-api';
+import type { IGuardedStatefulSet } from './cluster-ref';
 import { renderGuard } from './private/admission-guard';
 import { helperResources } from './private/pod-security';
 import { DATA_VOLUME_NAME } from './storage';
@@ -302,16 +303,6 @@ function shrinkScript(cluster: IScaleDownTarget, ordinals: number[]): string {
   ].join('\n');
 }
 
-/** What the replica guard needs from the cluster. */
-export interface IReplicaGuardTarget {
-  /** The StatefulSet's name. */
-  readonly name: string;
-  /** Its namespace. */
-  readonly namespace: string;
-  /** Labels of the policy and its binding. @internal */
-  _objectLabels(): { [key: string]: string };
-}
-
 /**
  * A ValidatingAdmissionPolicy (Kubernetes ≥ 1.30) that makes the API server refuse to lower this
  * StatefulSet's replicas unless the decommission Job recorded, for the current generation, that the
@@ -326,7 +317,7 @@ export class ReplicaGuard extends Construct {
   /** The CEL expression that must hold for an update to pass. */
   public readonly expression: string;
 
-  constructor(scope: Construct, id: string, props: { cluster: IReplicaGuardTarget }) {
+  constructor(scope: Construct, id: string, props: { cluster: IGuardedStatefulSet }) {
     super(scope, id);
     const cluster = props.cluster;
     const name = `${cluster.namespace}-${cluster.name}-replica-guard`;

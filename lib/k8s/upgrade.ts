@@ -1,6 +1,7 @@
 import type { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ErrorScope } from '../shared/errors';
+import type { IGuardedStatefulSet } from './cluster-ref';
 import { renderGuard } from './private/admission-guard';
 import { reject } from '../shared/validate';
 import { RELEASE_SERIES, upgradeTargets } from './release-series';
@@ -45,16 +46,6 @@ export function checkFinalize(scope: ErrorScope, upgrade: UpgradeOptions, kind: 
   return finalize;
 }
 
-/** What the version guard needs from its cluster. */
-export interface IVersionGuardTarget {
-  /** The StatefulSet's name. */
-  readonly name: string;
-  /** Its namespace. */
-  readonly namespace: string;
-  /** Labels of the policy and its binding. @internal */
-  _objectLabels(): { [key: string]: string };
-}
-
 /** The pod template label that carries the CockroachDB version. */
 const VERSION_LABEL = 'app.kubernetes.io/version';
 
@@ -73,7 +64,7 @@ export class VersionGuard extends Construct {
   /** The CEL expression that must hold for an update to pass. */
   public readonly expression: string;
 
-  constructor(scope: Construct, id: string, props: { cluster: IVersionGuardTarget }) {
+  constructor(scope: Construct, id: string, props: { cluster: IGuardedStatefulSet }) {
     super(scope, id);
     const cluster = props.cluster;
     const name = `${cluster.namespace}-${cluster.name}-version-guard`;

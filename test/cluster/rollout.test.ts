@@ -13,7 +13,7 @@ import { Cpu } from 'cdk8s-plus-28';
 import { ClusterSecurity, CockroachCluster, CockroachClusterProps, CockroachDbVersion } from '../../lib/k8s';
 import { createFakeCockroach } from '../support/scripts';
 import { apply, clusterEnv, createNamespace, getJson, kubectlRun, listJson, tempDir, waitUntil } from './support/kube';
-import { jobPods, runContainer } from './support/pod-runner';
+import { digestJobPod, runContainer } from './support/pod-runner';
 import { callsOf, rightsOf } from './support/rbac';
 import { synthChart } from './support/synth';
 
@@ -104,14 +104,6 @@ function deletions(ns: string, since: Date): string[] {
     .map((e) => `${e.objectRef.name} ${e.responseStatus.code}`);
 }
 
-/** The pod of the Job named `<prefix><digest>` in the manifests synthesized into `dir` (older Jobs of the prefix may remain). */
-async function jobPod(ns: string, dir: string, prefix: string): Promise<string> {
-  const manifests = fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n');
-  const names = manifests.match(new RegExp(`name: ${prefix}[0-9a-f]{10}$`, 'gm')) ?? [];
-  if (names.length !== 1) throw new Error(`expected one ${prefix} Job in ${dir}, found ${names.length}`);
-  const name = names[0].slice('name: '.length);
-  return waitUntil(`the pod of ${name}`, () => jobPods(ns, name)[0]?.metadata.name);
-}
 const fast = { rewrite: (s: string) => s.replace(/sleep \d+/g, 'sleep 0.1') };
 const annotation = (ns: string) => getJson('statefulset', 'crdb', ns).metadata.annotations?.['cockroachdb/rollout'];
 
@@ -160,7 +152,7 @@ describe('a major upgrade, a restart, a re-run after a stop, and the finalizatio
 
   test('the rollout Job: the downgrade kept possible, then crdb-2, crdb-1, crdb-0, each once the cluster is healthy', async () => {
     const since = new Date();
-    rolloutPod = await jobPod(ns, upgradeDir, 'crdb-rollout-');
+    rolloutPod = await digestJobPod(ns, upgradeDir, 'crdb-rollout-');
     const fake = fakeCockroach(played, '25.4');
     const r = await runContainer(ns, rolloutPod, 'run', { cockroach: fake.path, ...fast });
     expect(r.stderr).toBe('');
@@ -198,7 +190,7 @@ describe('a major upgrade, a restart, a re-run after a stop, and the finalizatio
     const since = new Date();
     const dir = render(ns, { version: NEW, upgrade: { from: OLD }, restartToken: 'ca-swap-1' });
     apply([dir]);
-    const pod = await jobPod(ns, dir, 'crdb-rollout-');
+    const pod = await digestJobPod(ns, dir, 'crdb-rollout-');
     expect(pod).not.toBe(rolloutPod);
     rolloutPod = pod;
     const r = await runContainer(ns, pod, 'run', { cockroach: fakeCockroach(played, '25.4').path, ...fast });
@@ -233,7 +225,7 @@ describe('a major upgrade, a restart, a re-run after a stop, and the finalizatio
     const since = new Date();
     const dir = render(ns, { version: NEW, upgrade: { from: OLD, finalize: true }, restartToken: 'ca-swap-1' });
     apply([dir]);
-    const pod = await jobPod(ns, dir, 'crdb-finalize-');
+    const pod = await digestJobPod(ns, dir, 'crdb-finalize-');
     const fake = fakeCockroach(played, '25.4', '26.1');
     const r = await runContainer(ns, pod, 'run', { cockroach: fake.path, ...fast });
     expect(r.stderr).toBe('');
@@ -260,7 +252,7 @@ describe('a rollback before finalization, one refused after it, and a superseded
     await waitUntil('three Ready pods', () => databasePods(ns).filter(isReady).length === 3);
     const upgrade = render(ns, { version: NEW, upgrade: { from: OLD } });
     apply([upgrade]);
-    upgradePod = await jobPod(ns, upgrade, 'crdb-rollout-');
+    upgradePod = await digestJobPod(ns, upgrade, 'crdb-rollout-');
     const r = await runContainer(ns, upgradePod, 'run', { cockroach: fakeCockroach(played, '25.4').path, ...fast });
     expect(r.status).toBe(0);
     rollback = render(ns, { version: OLD, upgrade: { from: NEW } });
@@ -270,7 +262,7 @@ describe('a rollback before finalization, one refused after it, and a superseded
 
   test('after finalization the rollback Job refuses, and replaces nothing', async () => {
     const since = new Date();
-    const pod = await jobPod(ns, rollback, 'crdb-rollout-');
+    const pod = await digestJobPod(ns, rollback, 'crdb-rollout-');
     const r = await runContainer(ns, pod, 'run', { cockroach: fakeCockroach(played, '26.1').path, ...fast });
     expect(r.status).toBe(1);
     expect(r.stderr).toBe('stopped: the cluster version is 26.1: the upgrade to 26.1 is finalized or finalizing, and cannot be rolled back then; nothing replaced\n');
@@ -288,7 +280,7 @@ describe('a rollback before finalization, one refused after it, and a superseded
 
   test('before finalization it rolls every pod back to the version it came from, in the same order', async () => {
     const since = new Date();
-    const pod = await jobPod(ns, rollback, 'crdb-rollout-');
+    const pod = await digestJobPod(ns, rollback, 'crdb-rollout-');
     const fake = fakeCockroach(played, '25.4');
     const r = await runContainer(ns, pod, 'run', { cockroach: fake.path, ...fast });
     expect(r.stderr).toBe('');

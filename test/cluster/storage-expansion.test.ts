@@ -6,12 +6,11 @@
  * is played by the test, as nothing here can do it: the volume plugin that grows a volume (it reports the
  * new capacity on the claim, as the resizer and the kubelet would).
  */
-import * as fs from 'fs';
 import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { ClusterSecurity, CockroachCluster, CockroachClusterProps } from '../../lib/k8s';
 import { apply, applyRun, createNamespace, getJson, kubectl, kubectlRun, listJson, waitUntil } from './support/kube';
-import { jobPods, runContainer } from './support/pod-runner';
+import { digestJobPod, runContainer } from './support/pod-runner';
 import { callsOf } from './support/rbac';
 import { synthChart } from './support/synth';
 
@@ -47,14 +46,6 @@ function storage(ns: string, expandable: boolean): string {
 const claims = (ns: string): any[] => listJson('pvc', ns).sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
 const databasePods = (ns: string): any[] => listJson('pods', ns, 'app.kubernetes.io/instance=crdb,app.kubernetes.io/component=database')
   .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
-
-async function jobPod(ns: string, dir: string): Promise<string> {
-  const manifests = fs.readdirSync(dir).map((f) => fs.readFileSync(`${dir}/${f}`, 'utf8')).join('\n');
-  const [line] = manifests.match(/name: crdb-expand-storage-[0-9a-f]{10}$/m) ?? [];
-  if (!line) throw new Error(`no expansion Job in ${dir}`);
-  const name = line.slice('name: '.length);
-  return waitUntil(`the pod of ${name}`, () => jobPods(ns, name)[0]?.metadata.name);
-}
 
 /** The volume plugin: a claim whose request grew gets that capacity. */
 function playResizer(ns: string): () => void {
@@ -101,7 +92,7 @@ describe('volumes grown from 1 GiB to 2 GiB, no pod restarted', () => {
     const stop = playResizer(ns);
     const since = new Date();
     try {
-      const r = await runContainer(ns, await jobPod(ns, dir), 'run', { rewrite: (s) => s.replace(/sleep [15]$/gm, 'sleep 0.2') });
+      const r = await runContainer(ns, await digestJobPod(ns, dir, 'crdb-expand-storage-'), 'run', { rewrite: (s) => s.replace(/sleep [15]$/gm, 'sleep 0.2') });
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
       expect(r.stdout).toContain('claim datadir-crdb-0: 1Gi -> 2Gi');
@@ -126,7 +117,7 @@ describe('volumes grown from 1 GiB to 2 GiB, no pod restarted', () => {
 
   test('the Job run again finds every step done', async () => {
     const dir = render(ns, cls, { storage: { size: Size.gibibytes(2), storageClassName: cls }, expandStorage: { from: Size.gibibytes(1) } });
-    const r = await runContainer(ns, await jobPod(ns, dir), 'run');
+    const r = await runContainer(ns, await digestJobPod(ns, dir, 'crdb-expand-storage-'), 'run');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('claim datadir-crdb-2 already requests 2Gi');
     expect(r.stdout).toContain('StatefulSet crdb already has claims of 2Gi: done');
@@ -153,7 +144,7 @@ test('a StorageClass that does not allow expansion: the Job changes nothing, and
   await waitUntil('three bound claims', () => claims(ns).filter((c) => c.status?.phase === 'Bound').length === 3);
   const dir = render(ns, cls, { storage: { size: Size.gibibytes(2), storageClassName: cls }, expandStorage: { from: Size.gibibytes(1) } });
   apply([dir]);
-  const r = await runContainer(ns, await jobPod(ns, dir), 'run');
+  const r = await runContainer(ns, await digestJobPod(ns, dir, 'crdb-expand-storage-'), 'run');
   expect(r.status).toBe(1);
   expect(r.stderr).toBe(`stopped: StorageClass ${cls} does not allow volume expansion (allowVolumeExpansion); nothing changed\n`);
   expect(claims(ns).map((c) => c.spec.resources.requests.storage)).toEqual(['1Gi', '1Gi', '1Gi']);

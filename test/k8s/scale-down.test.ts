@@ -183,6 +183,19 @@ describe('declared scale-down: decommission first', () => {
     expect(r.stderr).toBe('crdb-3 is not decommissioned\n');
   });
 
+  test('run (node part): a decommission command that fails stops the Job on the spot, with its exit status (strict mode)', () => {
+    const r = runWithFakeCockroach(nodePart(s), [
+      { args: /^node decommission/, status: 7, output: 'ERROR: connection lost\n' },
+      // Were the script to go on, the nodes would look decommissioned and the record would follow.
+      { args: /^node status/, after: /^node decommission /, output: fiveNodes('decommissioned', 'decommissioned') },
+      { args: /^node status/, output: fiveNodes('active', 'active') },
+    ]);
+    expect(r.status).toBe(7);
+    expect(r.calls.map((c) => c.args.join(' '))).toEqual(['node status --all --decommission --format=tsv', 'node decommission 5 4 --wait=all']);
+    expect(r.stdout).not.toContain('decommissioned; now render phase SHRINK');
+    expect(s.split('\n')[0]).toBe('set -euo pipefail');
+  });
+
   test('run (node part): refuses when fewer than 3 live nodes would remain, and decommissions nothing', () => {
     const { objects: o2 } = build({ replicas: 3, scaleDown: { from: 4, phase: ScaleDownPhase.DECOMMISSION } });
     const four = [TSV_HEADER, nodeRow(1, 0, true, 'active'), nodeRow(2, 1, false, 'active'), nodeRow(3, 2, true, 'active'), nodeRow(4, 3, true, 'active')].join('\n') + '\n';

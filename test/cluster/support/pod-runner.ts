@@ -2,7 +2,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { kubeletExpand } from '../../support/scripts';
-import { clusterEnv, getJson, kubectl, tempDir } from './kube';
+import { clusterEnv, getJson, kubectl, tempDir, waitUntil } from './kube';
 
 /**
  * Runs one container of a Pod that a controller created in the real API server, the way a kubelet would
@@ -228,6 +228,19 @@ export function runContainer(namespace: string, podName: string, containerName: 
 export function jobPods(namespace: string, jobName: string): any[] {
   const pods = JSON.parse(kubectl(['-n', namespace, 'get', 'pods', '-l', `batch.kubernetes.io/job-name=${jobName}`, '-o', 'json'])).items;
   return pods.sort((a: any, b: any) => a.metadata.creationTimestamp.localeCompare(b.metadata.creationTimestamp));
+}
+
+/**
+ * The pod of the digest-named Job `<prefix><10 hex digits>` in the manifests synthesized into `dir`, once its
+ * controller created it. Exactly one such Job must be in `dir` (older Jobs of the prefix may remain in the
+ * namespace: the name picks this synth's).
+ */
+export async function digestJobPod(namespace: string, dir: string, prefix: string): Promise<string> {
+  const manifests = fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n');
+  const names = manifests.match(new RegExp(`name: ${prefix}[0-9a-f]{10}$`, 'gm')) ?? [];
+  if (names.length !== 1) throw new Error(`expected one ${prefix} Job in ${dir}, found ${names.length}`);
+  const name = names[0].slice('name: '.length);
+  return waitUntil(`the pod of ${name}`, () => jobPods(namespace, name)[0]?.metadata.name);
 }
 
 /** Does what the scheduler does: binds a Pod to a Node (POST pods/<name>/binding). */
