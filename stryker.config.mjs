@@ -37,6 +37,7 @@ export default {
     'lib/k8s/db-console-ingress.ts',
     'lib/k8s/digest-named-job.ts',
     'lib/k8s/gcs-credentials.ts',
+    'lib/k8s/helm-release.ts',
     'lib/k8s/init-job.ts',
     'lib/k8s/locality.ts',
     'lib/k8s/memory.ts',

@@ -2,6 +2,7 @@ import type { Duration } from 'cdk8s';
 import type { ContainerResources } from 'cdk8s-plus-28';
 import type { DbConsoleIngressOptions } from './db-console-ingress';
 import type { GcsCredentials } from './gcs-credentials';
+import type { HelmRelease } from './helm-release';
 import type { InitJobOptions } from './init-job';
 import type { Locality } from './locality';
 import type { MemoryAllocation } from './memory';
@@ -157,6 +158,22 @@ export interface CockroachClusterProps {
   readonly clusterName?: string;
 
   /**
+   * More `cockroach start` flags, each `--name` or `--name=value` (one flag per item), after the flags the
+   * construct renders. Flags the construct sets itself are refused, with the prop that sets each: `--join`,
+   * `--cluster-name`, `--advertise-host`, `--certs-dir`, `--cache`, `--max-sql-memory`, `--store`,
+   * `--locality`, the ports and addresses, and the logging flags.
+   * @default - none
+   */
+  readonly extraStartFlags?: string[];
+
+  /**
+   * More environment variables of the `cockroach` container: name to plain value (a value is visible to
+   * anyone who can read the StatefulSet: never a secret). Names the construct sets are refused.
+   * @default - none
+   */
+  readonly extraEnv?: { readonly [name: string]: string };
+
+  /**
    * The Kubernetes cluster's DNS domain.
    * @default 'cluster.local'
    */
@@ -223,4 +240,13 @@ export interface CockroachClusterProps {
    * @default - enabled, kept one hour after it finishes, ten-minute deadline
    */
   readonly init?: InitJobOptions;
+
+  /**
+   * Take over, in place, a cluster that the official Helm chart installed: the objects keep the chart's
+   * names (`name` is the chart's full name), the StatefulSet its selector and volume claim template, so the
+   * pods keep their volumes; no init Job (the chart's hook initialized the cluster). `storage` must state
+   * the chart's `storage.persistentVolume` size and class. The README's runbook gives the steps.
+   * @default - none: a new cluster of this library
+   */
+  readonly adoptHelmRelease?: HelmRelease;
 }

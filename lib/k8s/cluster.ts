@@ -9,11 +9,12 @@ import { ClientCertificate, ClientCertificateOptions, IClientCertificateTarget }
 import type { ClientConnection, FullRestore, IDataWriteTarget } from './cluster-ref';
 import { DbConsoleIngress, IDbConsoleTarget } from './db-console-ingress';
 import { GcsCredentials } from './gcs-credentials';
+import type { HelmRelease } from './helm-release';
 import { ClusterMonitoring, IMonitoringTarget } from './monitoring';
 import { CockroachInitJob, IInitTarget } from './init-job';
 import { ClusterNetworkPolicy, INetworkPolicyTarget } from './network-policy';
 import { ApplyStableStatefulSet } from './private/apply-stable';
-import { databaseSelectorLabels, resolveClusterSpec } from './private/cluster-spec';
+import { ClusterSpec, resolveClusterSpec } from './private/cluster-spec';
 import { checkPodWithinDescription, podRequests } from './private/pod-requests';
 import { shortHash } from './private/hash';
 import { databasePodTemplate } from './private/pod-template';
@@ -132,6 +133,10 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
   /** The ClusterRole that lets the locality init container read nodes (per-pod locality only). */
   public readonly nodeReaderRole?: k8s.KubeClusterRole;
 
+  /** The Helm release this cluster took over, when `adoptHelmRelease` is set. */
+  public readonly helmRelease?: HelmRelease;
+
+  private readonly identity: Pick<ClusterSpec, 'selectorLabels' | 'databaseLabels' | 'commonLabels' | 'claimLabels' | 'sqlPortName'>;
   private readonly clientCertificates = new Map<string, ClientCertificate>();
   private sqlClient?: CockroachSqlClient;
   private sql?: SqlProvisioner;
@@ -157,6 +162,8 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
     this.maxSqlMemoryMebibytes = spec.maxSqlMemoryMebibytes;
     this.gcsCredentials = spec.gcsCredentials;
     this.sqlJobOptions = spec.sqlJob;
+    this.helmRelease = spec.helmRelease;
+    this.identity = spec;
     const serviceAccountAnnotations = spec.serviceAccountAnnotations;
 
     if (this.security.isSecure) {
@@ -234,7 +241,7 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
     }
 
     this.statefulSet = new ApplyStableStatefulSet(this, 'StatefulSet', {
-      metadata: { name: this.name, namespace: this.namespace, labels: this.labels },
+      metadata: { name: this.name, namespace: this.namespace, labels: { ...this.identity.databaseLabels } },
       spec: {
         serviceName: this.discoveryServiceName,
         replicas: this.renderedReplicas,
@@ -245,7 +252,7 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
         template,
         volumeClaimTemplates: [{
           // Labels here are immutable once the StatefulSet exists: only the stable selector labels.
-          metadata: { name: DATA_VOLUME_NAME, labels: this.selectorLabels },
+          metadata: { name: DATA_VOLUME_NAME, labels: { ...this.identity.claimLabels } },
           spec: {
             accessModes: ['ReadWriteOnce'],
             storageClassName: spec.storage.storageClassName,
@@ -256,7 +263,8 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
       },
     });
 
-    if (props.init?.enabled ?? true) {
+    // A cluster taken over from a Helm release was initialized by the chart.
+    if (props.init?.enabled ?? !this.helmRelease) {
       this.initJob = new CockroachInitJob(this, 'Init', { ...props.init, cluster: this });
     }
     if (props.scaleDown) {
@@ -493,7 +501,7 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
 
   /** Labels that select this cluster's CockroachDB pods (StatefulSet selector, Services, PDB). */
   public get selectorLabels(): { [key: string]: string } {
-    return databaseSelectorLabels(this.name);
+    return { ...this.identity.selectorLabels };
   }
 
   /** Labels of the discovery Service: those of every object, plus one that tells it from the public Service. */
@@ -501,9 +509,13 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
     return { ...this.labels, 'cockroachdb/service': 'discovery' };
   }
 
-  /** Labels common to every object of this cluster, its pods included. */
+  /**
+   * Labels common to every object of this cluster. The StatefulSet and its pods carry the selector's
+   * instead where they differ: only in a cluster taken over from a Helm release, whose chart's selector
+   * lacks the component.
+   */
   public get labels(): { [key: string]: string } {
-    return { ...this.selectorLabels, 'app.kubernetes.io/managed-by': 'cdk8s' };
+    return { ...this.identity.commonLabels };
   }
 
   /** The labels that `kubectl apply --prune -l` selects this cluster's objects by (all but the StatefulSet): see {@link pruneCommand}. */
@@ -548,12 +560,12 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
   }
 
   private get podLabels(): { [key: string]: string } {
-    return { ...this.labels, 'app.kubernetes.io/version': this.version.tag };
+    return { ...this.identity.databaseLabels, 'app.kubernetes.io/version': this.version.tag };
   }
 
   private servicePorts(): k8s.ServicePort[] {
     return [
-      { name: 'sql', port: SQL_PORT, targetPort: k8s.IntOrString.fromString('sql'), protocol: 'TCP' },
+      { name: this.identity.sqlPortName, port: SQL_PORT, targetPort: k8s.IntOrString.fromString(this.identity.sqlPortName), protocol: 'TCP' },
       { name: 'http', port: HTTP_PORT, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' },
     ];
   }

@@ -20,6 +20,7 @@ export * from './network-policy';
 export * from './digest-named-job';
 export * from './init-job';
 export * from './sql-client';
+export * from './helm-release';
 export * from './cluster-ref';
 export * from './cluster-props';
 export * from './cluster';

@@ -2,6 +2,7 @@ import { isIPv4, isIPv6 } from 'net';
 import { Lazy } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
+import { withoutPruneLabels } from './prune';
 import type { ILabelledCluster } from './cluster-ref';
 import type { GcsCredentials } from './gcs-credentials';
 import { ScaleDownPhase } from './scale-down';
@@ -340,7 +341,9 @@ export class ClusterNetworkPolicy extends Construct {
         ],
       },
     });
-    const ownPods = { 'app.kubernetes.io/name': cluster.selectorLabels['app.kubernetes.io/name'], 'app.kubernetes.io/instance': cluster.name };
+    // The pods of the cluster's Jobs and client pod: its labels but the component (and who manages them).
+    const ownPods = Object.fromEntries(Object.entries(withoutPruneLabels(cluster._objectLabels()))
+      .filter(([key]) => key !== 'app.kubernetes.io/component' && key !== 'app.kubernetes.io/managed-by'));
     this.clientEgressPolicy = new k8s.KubeNetworkPolicy(this, 'ClientEgress', {
       metadata: metadata('-client-egress'),
       spec: {

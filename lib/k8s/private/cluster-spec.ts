@@ -4,6 +4,7 @@ import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct, IConstruct } from 'constructs';
 import type { CockroachClusterProps } from '../cluster-props';
 import { GcsCredentials } from '../gcs-credentials';
+import { HELM_CHART_SQL_PORT_NAME, HelmRelease } from '../helm-release';
 import { Locality } from '../locality';
 import { MEMORY_BUDGET_FRACTION, MemoryAllocation } from '../memory';
 import { HOSTNAME_TOPOLOGY_KEY, PlacementOptions, PodAntiAffinity, TopologySpread, ZONE_TOPOLOGY_KEY } from '../placement';
@@ -59,6 +60,21 @@ export interface ResolvedStorage {
 export interface ClusterSpec {
   readonly security: ClusterSecurity;
   readonly name: string;
+  /** The Helm release taken over, when `adoptHelmRelease` is set. */
+  readonly helmRelease?: HelmRelease;
+  /** The StatefulSet's selector (immutable): the Services, the PDB and the placement select the database pods by it. */
+  readonly selectorLabels: { [key: string]: string };
+  /** The labels of the database pods and the StatefulSet: the selector's, and more. */
+  readonly databaseLabels: { [key: string]: string };
+  /** The labels of every other object of the cluster (before a component's), which never match the selector. */
+  readonly commonLabels: { [key: string]: string };
+  /** The labels of the volume claim template (immutable). */
+  readonly claimLabels: { [key: string]: string };
+  /**
+   * The name of the SQL port, in the container and the Services. A cluster taken over from the chart keeps
+   * the chart's: during the rollout, the Services must reach the chart's pods by the same name.
+   */
+  readonly sqlPortName: string;
   readonly namespace: string;
   readonly clusterDomain: string;
   readonly replicas: number;
@@ -92,6 +108,10 @@ export interface ClusterSpec {
   readonly serviceAccountAnnotations: { [key: string]: string };
   readonly gcsCredentials?: GcsCredentials;
   readonly sqlJob: SqlJobOptions;
+  /** `extraStartFlags`, checked. */
+  readonly extraStartFlags: string[];
+  /** `extraEnv`, checked, as the container's env. */
+  readonly extraEnv: k8s.EnvVar[];
 }
 
 /** Labels that select a cluster's CockroachDB pods (StatefulSet selector, Services, PDB, affinity). */
@@ -103,12 +123,49 @@ export function databaseSelectorLabels(name: string): { [key: string]: string } 
   };
 }
 
+const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'cdk8s' };
+
+/**
+ * The labels of a cluster's objects. A cluster of this library selects its database pods by name, instance
+ * and the `database` component, and every other object carries another component. A cluster taken over
+ * from the Helm chart keeps the chart's selector (immutable: the name, the release and `statefulset.labels`,
+ * whose default component is `cockroachdb`): its other objects carry `app.kubernetes.io/part-of` instead of
+ * the name, so that no Job's pod ever matches the Services, the PodDisruptionBudget or the StatefulSet,
+ * whatever the chart's values made of the selector.
+ */
+function resolveLabels(name: string, helmRelease: HelmRelease | undefined): Pick<ClusterSpec, 'selectorLabels' | 'databaseLabels' | 'commonLabels' | 'claimLabels' | 'sqlPortName'> {
+  if (!helmRelease) {
+    const selectorLabels = databaseSelectorLabels(name);
+    const common = { ...selectorLabels, ...MANAGED_BY };
+    return { selectorLabels, databaseLabels: common, commonLabels: common, claimLabels: selectorLabels, sqlPortName: 'sql' };
+  }
+  const selectorLabels = helmRelease.selectorLabels;
+  return {
+    selectorLabels,
+    databaseLabels: { ...selectorLabels, ...MANAGED_BY },
+    commonLabels: { 'app.kubernetes.io/part-of': helmRelease.chartName, 'app.kubernetes.io/instance': name, 'app.kubernetes.io/component': 'database', ...MANAGED_BY },
+    claimLabels: helmRelease.claimLabels,
+    sqlPortName: HELM_CHART_SQL_PORT_NAME,
+  };
+}
+
+/** The name of a cluster taken over from a Helm release: the chart's full name; `name`, when given, must be it. */
+function adoptedName(scope: Construct, helmRelease: HelmRelease, name: string | undefined): string {
+  const fullname = helmRelease.fullname;
+  if (name !== undefined && name !== fullname) {
+    reject(scope, 'name', name, `expected no name, or "${fullname}": the chart named the StatefulSet, its Services and volumes after release "${helmRelease.release}"`);
+  }
+  return fullname;
+}
+
 /** Validates the props of the cluster `scope` (errors name it) with construct id `id`, and normalizes them. */
 export function resolveClusterSpec(scope: Construct, id: string, props: CockroachClusterProps): ClusterSpec {
   checkPropKinds(scope, props);
   const security = props.security ?? ClusterSecurity.certManager();
 
-  const name = props.name ?? id;
+  const helmRelease = props.adoptHelmRelease;
+  helmRelease?._check(scope, 'adoptHelmRelease');
+  const name = helmRelease ? adoptedName(scope, helmRelease, props.name) : props.name ?? id;
   checkDns1035Label(scope, 'name', name, MAX_NAME_LENGTH);
   // Another cluster's derived names: a cluster "crdb-client" would share its ServiceAccount, and with it
   // the Workload Identity, with the Jobs of a cluster "crdb" in the same namespace.
@@ -152,7 +209,8 @@ export function resolveClusterSpec(scope: Construct, id: string, props: Cockroac
   const storage = resolveStorage(scope, props.storage);
   const expansion = resolveExpansion(scope, props, storage.bytes);
   const terminationGracePeriodSeconds = resolveGracePeriod(scope, props.terminationGracePeriod);
-  const placement = resolvePlacement(scope, props.placement ?? {}, name, replicas);
+  const labels = resolveLabels(name, helmRelease);
+  const placement = resolvePlacement(scope, props.placement ?? {}, labels.selectorLabels, replicas);
 
   if (props.locality && !props.locality.isWellFormed) {
     reject(scope, 'locality', props.locality.toString(), props.locality.isPerPod
@@ -168,6 +226,8 @@ export function resolveClusterSpec(scope: Construct, id: string, props: Cockroac
     checkLabelKey(scope, 'serviceAccountAnnotations', key);
   }
   props.gcsCredentials?._validate(scope, { name, namespace });
+  const extraStartFlags = resolveExtraStartFlags(scope, props.extraStartFlags);
+  const extraEnv = resolveExtraEnv(scope, props.extraEnv);
 
   // Every rule that reads more than one prop, in one table, once each prop is valid on its own.
   checkRules(scope, [
@@ -180,11 +240,18 @@ export function resolveClusterSpec(scope: Construct, id: string, props: Cockroac
     ...memory.rules,
     ...expansion.rules,
     ...placement.rules,
+    {
+      props: 'adoptHelmRelease, init.enabled',
+      violated: helmRelease !== undefined && props.init?.enabled === true,
+      message: 'received init.enabled true for a cluster taken over from a Helm release; expected no init Job: the chart\'s install hook initialized the cluster, and it must never be initialized again',
+    },
   ]);
 
   return {
     security,
     name,
+    helmRelease,
+    ...labels,
     namespace,
     clusterDomain,
     replicas,
@@ -209,7 +276,67 @@ export function resolveClusterSpec(scope: Construct, id: string, props: Cockroac
     serviceAccountAnnotations: { ...(props.serviceAccountAnnotations ?? {}), ...(props.gcsCredentials?._annotations() ?? {}) },
     gcsCredentials: props.gcsCredentials,
     sqlJob: props.sqlJob ?? {},
+    extraStartFlags,
+    extraEnv,
   };
+}
+
+/** The `cockroach start` flags the construct sets, and the prop that sets each. */
+const OWNED_FLAGS: { readonly [flag: string]: string } = {
+  'join': 'the StatefulSet (its first three pods)',
+  'cluster-name': 'clusterName',
+  'advertise-host': 'the discovery Service',
+  'advertise-addr': 'the discovery Service',
+  'certs-dir': 'security',
+  'insecure': 'security',
+  'port': 'the construct (26257)',
+  'listen-addr': 'the construct (port 26257)',
+  'http-port': 'the construct (8080)',
+  'http-addr': 'the construct (port 8080)',
+  'store': 'storage',
+  'cache': 'cache',
+  'max-sql-memory': 'maxSqlMemory',
+  'locality': 'locality',
+  'logtostderr': 'the construct (logs to stderr)',
+  'log': 'the construct (logs to stderr)',
+  'log-dir': 'the construct (logs to stderr)',
+  'log-config-file': 'the construct (logs to stderr)',
+  'background': 'the construct (cockroach runs as the container\'s process)',
+};
+/** `--name` or `--name=value`, the value on one line. */
+const START_FLAG = /^--([a-z][a-z0-9-]*)(=[^\n]*)?$/;
+
+function resolveExtraStartFlags(scope: Construct, flags: string[] | undefined): string[] {
+  if (flags === undefined) return [];
+  if (!Array.isArray(flags)) reject(scope, 'extraStartFlags', flags, 'expected a list of flags, e.g. ["--max-offset=250ms"]');
+  const seen = new Set<string>();
+  return flags.map((flag, i) => {
+    const prop = `extraStartFlags[${i}]`;
+    // A space before "--": two flags in one item, which cockroach would read as one flag's value.
+    const match = typeof flag === 'string' && !/\s--/.test(flag) ? START_FLAG.exec(flag) : null;
+    if (!match) reject(scope, prop, flag, 'expected one flag, "--name" or "--name=value" (lower-case name; one flag per item)');
+    const name = match[1];
+    const owner = OWNED_FLAGS[name];
+    if (owner !== undefined) reject(scope, prop, flag, `expected a flag the construct does not set: --${name} comes from ${owner}`);
+    if (seen.has(name)) reject(scope, prop, flag, `expected each flag once: --${name} is given twice`);
+    seen.add(name);
+    return flag;
+  });
+}
+
+/** Environment variables the database container gets from the construct. */
+const OWNED_ENV = ['POD_NAME', 'GOMAXPROCS', 'GODEBUG', 'GOOGLE_APPLICATION_CREDENTIALS', 'COCKROACH_CERTS_DIR', 'COCKROACH_INSECURE', 'COCKROACH_HOST', 'COCKROACH_PORT'];
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function resolveExtraEnv(scope: Construct, env: { readonly [name: string]: string } | undefined): k8s.EnvVar[] {
+  if (env === undefined) return [];
+  if (typeof env !== 'object' || env === null || Array.isArray(env)) reject(scope, 'extraEnv', env, 'expected names to values, e.g. { COCKROACH_SKIP_ENABLING_DIAGNOSTIC_REPORTING: "true" }');
+  return Object.entries(env).map(([name, value]) => {
+    if (!ENV_NAME.test(name)) reject(scope, 'extraEnv', name, 'expected a variable name of letters, digits and \'_\', not starting with a digit');
+    if (OWNED_ENV.includes(name)) reject(scope, 'extraEnv', name, `expected a variable the construct does not set (it sets ${OWNED_ENV.join(', ')})`);
+    if (typeof value !== 'string') reject(scope, `extraEnv.${name}`, value, 'expected a string');
+    return { name, value };
+  });
 }
 
 /** Per app (the construct tree's root): the names clusters have claimed, and the path of each claimant. */
@@ -263,6 +390,7 @@ function checkPropKinds(scope: Construct, props: CockroachClusterProps): void {
     ['expandStorage.from', props.expandStorage?.from, isSize, 'a Size, e.g. Size.gibibytes(100)'],
     ['terminationGracePeriod', props.terminationGracePeriod, isDuration, 'a Duration, e.g. Duration.seconds(300)'],
     ['certificateReloadInterval', props.certificateReloadInterval, isDuration, 'a Duration, e.g. Duration.minutes(1)'],
+    ['adoptHelmRelease', props.adoptHelmRelease, instanceOf(HelmRelease), 'a HelmRelease, e.g. HelmRelease.of(\'crdb\')'],
     ['locality', props.locality, instanceOf(Locality), 'a Locality, e.g. Locality.fromNode()'],
     ['gcsCredentials', props.gcsCredentials, instanceOf(GcsCredentials), 'GcsCredentials, e.g. GcsCredentials.fromDeployment(description) or GcsCredentials.keyFromSecret(\'gcs-key\')'],
     ['placement.antiAffinity', props.placement?.antiAffinity, instanceOf(PodAntiAffinity), 'a PodAntiAffinity, e.g. PodAntiAffinity.preferred()'],
@@ -423,7 +551,7 @@ function resolveGracePeriod(scope: Construct, input: Duration | undefined): numb
   return seconds;
 }
 
-function resolvePlacement(scope: Construct, input: PlacementOptions, name: string, replicas: number): { podSpec: Partial<k8s.PodSpec>; rules: CrossPropRule[] } {
+function resolvePlacement(scope: Construct, input: PlacementOptions, matchLabels: { [key: string]: string }, replicas: number): { podSpec: Partial<k8s.PodSpec>; rules: CrossPropRule[] } {
   const antiAffinity = input.antiAffinity ?? PodAntiAffinity.preferred();
   const spread = input.topologySpread ?? TopologySpread.acrossZones();
   const nodeSelector = input.nodeSelector ?? {};
@@ -449,7 +577,6 @@ function resolvePlacement(scope: Construct, input: PlacementOptions, name: strin
     },
   ];
 
-  const matchLabels = databaseSelectorLabels(name);
   const affinity: k8s.Affinity | undefined = antiAffinity.mode === 'none' ? undefined : {
     podAntiAffinity: antiAffinity.mode === 'required'
       ? { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels }, topologyKey: antiAffinity.topologyKey }] }

@@ -51,9 +51,9 @@ export function databasePodTemplate(input: DatabasePodInput): k8s.PodTemplateSpe
         imagePullPolicy: 'IfNotPresent',
         command: parts.command,
         args: startArgs(input),
-        env: [...startEnv(spec.resources.hasCpuLimit), ...parts.env],
+        env: [...startEnv(spec.resources.hasCpuLimit), ...parts.env, ...spec.extraEnv],
         ports: [
-          { name: 'sql', containerPort: SQL_PORT, protocol: 'TCP' },
+          { name: spec.sqlPortName, containerPort: SQL_PORT, protocol: 'TCP' },
           { name: 'http', containerPort: HTTP_PORT, protocol: 'TCP' },
         ],
         resources: spec.resources.rendered,
@@ -109,6 +109,7 @@ function startArgs(input: DatabasePodInput): string[] {
     `--max-sql-memory=${spec.maxSqlMemoryMebibytes}MiB`,
     ...(spec.locality && !spec.locality.isPerPod ? [`--locality=${spec.locality.value}`] : []),
     '--logtostderr=INFO',
+    ...spec.extraStartFlags,
   ];
 }
 

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { ClusterCertificates, ClusterSecurity, Locality } from '../../../lib/k8s';
 import { resolveClusterSpec } from '../../../lib/k8s/private/cluster-spec';
 import { databasePodTemplate, DatabasePodInput } from '../../../lib/k8s/private/pod-template';
+import { configError } from '../../support/errors';
 import { newChart } from '../../support/manifests';
 
 // The database pods as rendered from a resolved spec; the cluster's tests check the same pods in the
@@ -95,4 +96,68 @@ test('TLS and per-pod locality: the reloader sidecar, the locality init containe
     { name: 'locality', mountPath: '/cockroach/locality', readOnly: true },
   ]);
   expect(template.spec.volumes.map((v: { name: string }) => v.name)).toEqual(['certs', 'locality', 'kube-api-access']);
+});
+
+describe('extra start flags and environment variables', () => {
+  const container = (props: Parameters<typeof resolveClusterSpec>[2]) => json(databasePodTemplate(input({ security: ClusterSecurity.insecure(), ...props }))).spec.containers[0];
+
+  test('after the construct\'s own, in the order given', () => {
+    const c = container({ extraStartFlags: ['--max-offset=250ms', '--sql-audit-dir=/tmp/audit', '--disable-max-offset-check'], extraEnv: { TZ: 'UTC', COCKROACH_SKIP_ENABLING_DIAGNOSTIC_REPORTING: 'true' } });
+    expect(c.args.slice(-4)).toEqual(['--logtostderr=INFO', '--max-offset=250ms', '--sql-audit-dir=/tmp/audit', '--disable-max-offset-check']);
+    expect(c.env.slice(-2)).toEqual([{ name: 'TZ', value: 'UTC' }, { name: 'COCKROACH_SKIP_ENABLING_DIAGNOSTIC_REPORTING', value: 'true' }]);
+    expect(c.env.map((e: any) => e.name)).toEqual(['POD_NAME', 'GOMAXPROCS', 'GODEBUG', 'TZ', 'COCKROACH_SKIP_ENABLING_DIAGNOSTIC_REPORTING']);
+  });
+
+  test('none by default', () => {
+    const c = container({});
+    expect(c.args[c.args.length - 1]).toBe('--logtostderr=INFO');
+    expect(c.env.map((e: any) => e.name)).toEqual(['POD_NAME', 'GOMAXPROCS', 'GODEBUG']);
+  });
+
+  test('an empty value and a value with "=" and spaces pass as they are (no shell)', () => {
+    expect(container({ extraStartFlags: ['--attrs=', '--x=a=b c'] }).args.slice(-2)).toEqual(['--attrs=', '--x=a=b c']);
+    expect(container({ extraEnv: { EMPTY: '' } }).env.slice(-1)).toEqual([{ name: 'EMPTY', value: '' }]);
+  });
+
+  test.each<[string, Parameters<typeof resolveClusterSpec>[2], string, string]>([
+    ['not a list', { extraStartFlags: '--max-offset=250ms' as any }, 'extraStartFlags', 'received "--max-offset=250ms"; expected a list of flags, e.g. ["--max-offset=250ms"]'],
+    ['two flags in one item', { extraStartFlags: ['--attrs=ssd --max-offset=1s'] }, 'extraStartFlags[0]', 'received "--attrs=ssd --max-offset=1s"; expected one flag'],
+    ['no dashes', { extraStartFlags: ['max-offset=250ms'] }, 'extraStartFlags[0]', 'received "max-offset=250ms"; expected one flag, "--name" or "--name=value" (lower-case name; one flag per item)'],
+    ['one dash', { extraStartFlags: ['-v'] }, 'extraStartFlags[0]', 'received "-v"; expected one flag'],
+    ['upper case', { extraStartFlags: ['--Max-Offset=1s'] }, 'extraStartFlags[0]', 'received "--Max-Offset=1s"; expected one flag'],
+    ['a newline in the value', { extraStartFlags: ['--attrs=a\nb'] }, 'extraStartFlags[0]', 'expected one flag'],
+    ['a number', { extraStartFlags: [5 as any] }, 'extraStartFlags[0]', 'received 5; expected one flag'],
+    ['--join', { extraStartFlags: ['--join=x:26257'] }, 'extraStartFlags[0]', 'received "--join=x:26257"; expected a flag the construct does not set: --join comes from the StatefulSet (its first three pods)'],
+    ['--cache', { extraStartFlags: ['--cache=.5'] }, 'extraStartFlags[0]', 'expected a flag the construct does not set: --cache comes from cache'],
+    ['--max-sql-memory', { extraStartFlags: ['--max-sql-memory=.5'] }, 'extraStartFlags[0]', '--max-sql-memory comes from maxSqlMemory'],
+    ['--certs-dir', { extraStartFlags: ['--certs-dir=/x'] }, 'extraStartFlags[0]', '--certs-dir comes from security'],
+    ['--insecure', { extraStartFlags: ['--insecure'] }, 'extraStartFlags[0]', '--insecure comes from security'],
+    ['--advertise-host', { extraStartFlags: ['--advertise-host=x'] }, 'extraStartFlags[0]', '--advertise-host comes from the discovery Service'],
+    ['--advertise-addr', { extraStartFlags: ['--advertise-addr=x'] }, 'extraStartFlags[0]', '--advertise-addr comes from the discovery Service'],
+    ['--store', { extraStartFlags: ['--store=path=/x'] }, 'extraStartFlags[0]', '--store comes from storage'],
+    ['--locality', { extraStartFlags: ['--locality=region=a'] }, 'extraStartFlags[0]', '--locality comes from locality'],
+    ['--cluster-name', { extraStartFlags: ['--cluster-name=x'] }, 'extraStartFlags[0]', '--cluster-name comes from clusterName'],
+    ['--port', { extraStartFlags: ['--port=1'] }, 'extraStartFlags[0]', '--port comes from the construct (26257)'],
+    ['--listen-addr', { extraStartFlags: ['--listen-addr=:1'] }, 'extraStartFlags[0]', '--listen-addr comes from the construct (port 26257)'],
+    ['--http-port', { extraStartFlags: ['--http-port=1'] }, 'extraStartFlags[0]', '--http-port comes from the construct (8080)'],
+    ['--http-addr', { extraStartFlags: ['--http-addr=:1'] }, 'extraStartFlags[0]', '--http-addr comes from the construct (port 8080)'],
+    ['--log', { extraStartFlags: ['--log=sinks: {}'] }, 'extraStartFlags[0]', '--log comes from the construct (logs to stderr)'],
+    ['--logtostderr', { extraStartFlags: ['--logtostderr=WARNING'] }, 'extraStartFlags[0]', '--logtostderr comes from the construct (logs to stderr)'],
+    ['--log-dir', { extraStartFlags: ['--log-dir=/x'] }, 'extraStartFlags[0]', '--log-dir comes from the construct (logs to stderr)'],
+    ['--log-config-file', { extraStartFlags: ['--log-config-file=/x'] }, 'extraStartFlags[0]', '--log-config-file comes from the construct (logs to stderr)'],
+    ['--background', { extraStartFlags: ['--background'] }, 'extraStartFlags[0]', '--background comes from the construct (cockroach runs as the container\'s process)'],
+    ['a flag twice', { extraStartFlags: ['--max-offset=1s', '--attrs=ssd', '--max-offset=2s'] }, 'extraStartFlags[2]', 'received "--max-offset=2s"; expected each flag once: --max-offset is given twice'],
+    ['env not an object', { extraEnv: ['TZ=UTC'] as any }, 'extraEnv', 'received ["TZ=UTC"]; expected names to values, e.g. { COCKROACH_SKIP_ENABLING_DIAGNOSTIC_REPORTING: "true" }'],
+    ['env null', { extraEnv: null as any }, 'extraEnv', 'received null; expected names to values'],
+    ['a bad env name', { extraEnv: { 'MY-VAR': 'x' } }, 'extraEnv', 'received "MY-VAR"; expected a variable name of letters, digits and \'_\', not starting with a digit'],
+    ['an env name starting with a digit', { extraEnv: { '1X': 'x' } }, 'extraEnv', 'received "1X"; expected a variable name'],
+    ['an owned env name', { extraEnv: { GODEBUG: 'x' } }, 'extraEnv', 'received "GODEBUG"; expected a variable the construct does not set (it sets POD_NAME, GOMAXPROCS, GODEBUG, GOOGLE_APPLICATION_CREDENTIALS, COCKROACH_CERTS_DIR, COCKROACH_INSECURE, COCKROACH_HOST, COCKROACH_PORT)'],
+    ['COCKROACH_INSECURE', { extraEnv: { COCKROACH_INSECURE: 'true' } }, 'extraEnv', 'received "COCKROACH_INSECURE"'],
+    ['a number as a value', { extraEnv: { TZ: 1 as any } }, 'extraEnv.TZ', 'received 1; expected a string'],
+  ])('refused: %s', (_case, props, prop, message) => {
+    const error = configError(() => resolveClusterSpec(new Construct(newChart('db'), 'crdb'), 'crdb', props));
+    expect(error.prop).toBe(prop);
+    expect(error.message).toContain(`${prop}: received `);
+    expect(error.message).toContain(message);
+  });
 });
