@@ -96,7 +96,7 @@ function identity(objects: any[]) {
 /** The Secrets and keys the database pods read their certificates from. */
 function certificateSources(objects: any[]): string[] {
   const sts = find(objects, 'StatefulSet', FULLNAME);
-  return sts.spec.template.spec.volumes.flatMap((v: any) => [
+  return (sts.spec.template.spec.volumes ?? []).flatMap((v: any) => [
     ...(v.secret ? (v.secret.items ?? []).map((i: any) => `${v.secret.secretName}/${i.key}`) : []),
     ...(v.projected?.sources ?? []).filter((s: any) => s.secret).flatMap((s: any) => s.secret.items.map((i: any) => `${s.secret.name}/${i.key}`)),
   ]).sort();
@@ -158,9 +158,37 @@ describe('the identity of the chart\'s objects and of the adoption, field by fie
   });
 });
 
-describe('the README\'s runbook on the real control plane: the pods and volumes stay', () => {
+/** A chart install, and the adoption of it. */
+interface Scenario {
+  readonly values: object;
+  readonly props: Partial<CockroachClusterProps>;
+  /** What the chart's hooks would have made (hooks are not created here). */
+  readonly hookOutput: (ns: string) => object[];
+}
+
+/** A Secret of the `kubernetes.io/tls` layout; the API server checks the keys, not the PEM. */
+const tlsSecret = (ns: string, name: string) => ({
+  apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls', metadata: { name, namespace: ns },
+  stringData: { 'ca.crt': 'ca', 'tls.crt': 'certificate', 'tls.key': 'key' },
+});
+
+const SCENARIOS: Array<[string, Scenario]> = [
+  ['the book\'s values (TLS off)', { values: BOOK_VALUES, props: {}, hookOutput: () => [] }],
+  ['the chart\'s defaults (TLS from its self-signer)', {
+    values: {},
+    props: { security: HelmRelease.of(RELEASE).selfSignerSecurity(), storage: {}, placement: {} },
+    // The self-signer's pre-install hook writes the CA, node and root client Secrets.
+    hookOutput: (ns) => [
+      { apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: { name: `${FULLNAME}-ca-secret`, namespace: ns }, stringData: { 'ca.crt': 'ca', 'ca.key': 'key' } },
+      tlsSecret(ns, `${FULLNAME}-node-secret`),
+      tlsSecret(ns, `${FULLNAME}-client-secret`),
+    ],
+  }],
+];
+
+describe.each(SCENARIOS)('the README\'s runbook on the real control plane, %s: the pods and volumes stay', (_name, scenario) => {
   const ns = createNamespace('adopt');
-  const chartObjects = renderChart({ release: RELEASE, namespace: ns, values: BOOK_VALUES });
+  const chartObjects = renderChart({ release: RELEASE, namespace: ns, values: scenario.values });
   let claimUids: Record<string, string>;
   let oldStatefulSetUid: string;
   let publicClusterIp: string;
@@ -184,7 +212,7 @@ describe('the README\'s runbook on the real control plane: the pods and volumes 
     };
     // The book's `podAntiAffinity: { type: "" }` renders fields the API does not know; the API server
     // drops them (helm sends no strict field validation).
-    kubectl(['create', '--validate=false', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [...installed, release] }));
+    kubectl(['create', '--validate=false', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [...scenario.hookOutput(ns), ...installed, release] }));
     const claims = await waitUntil('the chart\'s three volume claims', () => {
       const c = listJson('pvc', ns);
       return c.length === 3 && c;
@@ -194,7 +222,7 @@ describe('the README\'s runbook on the real control plane: the pods and volumes 
     await waitUntil('the chart\'s three pods', () => listJson('pods', ns).length === 3);
     oldStatefulSetUid = getJson('statefulset', FULLNAME, ns).metadata.uid;
     publicClusterIp = getJson('service', `${FULLNAME}-public`, ns).spec.clusterIP;
-    ours = synthChart(ns, (c) => new CockroachCluster(c, 'crdb', adoption()));
+    ours = synthChart(ns, (c) => new CockroachCluster(c, 'crdb', adoption(scenario.props)));
   });
 
   test('why the runbook replaces the StatefulSet: applied over the chart\'s, the chart\'s container would stay beside ours', () => {
@@ -202,7 +230,9 @@ describe('the README\'s runbook on the real control plane: the pods and volumes 
     const r = kubectlRun(['apply', '--dry-run=server', '-o', 'json', '-f', path.join(ours, fs.readdirSync(ours)[0])]);
     expect(r.status).toBe(0);
     const merged = JSON.parse(r.stdout).items.find((o: any) => o.kind === 'StatefulSet');
-    expect(merged.spec.template.spec.containers.map((c: any) => c.name).sort()).toEqual(['cockroachdb', 'db']);
+    const names = merged.spec.template.spec.containers.map((c: any) => c.name);
+    expect(names).toContain('db');
+    expect(names).toContain('cockroachdb');
   });
 
   test('step 1: Helm forgets the release, and its marks leave the objects that stay; nothing else is touched', () => {
@@ -244,6 +274,10 @@ describe('the README\'s runbook on the real control plane: the pods and volumes 
       return pods.length === 3 && pods.every((p) => p.metadata.ownerReferences?.[0]?.uid === sts.metadata.uid);
     });
     expect(Object.fromEntries(listJson('pvc', ns).map((c) => [c.metadata.name, c.metadata.uid]))).toEqual(claimUids);
+    // With TLS, the new pods read the chart's certificates: the same Secrets and keys.
+    const chartReads = certificateSources(chartObjects);
+    expect(certificateSources([sts]).filter((source) => !chartReads.includes(source))).toEqual([]);
+    expect(certificateSources([sts]).length > 0).toBe(chartReads.length > 0);
     // The Services and the budget were merged into the chart's objects: same objects, our spec.
     const publicService = getJson('service', `${FULLNAME}-public`, ns);
     expect(publicService.spec.clusterIP).toBe(publicClusterIp);
