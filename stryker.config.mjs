@@ -76,6 +76,7 @@ export default {
     'lib/k8s/private/pod-security.ts',
     'lib/k8s/private/pod-template.ts',
     'lib/k8s/private/restore-marker.ts',
+    'lib/k8s/private/service-account.ts',
     'lib/k8s/private/sql-script.ts',
     'lib/k8s/private/units.ts',
     'lib/shared/description.ts',

@@ -158,6 +158,14 @@ export interface CockroachClusterProps {
   readonly clusterName?: string;
 
   /**
+   * Secrets (type `kubernetes.io/dockerconfigjson`, in the cluster's namespace) to pull images with, for a
+   * private registry or mirror (`imageRepository`). They go on every ServiceAccount of the cluster, and the
+   * API server adds them to every pod: the database's and every Job's.
+   * @default - none
+   */
+  readonly imagePullSecrets?: string[];
+
+  /**
    * More `cockroach start` flags, each `--name` or `--name=value` (one flag per item), after the flags the
    * construct renders. Flags the construct sets itself are refused, with the prop that sets each: `--join`,
    * `--cluster-name`, `--advertise-host`, `--certs-dir`, `--cache`, `--max-sql-memory`, `--store`,

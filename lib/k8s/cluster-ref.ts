@@ -32,6 +32,11 @@ export interface ILabelledCluster extends IClusterIdentity {
   _objectLabels(): { [key: string]: string };
   /** Labels of an object of the cluster for one component (never the database pods'). @internal */
   _componentLabels(component: string): { [key: string]: string };
+  /**
+   * The Secrets the cluster's pods pull images with, on every ServiceAccount of the cluster.
+   * @default - none
+   */
+  readonly imagePullSecrets?: readonly string[];
 }
 
 /** How a pod runs `cockroach` client commands against a cluster as `root`. */

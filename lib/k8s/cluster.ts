@@ -17,6 +17,7 @@ import { ApplyStableStatefulSet } from './private/apply-stable';
 import { ClusterSpec, resolveClusterSpec } from './private/cluster-spec';
 import { checkPodWithinDescription, podRequests } from './private/pod-requests';
 import { shortHash } from './private/hash';
+import { renderServiceAccount } from './private/service-account';
 import { databasePodTemplate } from './private/pod-template';
 import { GatedRollout, IRolloutTarget } from './rollout';
 import { IStorageExpansionTarget, StorageExpansionJob } from './storage-expansion';
@@ -133,6 +134,8 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
   /** The ClusterRole that lets the locality init container read nodes (per-pod locality only). */
   public readonly nodeReaderRole?: k8s.KubeClusterRole;
 
+  /** The Secrets every pod of the cluster pulls images with (on its ServiceAccounts). */
+  public readonly imagePullSecrets: readonly string[];
   /** The Helm release this cluster took over, when `adoptHelmRelease` is set. */
   public readonly helmRelease?: HelmRelease;
 
@@ -163,6 +166,7 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
     this.gcsCredentials = spec.gcsCredentials;
     this.sqlJobOptions = spec.sqlJob;
     this.helmRelease = spec.helmRelease;
+    this.imagePullSecrets = spec.imagePullSecrets;
     this.identity = spec;
     const serviceAccountAnnotations = spec.serviceAccountAnnotations;
 
@@ -170,18 +174,15 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
       this.certificates = new ClusterCertificates(this, 'Certificates', { cluster: this, security: this.security });
     }
 
-    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: {
-        name: this.serviceAccountName,
-        namespace: this.namespace,
-        labels: this._objectLabels(),
-        annotations: Object.keys(serviceAccountAnnotations).length > 0 ? serviceAccountAnnotations : undefined,
-      },
-      automountServiceAccountToken: false,
+    this.serviceAccount = renderServiceAccount(this, 'ServiceAccount', {
+      name: this.serviceAccountName,
+      namespace: this.namespace,
+      labels: this._objectLabels(),
+      annotations: serviceAccountAnnotations,
+      imagePullSecrets: this.imagePullSecrets,
     });
-    this.clientServiceAccount = new k8s.KubeServiceAccount(this, 'ClientServiceAccount', {
-      metadata: { name: this.clientServiceAccountName, namespace: this.namespace, labels: this._componentLabels('client') },
-      automountServiceAccountToken: false,
+    this.clientServiceAccount = renderServiceAccount(this, 'ClientServiceAccount', {
+      name: this.clientServiceAccountName, namespace: this.namespace, labels: this._componentLabels('client'), imagePullSecrets: this.imagePullSecrets,
     });
 
     this.discoveryService = new k8s.KubeService(this, 'DiscoveryService', {

@@ -1,5 +1,6 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
+import { renderServiceAccount } from './private/service-account';
 import type { ISqlClientTarget } from './cluster-ref';
 import { DigestNamedJob } from './digest-named-job';
 import { renderClusterJob } from './private/job';
@@ -95,10 +96,7 @@ export class GatedRollout extends Construct {
     const name = `${cluster.name}-rollout`;
     const labels = cluster._componentLabels('rollout');
     const pods = Array.from({ length: replicas }, (_, i) => `${cluster.name}-${i}`);
-    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: { name, namespace: cluster.namespace, labels },
-      automountServiceAccountToken: false,
-    });
+    renderServiceAccount(this, 'ServiceAccount', { name, namespace: cluster.namespace, labels, imagePullSecrets: cluster.imagePullSecrets });
     this.role = new k8s.KubeRole(this, 'Role', {
       metadata: { name, namespace: cluster.namespace, labels },
       rules: [

@@ -1,6 +1,7 @@
 import { ApiObject, Duration } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
+import { renderServiceAccount } from './private/service-account';
 import { DigestNamedJob } from './digest-named-job';
 import { renderClusterJob } from './private/job';
 import { KUBE_API, kubeApiAccessMount, kubeApiAccessVolume, kubeApiBash } from './private/kube-api';
@@ -73,6 +74,11 @@ export interface IScaleDownTarget {
   readonly image: string;
   /** The SQL port. */
   readonly sqlPort: number;
+  /**
+   * The Secrets the cluster's pods pull images with.
+   * @default - none
+   */
+  readonly imagePullSecrets?: readonly string[];
   /** The public Service's DNS name, which the Jobs connect to. */
   readonly publicHost: string;
   /** The stable DNS name of pod `ordinal` (its node's address). */
@@ -135,10 +141,7 @@ export class ScaleDown extends Construct {
     const saName = scaleDownAccessName(cluster.name);
     const labels = cluster._componentLabels('scale-down');
     this.rules = props.access.rules;
-    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: { name: saName, namespace: cluster.namespace, labels },
-      automountServiceAccountToken: false,
-    });
+    renderServiceAccount(this, 'ServiceAccount', { name: saName, namespace: cluster.namespace, labels, imagePullSecrets: cluster.imagePullSecrets });
     new k8s.KubeRoleBinding(this, 'RoleBinding', {
       metadata: { name: saName, namespace: cluster.namespace, labels },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: saName },

@@ -1,6 +1,7 @@
 import { Duration, Lazy, Size } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
+import { renderServiceAccount } from './private/service-account';
 import { CockroachConfigError } from '../shared/errors';
 import { reject } from '../shared/validate';
 import { BackupDestination, BackupEncryption, BackupScheduleOptions, FullBackup, PreviousRunPolicy, RestoreTarget, ScheduleFailurePolicy } from './backup';
@@ -267,10 +268,7 @@ export class SqlProvisioner extends Construct {
     // Its own ServiceAccount: get and patch this one Lease, nothing else (no cloud identity either).
     const access = `${cluster.name}-sql`;
     const labels = cluster._componentLabels('sql');
-    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: { name: access, namespace: cluster.namespace, labels },
-      automountServiceAccountToken: false,
-    });
+    renderServiceAccount(this, 'ServiceAccount', { name: access, namespace: cluster.namespace, labels, imagePullSecrets: cluster.imagePullSecrets });
     new k8s.KubeRole(this, 'Role', {
       metadata: { name: access, namespace: cluster.namespace, labels },
       rules: [{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: [access], verbs: ['get', 'patch'] }],

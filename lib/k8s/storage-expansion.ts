@@ -1,6 +1,7 @@
 import { JsonPatch, Lazy, Size } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { Construct } from 'constructs';
+import { renderServiceAccount } from './private/service-account';
 import type { ILabelledCluster } from './cluster-ref';
 import { DigestNamedJob } from './digest-named-job';
 import { renderClusterJob } from './private/job';
@@ -76,10 +77,7 @@ export class StorageExpansionJob extends Construct {
     const claims = Array.from({ length: replicas }, (_, i) => `${DATA_VOLUME_NAME}-${cluster.name}-${i}`);
     const quantity = bytesToQuantity(props.bytes);
 
-    new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: { name, namespace: cluster.namespace, labels },
-      automountServiceAccountToken: false,
-    });
+    renderServiceAccount(this, 'ServiceAccount', { name, namespace: cluster.namespace, labels, imagePullSecrets: cluster.imagePullSecrets });
     new k8s.KubeRole(this, 'Role', {
       metadata: { name, namespace: cluster.namespace, labels },
       rules: [

@@ -5,7 +5,7 @@
  * Certificate issued as CockroachDB needs it; each ServiceAccount's rights.
  */
 import { ScaleDownPhase } from '../../lib/k8s';
-import { allFeatures } from './apps/all-features';
+import { ALL_FEATURES_PULL_SECRET, allFeatures } from './apps/all-features';
 import { createNamespace, kubectl } from './support/kube';
 import { rightsOf } from './support/rbac';
 import { synthChart } from './support/synth';
@@ -41,6 +41,11 @@ describe.each(VARIANTS)('%s', (_name, phase, scaleDownRights) => {
     const rvs = versions(dir);
     applyFolder(dir, serverSide as boolean);
     expect(versions(dir)).toEqual(rvs);
+
+    // Every pod the controllers made pulls with the cluster's Secret: the ServiceAccount admission adds it.
+    const pods = JSON.parse(kubectl(['-n', ns, 'get', 'pods', '-o', 'json'])).items.filter((p: any) => !p.metadata.name.startsWith('chart-web'));
+    expect(pods.length).toBeGreaterThan(8);
+    for (const pod of pods) expect([pod.metadata.name, pod.spec.imagePullSecrets]).toEqual([pod.metadata.name, [{ name: ALL_FEATURES_PULL_SECRET }]]);
 
     // CA, node, root client, and the app user's client certificate.
     expect(checkCertificates(objects)).toBe(4);

@@ -112,6 +112,8 @@ export interface ClusterSpec {
   readonly extraStartFlags: string[];
   /** `extraEnv`, checked, as the container's env. */
   readonly extraEnv: k8s.EnvVar[];
+  /** `imagePullSecrets`, checked. */
+  readonly imagePullSecrets: string[];
 }
 
 /** Labels that select a cluster's CockroachDB pods (StatefulSet selector, Services, PDB, affinity). */
@@ -228,6 +230,7 @@ export function resolveClusterSpec(scope: Construct, id: string, props: Cockroac
   props.gcsCredentials?._validate(scope, { name, namespace });
   const extraStartFlags = resolveExtraStartFlags(scope, props.extraStartFlags);
   const extraEnv = resolveExtraEnv(scope, props.extraEnv);
+  const imagePullSecrets = resolveImagePullSecrets(scope, props.imagePullSecrets);
 
   // Every rule that reads more than one prop, in one table, once each prop is valid on its own.
   checkRules(scope, [
@@ -278,7 +281,19 @@ export function resolveClusterSpec(scope: Construct, id: string, props: Cockroac
     sqlJob: props.sqlJob ?? {},
     extraStartFlags,
     extraEnv,
+    imagePullSecrets,
   };
+}
+
+function resolveImagePullSecrets(scope: Construct, names: readonly string[] | undefined): string[] {
+  if (names === undefined) return [];
+  if (!Array.isArray(names)) reject(scope, 'imagePullSecrets', names, 'expected a list of Secret names, e.g. ["registry-credentials"]');
+  names.forEach((name, i) => {
+    if (typeof name !== 'string') reject(scope, `imagePullSecrets[${i}]`, name, 'expected the name of a Secret of type kubernetes.io/dockerconfigjson');
+    checkDnsSubdomain(scope, `imagePullSecrets[${i}]`, name);
+    if (names.indexOf(name) !== i) reject(scope, `imagePullSecrets[${i}]`, name, 'expected each Secret once');
+  });
+  return [...names];
 }
 
 /** The `cockroach start` flags the construct sets, and the prop that sets each. */

@@ -11,6 +11,8 @@ import {
 
 /** The Secrets this chart reads at run time (their names; the tests create them when they run a Job). */
 export const ALL_FEATURES_SECRETS = { gcsKey: 'gcs-key', license: 'crdb-license', password: 'reporter-pw' };
+/** The image pull Secret on the cluster's ServiceAccounts (the API server adds it to their pods). */
+export const ALL_FEATURES_PULL_SECRET = 'registry-credentials';
 
 export function allFeatures(chart: Chart, options: { scaleDown?: ScaleDownPhase } = {}): CockroachCluster {
   const crdb = new CockroachCluster(chart, 'crdb', {
@@ -25,6 +27,9 @@ export function allFeatures(chart: Chart, options: { scaleDown?: ScaleDownPhase 
     networkPolicy: { dbConsole: DbConsoleAccess.ANY },
     monitoring: { labels: { release: 'kube-prometheus-stack' } },
     dbConsoleIngress: { host: 'crdb.example.com', tlsSecretName: 'crdb-console-tls', ingressClassName: 'nginx' },
+    imagePullSecrets: [ALL_FEATURES_PULL_SECRET],
+    extraStartFlags: ['--max-offset=250ms'],
+    extraEnv: { TZ: 'UTC' },
   });
   const shop = crdb.addDatabase('shop');
   const app = crdb.addUser('app', { clientCertificate: true });
