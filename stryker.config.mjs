@@ -40,6 +40,7 @@ export default {
     'lib/k8s/helm-release.ts',
     'lib/k8s/init-job.ts',
     'lib/k8s/locality.ts',
+    'lib/k8s/logging.ts',
     'lib/k8s/memory.ts',
     'lib/k8s/monitoring.ts',
     'lib/k8s/network-policy.ts',

@@ -5,6 +5,7 @@ import type { GcsCredentials } from './gcs-credentials';
 import type { HelmRelease } from './helm-release';
 import type { InitJobOptions } from './init-job';
 import type { Locality } from './locality';
+import type { CockroachLogging } from './logging';
 import type { MemoryAllocation } from './memory';
 import type { MonitoringOptions } from './monitoring';
 import type { NetworkPolicyOptions } from './network-policy';
@@ -164,6 +165,13 @@ export interface CockroachClusterProps {
    * @default - none
    */
   readonly imagePullSecrets?: string[];
+
+  /**
+   * CockroachDB's logging configuration (`--log-config-file`, from a ConfigMap): the stderr sink, and
+   * Fluent or HTTP servers. A change restarts the pods one at a time.
+   * @default - `--logtostderr=INFO`: every channel to stderr, and CockroachDB's default log files on the data volume
+   */
+  readonly logging?: CockroachLogging;
 
   /**
    * More `cockroach start` flags, each `--name` or `--name=value` (one flag per item), after the flags the

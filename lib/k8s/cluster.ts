@@ -9,6 +9,7 @@ import { ClientCertificate, ClientCertificateOptions, IClientCertificateTarget }
 import type { ClientConnection, FullRestore, IDataWriteTarget } from './cluster-ref';
 import { DbConsoleIngress, IDbConsoleTarget } from './db-console-ingress';
 import { GcsCredentials } from './gcs-credentials';
+import { LOG_CONFIG_FILE } from './logging';
 import type { HelmRelease } from './helm-release';
 import { ClusterMonitoring, IMonitoringTarget } from './monitoring';
 import { CockroachInitJob, IInitTarget } from './init-job';
@@ -134,6 +135,8 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
   /** The ClusterRole that lets the locality init container read nodes (per-pod locality only). */
   public readonly nodeReaderRole?: k8s.KubeClusterRole;
 
+  /** The ConfigMap of the logging configuration, when `logging` is set (escape hatch). */
+  public readonly loggingConfigMap?: k8s.KubeConfigMap;
   /** The Secrets every pod of the cluster pulls images with (on its ServiceAccounts). */
   public readonly imagePullSecrets: readonly string[];
   /** The Helm release this cluster took over, when `adoptHelmRelease` is set. */
@@ -227,6 +230,13 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
       connectionFlags: this._clientConnection().flags,
       certificates: this.certificates,
     });
+    if (spec.logging) {
+      // Named after its content: a new configuration is a new ConfigMap, and a new pod template.
+      this.loggingConfigMap = new k8s.KubeConfigMap(this, 'Logging', {
+        metadata: { name: spec.logging.configMapName, namespace: this.namespace, labels: this._componentLabels('logging') },
+        data: { [LOG_CONFIG_FILE]: spec.logging.text },
+      });
+    }
     if (spec.locality?.isPerPod) this.nodeReaderRole = this.grantNodeRead();
     // Before the StatefulSet in the output: when a scale-out follows a scale-down, the apply empties the
     // Role before the StatefulSet creates volumes with the names the SHRINK phase could delete.

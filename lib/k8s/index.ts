@@ -16,6 +16,7 @@ export * from './storage';
 export * from './storage-expansion';
 export * from './placement';
 export * from './locality';
+export * from './logging';
 export * from './network-policy';
 export * from './digest-named-job';
 export * from './init-job';

@@ -6,6 +6,7 @@ import type { CockroachClusterProps } from '../cluster-props';
 import { GcsCredentials } from '../gcs-credentials';
 import { HELM_CHART_SQL_PORT_NAME, HelmRelease } from '../helm-release';
 import { Locality } from '../locality';
+import { CockroachLogging } from '../logging';
 import { MEMORY_BUDGET_FRACTION, MemoryAllocation } from '../memory';
 import { HOSTNAME_TOPOLOGY_KEY, PlacementOptions, PodAntiAffinity, TopologySpread, ZONE_TOPOLOGY_KEY } from '../placement';
 import { MIN_LIVE_NODES, ScaleDownPhase, ScaleDownPlan } from '../scale-down';
@@ -15,6 +16,7 @@ import { PvcRetention, StorageOptions } from '../storage';
 import { checkFinalize, checkVersionChange, UpgradeOptions, VersionChangeKind } from '../upgrade';
 import { CockroachDbVersion } from '../version';
 import { checkImageDigest, imageReference } from './image';
+import { shortHash } from './hash';
 import { bytesToQuantity, cpuToMillis, describeBytes, durationSeconds, GIB, sizeToBytes } from './units';
 import {
   checkDns1035Label, checkDnsLabel, checkDnsSubdomain, checkInteger, checkLabelKey, checkLabelValue, checkRules, CrossPropRule, reject,
@@ -114,6 +116,8 @@ export interface ClusterSpec {
   readonly extraEnv: k8s.EnvVar[];
   /** `imagePullSecrets`, checked. */
   readonly imagePullSecrets: string[];
+  /** The logging configuration, rendered, and the ConfigMap it goes in; none for `--logtostderr=INFO`. */
+  readonly logging?: { readonly configMapName: string; readonly text: string };
 }
 
 /** Labels that select a cluster's CockroachDB pods (StatefulSet selector, Services, PDB, affinity). */
@@ -231,6 +235,7 @@ export function resolveClusterSpec(scope: Construct, id: string, props: Cockroac
   const extraStartFlags = resolveExtraStartFlags(scope, props.extraStartFlags);
   const extraEnv = resolveExtraEnv(scope, props.extraEnv);
   const imagePullSecrets = resolveImagePullSecrets(scope, props.imagePullSecrets);
+  const loggingText = props.logging?._render(scope, 'logging');
 
   // Every rule that reads more than one prop, in one table, once each prop is valid on its own.
   checkRules(scope, [
@@ -282,6 +287,7 @@ export function resolveClusterSpec(scope: Construct, id: string, props: Cockroac
     extraStartFlags,
     extraEnv,
     imagePullSecrets,
+    logging: loggingText === undefined ? undefined : { configMapName: `${name}-logging-${shortHash(loggingText)}`, text: loggingText },
   };
 }
 
@@ -312,10 +318,10 @@ const OWNED_FLAGS: { readonly [flag: string]: string } = {
   'cache': 'cache',
   'max-sql-memory': 'maxSqlMemory',
   'locality': 'locality',
-  'logtostderr': 'the construct (logs to stderr)',
-  'log': 'the construct (logs to stderr)',
-  'log-dir': 'the construct (logs to stderr)',
-  'log-config-file': 'the construct (logs to stderr)',
+  'logtostderr': 'logging',
+  'log': 'logging',
+  'log-dir': 'logging',
+  'log-config-file': 'logging',
   'background': 'the construct (cockroach runs as the container\'s process)',
 };
 /** `--name` or `--name=value`, the value on one line. */
@@ -406,6 +412,7 @@ function checkPropKinds(scope: Construct, props: CockroachClusterProps): void {
     ['terminationGracePeriod', props.terminationGracePeriod, isDuration, 'a Duration, e.g. Duration.seconds(300)'],
     ['certificateReloadInterval', props.certificateReloadInterval, isDuration, 'a Duration, e.g. Duration.minutes(1)'],
     ['adoptHelmRelease', props.adoptHelmRelease, instanceOf(HelmRelease), 'a HelmRelease, e.g. HelmRelease.of(\'crdb\')'],
+    ['logging', props.logging, instanceOf(CockroachLogging), 'a CockroachLogging, e.g. CockroachLogging.of({ stderr: { filter: LogSeverity.WARNING } })'],
     ['locality', props.locality, instanceOf(Locality), 'a Locality, e.g. Locality.fromNode()'],
     ['gcsCredentials', props.gcsCredentials, instanceOf(GcsCredentials), 'GcsCredentials, e.g. GcsCredentials.fromDeployment(description) or GcsCredentials.keyFromSecret(\'gcs-key\')'],
     ['placement.antiAffinity', props.placement?.antiAffinity, instanceOf(PodAntiAffinity), 'a PodAntiAffinity, e.g. PodAntiAffinity.preferred()'],

@@ -1,5 +1,6 @@
 import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { HTTP_PORT, SQL_PORT } from '../ports';
+import { LOG_CONFIG_DIR, LOG_CONFIG_FILE } from '../logging';
 import { RESTART_TOKEN_ANNOTATION } from '../rollout';
 import { DATA_MOUNT_PATH, DATA_VOLUME_NAME } from '../storage';
 import { CERTS_DIR, type ClusterCertificates } from '../tls';
@@ -82,6 +83,10 @@ function podParts(input: DatabasePodInput) {
     mounts.push({ name: 'certs', mountPath: CERTS_DIR, readOnly: true });
     sidecars.push(certReloaderContainer(spec.image, 'certs', CERTS_DIR, spec.certificateReloadSeconds));
   }
+  if (spec.logging) {
+    volumes.push({ name: 'logging', configMap: { name: spec.logging.configMapName, items: [{ key: LOG_CONFIG_FILE, path: LOG_CONFIG_FILE }] } });
+    mounts.push({ name: 'logging', mountPath: LOG_CONFIG_DIR, readOnly: true });
+  }
   if (spec.locality?.isPerPod) {
     const parts = nodeLocalityParts(spec.image, spec.locality.nodeTiers!);
     initContainers = [parts.initContainer];
@@ -108,7 +113,7 @@ function startArgs(input: DatabasePodInput): string[] {
     `--cache=${spec.cacheMebibytes}MiB`,
     `--max-sql-memory=${spec.maxSqlMemoryMebibytes}MiB`,
     ...(spec.locality && !spec.locality.isPerPod ? [`--locality=${spec.locality.value}`] : []),
-    '--logtostderr=INFO',
+    spec.logging ? `--log-config-file=${LOG_CONFIG_DIR}/${LOG_CONFIG_FILE}` : '--logtostderr=INFO',
     ...spec.extraStartFlags,
   ];
 }

@@ -5,7 +5,7 @@
 import { Chart, Duration, Size } from 'cdk8s';
 import { Capability, Cpu, Deployment, SeccompProfileType } from 'cdk8s-plus-28';
 import {
-  BackupDestination, BuiltinWorkload, ClusterSetting, CockroachCluster, DatabasePrivilege, DbConsoleAccess, GcsCredentials, Locality,
+  BackupDestination, BuiltinWorkload, ClusterSetting, CockroachCluster, CockroachLogging, DatabasePrivilege, LogChannel, LogSeverity, DbConsoleAccess, GcsCredentials, Locality,
   PodAntiAffinity, RestoreTarget, ScaleDownPhase, SqlSecret, TablePrivilege, TopologySpread,
 } from '../../../lib/k8s';
 
@@ -30,6 +30,10 @@ export function allFeatures(chart: Chart, options: { scaleDown?: ScaleDownPhase 
     imagePullSecrets: [ALL_FEATURES_PULL_SECRET],
     extraStartFlags: ['--max-offset=250ms'],
     extraEnv: { TZ: 'UTC' },
+    logging: CockroachLogging.of({
+      stderr: { filter: LogSeverity.WARNING },
+      fluentServers: { audit: { address: 'fluent-bit.logging.svc.cluster.local:5170', channels: [LogChannel.SENSITIVE_ACCESS], redact: true } },
+    }),
   });
   const shop = crdb.addDatabase('shop');
   const app = crdb.addUser('app', { clientCertificate: true });

@@ -1,0 +1,223 @@
+import { Duration } from 'cdk8s';
+import type { ErrorScope } from '../shared/errors';
+import { checkInteger, reject } from '../shared/validate';
+
+/**
+ * CockroachDB's logging channels (v25.4 to v26.3).
+ * @see https://www.cockroachlabs.com/docs/stable/logging-overview
+ */
+export enum LogChannel {
+  DEV = 'DEV',
+  OPS = 'OPS',
+  HEALTH = 'HEALTH',
+  STORAGE = 'STORAGE',
+  SESSIONS = 'SESSIONS',
+  SQL_SCHEMA = 'SQL_SCHEMA',
+  USER_ADMIN = 'USER_ADMIN',
+  PRIVILEGES = 'PRIVILEGES',
+  SENSITIVE_ACCESS = 'SENSITIVE_ACCESS',
+  SQL_EXEC = 'SQL_EXEC',
+  SQL_PERF = 'SQL_PERF',
+  SQL_INTERNAL_PERF = 'SQL_INTERNAL_PERF',
+  TELEMETRY = 'TELEMETRY',
+  KV_DISTRIBUTION = 'KV_DISTRIBUTION',
+  CHANGEFEED = 'CHANGEFEED',
+  KV_EXEC = 'KV_EXEC',
+}
+
+/** The lowest severity a sink keeps. */
+export enum LogSeverity {
+  INFO = 'INFO',
+  WARNING = 'WARNING',
+  ERROR = 'ERROR',
+  FATAL = 'FATAL',
+}
+
+/**
+ * How a sink writes each entry.
+ * @see https://www.cockroachlabs.com/docs/stable/log-formats
+ */
+export enum LogFormat {
+  CRDB_V2 = 'crdb-v2',
+  CRDB_V2_TTY = 'crdb-v2-tty',
+  JSON = 'json',
+  JSON_COMPACT = 'json-compact',
+  JSON_FLUENT = 'json-fluent',
+  JSON_FLUENT_COMPACT = 'json-fluent-compact',
+}
+
+/** What a sink receives, and how it writes it. */
+export interface LogSinkOptions {
+  /**
+   * The channels the sink receives.
+   * @default - every channel
+   */
+  readonly channels?: LogChannel[];
+  /**
+   * The lowest severity it keeps.
+   * @default LogSeverity.INFO
+   */
+  readonly filter?: LogSeverity;
+  /**
+   * Its format.
+   * @default - the sink's own: `crdb-v2-tty` for stderr, `json-fluent-compact` for Fluent, `json-compact` for HTTP
+   */
+  readonly format?: LogFormat;
+  /**
+   * Strip the sensitive parts of each entry (values, identifiers) before it leaves the node.
+   * @default false
+   */
+  readonly redact?: boolean;
+}
+
+/** A Fluentd or Fluent Bit server that receives entries. */
+export interface FluentSinkOptions extends LogSinkOptions {
+  /** `host:port` of the server, e.g. `fluent-bit.logging.svc.cluster.local:5170`. */
+  readonly address: string;
+  /**
+   * The transport.
+   * @default 'tcp'
+   */
+  readonly net?: 'tcp' | 'udp';
+}
+
+/** An HTTP endpoint that receives entries (a log collector's intake). */
+export interface HttpSinkOptions extends LogSinkOptions {
+  /** The URL entries are sent to, `https://…` (or `http://…` inside the cluster). */
+  readonly address: string;
+  /**
+   * The HTTP method.
+   * @default 'POST'
+   */
+  readonly method?: 'POST' | 'GET';
+  /**
+   * How long one request may take.
+   * @default Duration.seconds(2)
+   */
+  readonly timeout?: Duration;
+}
+
+/** Options of {@link CockroachLogging}. */
+export interface CockroachLoggingOptions {
+  /**
+   * What goes to the container's stderr (`kubectl logs`).
+   * @default - every channel, from INFO, in `crdb-v2-tty` without colours
+   */
+  readonly stderr?: LogSinkOptions;
+  /**
+   * Fluentd or Fluent Bit servers, by sink name.
+   * @default - none
+   */
+  readonly fluentServers?: { readonly [name: string]: FluentSinkOptions };
+  /**
+   * HTTP endpoints, by sink name.
+   * @default - none
+   */
+  readonly httpServers?: { readonly [name: string]: HttpSinkOptions };
+}
+
+/** Where the configuration is mounted in the database pods. */
+export const LOG_CONFIG_DIR = '/cockroach/log-config';
+/** Its file name there. */
+export const LOG_CONFIG_FILE = 'logs.yaml';
+
+const SINK_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
+const HOST_PORT = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\]):(?<port>[0-9]{1,5})$/;
+
+/**
+ * CockroachDB's logging configuration (`--log-config-file`), typed: the stderr sink and network sinks
+ * (Fluent, HTTP). CockroachDB keeps its default log files under the store's `logs` directory on the data
+ * volume, as without a configuration. Rendered into a ConfigMap named after a digest of its content, so a
+ * change restarts the pods one at a time.
+ * @see https://www.cockroachlabs.com/docs/stable/configure-logs
+ */
+export class CockroachLogging {
+  /** A logging configuration. */
+  public static of(options: CockroachLoggingOptions = {}): CockroachLogging {
+    return new CockroachLogging(options);
+  }
+
+  private constructor(
+    /** The options as given. */
+    public readonly options: CockroachLoggingOptions,
+  ) {}
+
+  /** Checks the options (errors name `prop`) and returns the configuration as CockroachDB reads it (JSON is YAML). */
+  public _render(scope: ErrorScope, prop: string): string {
+    const o = this.options;
+    const sinks: { [key: string]: unknown } = {};
+    sinks.stderr = { ...sink(scope, `${prop}.stderr`, o.stderr ?? {}), 'no-color': true };
+    const fluent = named(scope, `${prop}.fluentServers`, o.fluentServers, (p, s: FluentSinkOptions) => {
+      if (typeof s.address !== 'string' || !validHostPort(s.address)) reject(scope, `${p}.address`, s.address, 'expected host:port, e.g. "fluent-bit.logging.svc.cluster.local:5170"');
+      const net = s.net ?? 'tcp';
+      if (net !== 'tcp' && net !== 'udp') reject(scope, `${p}.net`, net, 'expected "tcp" or "udp"');
+      return { address: s.address, net, ...sink(scope, p, s) };
+    });
+    const http = named(scope, `${prop}.httpServers`, o.httpServers, (p, s: HttpSinkOptions) => {
+      if (!validUrl(s.address)) reject(scope, `${p}.address`, s.address, 'expected an http:// or https:// URL without credentials (the configuration is a ConfigMap), e.g. "https://logs.example.com/intake"');
+      const method = s.method ?? 'POST';
+      if (method !== 'POST' && method !== 'GET') reject(scope, `${p}.method`, method, 'expected "POST" or "GET"');
+      const timeout = s.timeout ?? Duration.seconds(2);
+      if (!(timeout instanceof Duration)) reject(scope, `${p}.timeout`, timeout, 'expected a Duration, e.g. Duration.seconds(2)');
+      const ms = timeout.toMilliseconds();
+      checkInteger(scope, `${p}.timeout (milliseconds)`, ms, 1, 300000);
+      return { address: s.address, method, timeout: `${ms}ms`, ...sink(scope, p, s) };
+    });
+    if (fluent) sinks['fluent-servers'] = fluent;
+    if (http) sinks['http-servers'] = http;
+    return JSON.stringify({ sinks }, undefined, 2) + '\n';
+  }
+}
+
+/** The fields every sink has, checked. */
+function sink(scope: ErrorScope, prop: string, s: LogSinkOptions): { [key: string]: unknown } {
+  if (typeof s !== 'object' || s === null) reject(scope, prop, s, 'expected the sink\'s options, e.g. { filter: LogSeverity.WARNING }');
+  const channels = s.channels;
+  if (channels !== undefined) {
+    if (!Array.isArray(channels) || channels.length === 0) reject(scope, `${prop}.channels`, channels, 'expected a non-empty list of LogChannel (leave it out for every channel)');
+    channels.forEach((c, i) => {
+      if (!Object.values(LogChannel).includes(c)) reject(scope, `${prop}.channels[${i}]`, c, `expected a LogChannel: ${Object.values(LogChannel).join(', ')}`);
+      if (channels.indexOf(c) !== i) reject(scope, `${prop}.channels[${i}]`, c, 'expected each channel once');
+    });
+  }
+  const filter = s.filter ?? LogSeverity.INFO;
+  if (!Object.values(LogSeverity).includes(filter)) reject(scope, `${prop}.filter`, filter, `expected a LogSeverity: ${Object.values(LogSeverity).join(', ')}`);
+  if (s.format !== undefined && !Object.values(LogFormat).includes(s.format)) reject(scope, `${prop}.format`, s.format, `expected a LogFormat: ${Object.values(LogFormat).join(', ')}`);
+  const redact = s.redact ?? false;
+  if (typeof redact !== 'boolean') reject(scope, `${prop}.redact`, redact, 'expected true or false');
+  return {
+    channels: channels === undefined ? 'all' : [...channels],
+    filter,
+    ...(s.format !== undefined ? { format: s.format } : {}),
+    redact,
+  };
+}
+
+/** Named sinks, checked and rendered in name order; undefined when there are none. */
+function named<T>(scope: ErrorScope, prop: string, sinks: { readonly [name: string]: T } | undefined, render: (prop: string, sink: T) => unknown): { [name: string]: unknown } | undefined {
+  if (sinks === undefined) return undefined;
+  if (typeof sinks !== 'object' || sinks === null || Array.isArray(sinks)) reject(scope, prop, sinks, 'expected sinks by name, e.g. { collector: { address: … } }');
+  const names = Object.keys(sinks).sort();
+  if (names.length === 0) return undefined;
+  return Object.fromEntries(names.map((name) => {
+    if (!SINK_NAME.test(name)) reject(scope, prop, name, 'expected a sink name of 1 to 63 letters, digits, \'_\' or \'-\', starting with a letter or digit');
+    const options = sinks[name];
+    if (typeof options !== 'object' || options === null) reject(scope, `${prop}.${name}`, options, 'expected the sink\'s options, e.g. { address: … }');
+    return [name, render(`${prop}.${name}`, options)];
+  }));
+}
+
+function validHostPort(address: string): boolean {
+  const m = HOST_PORT.exec(address);
+  return m !== null && Number(m.groups!.port) >= 1 && Number(m.groups!.port) <= 65535;
+}
+
+function validUrl(address: unknown): boolean {
+  if (typeof address !== 'string') return false;
+  try {
+    const url = new URL(address);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '' && url.username === '' && url.password === '';
+  } catch {
+    return false;
+  }
+}
