@@ -7,29 +7,49 @@ import { checkInteger, reject } from '../shared/validate';
  * @see https://www.cockroachlabs.com/docs/stable/logging-overview
  */
 export enum LogChannel {
+  /** Development messages: the default for uncategorized events. */
   DEV = 'DEV',
+  /** Operations: node starts and stops, configuration changes, decommissioning. */
   OPS = 'OPS',
+  /** Resource usage and health checks of the node. */
   HEALTH = 'HEALTH',
+  /** The storage engine (Pebble): compactions, disk stalls. */
   STORAGE = 'STORAGE',
+  /** Client connections and sessions, authentication. */
   SESSIONS = 'SESSIONS',
+  /** Schema changes (DDL). */
   SQL_SCHEMA = 'SQL_SCHEMA',
+  /** Changes to users and roles. */
   USER_ADMIN = 'USER_ADMIN',
+  /** Changes to privileges and ownership. */
   PRIVILEGES = 'PRIVILEGES',
+  /** Audited access to sensitive data (SQL audit logging). */
   SENSITIVE_ACCESS = 'SENSITIVE_ACCESS',
+  /** SQL execution (statement logs when enabled). */
   SQL_EXEC = 'SQL_EXEC',
+  /** SQL performance: slow queries. */
   SQL_PERF = 'SQL_PERF',
+  /** The slow queries of CockroachDB's own internal statements. */
   SQL_INTERNAL_PERF = 'SQL_INTERNAL_PERF',
+  /** Telemetry events (sampled statements, feature usage). */
   TELEMETRY = 'TELEMETRY',
+  /** Data distribution: range splits, merges, rebalancing. */
   KV_DISTRIBUTION = 'KV_DISTRIBUTION',
+  /** Changefeeds. */
   CHANGEFEED = 'CHANGEFEED',
+  /** The execution of KV requests. */
   KV_EXEC = 'KV_EXEC',
 }
 
 /** The lowest severity a sink keeps. */
 export enum LogSeverity {
+  /** Everything. */
   INFO = 'INFO',
+  /** Warnings and worse. */
   WARNING = 'WARNING',
+  /** Errors and worse. */
   ERROR = 'ERROR',
+  /** Fatal errors only. */
   FATAL = 'FATAL',
 }
 
@@ -38,11 +58,17 @@ export enum LogSeverity {
  * @see https://www.cockroachlabs.com/docs/stable/log-formats
  */
 export enum LogFormat {
+  /** CockroachDB's text format, as in its log files. */
   CRDB_V2 = 'crdb-v2',
+  /** The same, for a terminal (colours are turned off here). */
   CRDB_V2_TTY = 'crdb-v2-tty',
+  /** One JSON object per entry, with long field names. */
   JSON = 'json',
+  /** One JSON object per entry, with short field names. */
   JSON_COMPACT = 'json-compact',
+  /** JSON with a Fluent `tag` field, long field names. */
   JSON_FLUENT = 'json-fluent',
+  /** JSON with a Fluent `tag` field, short field names. */
   JSON_FLUENT_COMPACT = 'json-fluent-compact',
 }
 
