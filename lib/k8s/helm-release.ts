@@ -17,10 +17,10 @@ export interface HelmReleaseOptions {
    */
   readonly fullnameOverride?: string;
   /**
-   * Labels added to the chart's `statefulset.labels` value (whose default, `app.kubernetes.io/component:
-   * cockroachdb`, stays unless replaced here): the chart puts them all in the StatefulSet's selector, which
-   * can never change.
-   * @default - none: the chart's default only
+   * The chart's `statefulset.labels` value as the release rendered it (Helm merges values into the chart's
+   * defaults: a label added in the values comes with the default one). The chart puts them all in the
+   * StatefulSet's selector, which can never change: the runbook's first step prints the live selector.
+   * @default { 'app.kubernetes.io/component': 'cockroachdb' } - the chart's default
    */
   readonly statefulSetLabels?: { readonly [key: string]: string };
 }
@@ -83,8 +83,7 @@ export class HelmRelease {
     return {
       'app.kubernetes.io/name': this.chartName,
       'app.kubernetes.io/instance': this.release,
-      ...CHART_STATEFULSET_LABELS,
-      ...(this.options.statefulSetLabels ?? {}),
+      ...(this.options.statefulSetLabels ?? CHART_STATEFULSET_LABELS),
     };
   }
 

@@ -180,7 +180,7 @@ export class CockroachLogging {
       return { address: s.address, net, ...sink(scope, p, s) };
     });
     const http = named(scope, `${prop}.httpServers`, o.httpServers, (p, s: HttpSinkOptions) => {
-      if (!validUrl(s.address)) reject(scope, `${p}.address`, s.address, 'expected an http:// or https:// URL without credentials (the configuration is a ConfigMap), e.g. "https://logs.example.com/intake"');
+      if (!validUrl(s.address)) reject(scope, `${p}.address`, s.address, 'expected an http:// or https:// URL without credentials or query string (the configuration is a ConfigMap), e.g. "https://logs.example.com/intake"');
       const method = s.method ?? 'POST';
       if (method !== 'POST' && method !== 'GET') reject(scope, `${p}.method`, method, 'expected "POST" or "GET"');
       const timeout = s.timeout ?? Duration.seconds(2);
@@ -242,7 +242,8 @@ function validUrl(address: unknown): boolean {
   if (typeof address !== 'string') return false;
   try {
     const url = new URL(address);
-    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '' && url.username === '' && url.password === '';
+    // No credentials, and no query string (where intakes take API keys): the configuration is a ConfigMap.
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '' && url.username === '' && url.password === '' && url.search === '';
   } catch {
     return false;
   }

@@ -18,6 +18,8 @@ import { apply, applyRun, createNamespace, getJson, kubectl, kubectlRun, listJso
 import { synthChart } from './support/synth';
 
 const RELEASE = 'crdb';
+/** The CockroachDB version of chart 22.0.3 (its appVersion, the image its pods run). */
+const CHART_VERSION = CockroachDbVersion.of('v26.3.1');
 const FULLNAME = 'crdb-cockroachdb';
 
 /** The values of the book's Helm chapter (cockroachdb-values.yml), as written there. */
@@ -38,13 +40,12 @@ const BOOK_VALUES = {
 function adoption(props: Partial<CockroachClusterProps> = {}): CockroachClusterProps {
   return {
     adoptHelmRelease: HelmRelease.of(RELEASE),
+    replicas: 3,
     security: ClusterSecurity.insecure(),
-    version: CockroachDbVersion.of('v26.2.1'),
+    version: CHART_VERSION,
     resources: { cpu: { limit: Cpu.units(1) }, memory: { limit: Size.gibibytes(1) } },
     storage: { size: Size.gibibytes(5), storageClassName: 'standard' },
     placement: { nodeSelector: { 'kubernetes.io/hostname': 'minikube' }, antiAffinity: PodAntiAffinity.none(), topologySpread: TopologySpread.none() },
-    replicaGuard: false,
-    versionGuard: false,
     ...props,
   };
 }
@@ -126,7 +127,10 @@ describe('the identity of the chart\'s objects and of the adoption, field by fie
 
   test('values that change names and the selector: nameOverride, fullnameOverride, statefulset.labels', () => {
     const values = { tls: { enabled: false }, nameOverride: 'crdb', fullnameOverride: FULLNAME, statefulset: { labels: { team: 'books' } } };
-    const release = HelmRelease.withValues({ release: 'books', nameOverride: 'crdb', fullnameOverride: FULLNAME, statefulSetLabels: { team: 'books' } });
+    // Helm merges the values' statefulset.labels into the chart's default: both are in the selector.
+    const release = HelmRelease.withValues({
+      release: 'books', nameOverride: 'crdb', fullnameOverride: FULLNAME, statefulSetLabels: { 'app.kubernetes.io/component': 'cockroachdb', 'team': 'books' },
+    });
     const chart = renderChart({ release: 'books', namespace: 'db', values });
     const ours = objectsOf(synthChart('db', (c) => new CockroachCluster(c, 'crdb', adoption({ adoptHelmRelease: release, storage: {}, placement: {} }))));
     expect(identity(ours)).toEqual(identity(chart));
@@ -235,11 +239,27 @@ describe.each(SCENARIOS)('the README\'s runbook on the real control plane, %s: t
     expect(names).toContain('cockroachdb');
   });
 
+  test('step 0: what the chart\'s StatefulSet runs, printed, equals what the props state', () => {
+    // The README's command, as written there.
+    const out = kubectl(['-n', ns, 'get', 'statefulset', FULLNAME, '-o',
+      'jsonpath={.spec.replicas}{"\\n"}{.spec.template.spec.containers[?(@.name=="db")].image}{"\\n"}{.spec.volumeClaimTemplates[*].metadata.name}{"\\n"}{.spec.selector.matchLabels}{"\\n"}']);
+    const [replicas, image, claims, selector] = out.split('\n');
+    const sts = find(objectsOf(ours), 'StatefulSet', FULLNAME);
+    expect(Number(replicas)).toBe(sts.spec.replicas);
+    expect(image).toBe(sts.spec.template.spec.containers[0].image);
+    expect(claims).toBe(sts.spec.volumeClaimTemplates.map((t: any) => t.metadata.name).join(' '));
+    expect(JSON.parse(selector)).toEqual(sts.spec.selector.matchLabels);
+  });
+
   test('step 1: Helm forgets the release, and its marks leave the objects that stay; nothing else is touched', () => {
+    const before = listJson('all,pvc', ns).map((o) => `${o.kind}/${o.metadata.name}/${o.metadata.resourceVersion}`).sort();
     kubectl(['-n', ns, 'delete', 'secret', '-l', `owner=helm,name=${RELEASE}`]);
-    const kept = 'serviceaccount,service,poddisruptionbudget';
-    kubectl(['-n', ns, 'annotate', kept, '-l', `app.kubernetes.io/instance=${RELEASE}`, 'meta.helm.sh/release-name-', 'meta.helm.sh/release-namespace-']);
-    kubectl(['-n', ns, 'label', kept, '-l', `app.kubernetes.io/instance=${RELEASE}`, 'helm.sh/chart-']);
+    const kept = [`serviceaccount/${FULLNAME}`, `service/${FULLNAME}`, `service/${FULLNAME}-public`, `poddisruptionbudget/${FULLNAME}-budget`];
+    kubectl(['-n', ns, 'annotate', ...kept, 'meta.helm.sh/release-name-', 'meta.helm.sh/release-namespace-']);
+    kubectl(['-n', ns, 'label', ...kept, 'helm.sh/chart-']);
+    // The pods, the StatefulSet and the claims are untouched (the Services were relabelled, on purpose).
+    const after = listJson('all,pvc', ns).map((o) => `${o.kind}/${o.metadata.name}/${o.metadata.resourceVersion}`).sort();
+    expect(after.filter((o) => !o.startsWith('Service/'))).toEqual(before.filter((o) => !o.startsWith('Service/')));
     expect(listJson('secret', ns, 'owner=helm')).toEqual([]);
     for (const [kind, name] of [['serviceaccount', FULLNAME], ['service', FULLNAME], ['service', `${FULLNAME}-public`], ['pdb', `${FULLNAME}-budget`]]) {
       const o = getJson(kind, name, ns);

@@ -1,5 +1,5 @@
 import { Size } from 'cdk8s';
-import { ClusterSecurity, CockroachCluster, CockroachClusterProps, HelmRelease, HelmReleaseOptions } from '../../lib/k8s';
+import { ClusterSecurity, CockroachCluster, CockroachClusterProps, HelmRelease, HelmReleaseOptions, PvcRetention } from '../../lib/k8s';
 import { newChart, only, podSpecs, synth, validateAgainstSchemas } from '../support/manifests';
 import { configError } from '../support/errors';
 import { synthEverything } from '../support/everything';
@@ -13,6 +13,7 @@ function adopt(props: Partial<CockroachClusterProps> = {}) {
   const chart = newChart('default');
   const cluster = new CockroachCluster(chart, 'crdb', {
     adoptHelmRelease: BOOK,
+    replicas: 3,
     security: ClusterSecurity.insecure(),
     storage: { size: Size.gibibytes(5), storageClassName: 'standard' },
     ...props,
@@ -53,8 +54,11 @@ describe('the chart\'s names, from the release and its values', () => {
 
   test('the selector: the chart\'s name and the release, and statefulset.labels (by default, the component)', () => {
     expect(BOOK.selectorLabels).toEqual({ 'app.kubernetes.io/name': 'cockroachdb', 'app.kubernetes.io/instance': 'crdb', 'app.kubernetes.io/component': 'cockroachdb' });
-    expect(HelmRelease.withValues({ release: 'crdb', statefulSetLabels: { team: 'books' } }).selectorLabels)
-      .toEqual({ 'app.kubernetes.io/name': 'cockroachdb', 'app.kubernetes.io/instance': 'crdb', 'app.kubernetes.io/component': 'cockroachdb', team: 'books' });
+    // statefulset.labels as rendered: given, it replaces the chart's default (Helm merged the values into it).
+    expect(HelmRelease.withValues({ release: 'crdb', statefulSetLabels: { 'app.kubernetes.io/component': 'cockroachdb', 'team': 'books' } }).selectorLabels)
+      .toEqual({ 'app.kubernetes.io/name': 'cockroachdb', 'app.kubernetes.io/instance': 'crdb', 'app.kubernetes.io/component': 'cockroachdb', 'team': 'books' });
+    expect(HelmRelease.withValues({ release: 'crdb', statefulSetLabels: {} }).selectorLabels)
+      .toEqual({ 'app.kubernetes.io/name': 'cockroachdb', 'app.kubernetes.io/instance': 'crdb' });
     expect(HelmRelease.withValues({ release: 'crdb', nameOverride: 'db', statefulSetLabels: { 'app.kubernetes.io/component': 'sql' } }).selectorLabels)
       .toEqual({ 'app.kubernetes.io/name': 'db', 'app.kubernetes.io/instance': 'crdb', 'app.kubernetes.io/component': 'sql' });
     expect(HelmRelease.withValues({ release: 'crdb', statefulSetLabels: { team: 'books' } }).claimLabels)
@@ -133,6 +137,7 @@ describe('no pod but the database\'s matches the chart\'s selector', () => {
     ['the book\'s release', HelmRelease.of('crdb')],
     ['a release whose full name is the release (the instance labels agree)', HelmRelease.of('cockroachdb')],
     ['statefulset.labels whose component is a Job\'s', HelmRelease.withValues({ release: 'cockroachdb', statefulSetLabels: { 'app.kubernetes.io/component': 'sql' } })],
+    ['statefulset.labels emptied: the selector is the name and the release only', HelmRelease.withValues({ release: 'cockroachdb', statefulSetLabels: {} })],
   ])('%s, every feature on', (_case, release) => {
     const { cluster, objects } = synthEverything({ adoptHelmRelease: release, scaleDown: undefined, locality: undefined });
     const selector = only(objects, 'StatefulSet').spec.selector.matchLabels;
@@ -190,10 +195,14 @@ describe('bad input is refused at synth, naming the prop', () => {
     ['another name', { adoptHelmRelease: BOOK, name: 'crdb' }, 'name',
       'received "crdb"; expected no name, or "crdb-cockroachdb": the chart named the StatefulSet, its Services and volumes after release "crdb"'],
     ['a full name too long for the names derived from it', { adoptHelmRelease: HelmRelease.of('r'.repeat(30)) }, 'name', 'received "' + 'r'.repeat(30) + '-cockroachdb"'],
+    ['no replicas stated', { adoptHelmRelease: BOOK, replicas: undefined }, 'adoptHelmRelease, replicas',
+      'received no replicas for a cluster taken over from a Helm release; expected the chart\'s statefulset.replicas, stated: the new StatefulSet is created, not updated, so the replica guard cannot stop a smaller count from deleting live nodes'],
+    ['volumes deleted on a scale-down', { adoptHelmRelease: BOOK, storage: { whenScaled: PvcRetention.DELETE } }, 'adoptHelmRelease, storage.whenScaled',
+      'received storage.whenScaled DELETE for a cluster taken over from a Helm release; expected RETAIN (the default): the chart\'s volumes hold the only copy of data a miscounted takeover would drop'],
     ['a second init', { adoptHelmRelease: BOOK, init: { enabled: true } }, 'adoptHelmRelease, init.enabled',
       'received init.enabled true for a cluster taken over from a Helm release; expected no init Job: the chart\'s install hook initialized the cluster, and it must never be initialized again'],
   ])('%s', (_case, props, prop, message) => {
-    const error = configError(() => new CockroachCluster(newChart('default'), 'crdb', { security: ClusterSecurity.insecure(), ...props }));
+    const error = configError(() => new CockroachCluster(newChart('default'), 'crdb', { security: ClusterSecurity.insecure(), replicas: 3, ...props }));
     expect(error.prop).toBe(prop);
     expect(error.message).toContain(`${prop}: ${message}`);
   });

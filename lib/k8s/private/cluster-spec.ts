@@ -249,6 +249,16 @@ export function resolveClusterSpec(scope: Construct, id: string, props: Cockroac
     ...expansion.rules,
     ...placement.rules,
     {
+      props: 'adoptHelmRelease, replicas',
+      violated: helmRelease !== undefined && props.replicas === undefined,
+      message: 'received no replicas for a cluster taken over from a Helm release; expected the chart\'s statefulset.replicas, stated: the new StatefulSet is created, not updated, so the replica guard cannot stop a smaller count from deleting live nodes',
+    },
+    {
+      props: 'adoptHelmRelease, storage.whenScaled',
+      violated: helmRelease !== undefined && storage.whenScaled === PvcRetention.DELETE,
+      message: 'received storage.whenScaled DELETE for a cluster taken over from a Helm release; expected RETAIN (the default): the chart\'s volumes hold the only copy of data a miscounted takeover would drop',
+    },
+    {
       props: 'adoptHelmRelease, init.enabled',
       violated: helmRelease !== undefined && props.init?.enabled === true,
       message: 'received init.enabled true for a cluster taken over from a Helm release; expected no init Job: the chart\'s install hook initialized the cluster, and it must never be initialized again',
@@ -323,6 +333,26 @@ const OWNED_FLAGS: { readonly [flag: string]: string } = {
   'log-dir': 'logging',
   'log-config-file': 'logging',
   'background': 'the construct (cockroach runs as the container\'s process)',
+  // The legacy logging flags: cockroach refuses them beside --log-config-file.
+  'log-file-verbosity': 'logging',
+  'log-file-max-size': 'logging',
+  'log-group-max-size': 'logging',
+  'redactable-logs': 'logging',
+  'no-color': 'logging',
+  'sql-audit-dir': 'logging',
+  // Listeners, TLS and paths the Services, Jobs, probes and the read-only root file system depend on.
+  'host': 'the construct (port 26257)',
+  'http-host': 'the construct (port 8080)',
+  'sql-addr': 'the construct (port 26257)',
+  'advertise-sql-addr': 'the discovery Service',
+  'advertise-http-addr': 'the discovery Service',
+  'advertise-port': 'the construct (26257)',
+  'accept-sql-without-tls': 'security',
+  'unencrypted-localhost-http': 'security',
+  'socket-dir': 'the construct (read-only root file system)',
+  'pid-file': 'the construct (read-only root file system)',
+  'temp-dir': 'the construct (read-only root file system)',
+  'external-io-dir': 'the construct (read-only root file system)',
 };
 /** `--name` or `--name=value`, the value on one line. */
 const START_FLAG = /^--([a-z][a-z0-9-]*)(=[^\n]*)?$/;

@@ -102,8 +102,8 @@ describe('extra start flags and environment variables', () => {
   const container = (props: Parameters<typeof resolveClusterSpec>[2]) => json(databasePodTemplate(input({ security: ClusterSecurity.insecure(), ...props }))).spec.containers[0];
 
   test('after the construct\'s own, in the order given', () => {
-    const c = container({ extraStartFlags: ['--max-offset=250ms', '--sql-audit-dir=/tmp/audit', '--disable-max-offset-check'], extraEnv: { TZ: 'UTC', COCKROACH_SKIP_ENABLING_DIAGNOSTIC_REPORTING: 'true' } });
-    expect(c.args.slice(-4)).toEqual(['--logtostderr=INFO', '--max-offset=250ms', '--sql-audit-dir=/tmp/audit', '--disable-max-offset-check']);
+    const c = container({ extraStartFlags: ['--max-offset=250ms', '--attrs=ssd', '--disable-max-offset-check'], extraEnv: { TZ: 'UTC', COCKROACH_SKIP_ENABLING_DIAGNOSTIC_REPORTING: 'true' } });
+    expect(c.args.slice(-4)).toEqual(['--logtostderr=INFO', '--max-offset=250ms', '--attrs=ssd', '--disable-max-offset-check']);
     expect(c.env.slice(-2)).toEqual([{ name: 'TZ', value: 'UTC' }, { name: 'COCKROACH_SKIP_ENABLING_DIAGNOSTIC_REPORTING', value: 'true' }]);
     expect(c.env.map((e: any) => e.name)).toEqual(['POD_NAME', 'GOMAXPROCS', 'GODEBUG', 'TZ', 'COCKROACH_SKIP_ENABLING_DIAGNOSTIC_REPORTING']);
   });
@@ -146,6 +146,24 @@ describe('extra start flags and environment variables', () => {
     ['--log-dir', { extraStartFlags: ['--log-dir=/x'] }, 'extraStartFlags[0]', '--log-dir comes from logging'],
     ['--log-config-file', { extraStartFlags: ['--log-config-file=/x'] }, 'extraStartFlags[0]', '--log-config-file comes from logging'],
     ['--background', { extraStartFlags: ['--background'] }, 'extraStartFlags[0]', '--background comes from the construct (cockroach runs as the container\'s process)'],
+    ['--sql-audit-dir (a legacy logging flag)', { extraStartFlags: ['--sql-audit-dir=/x'] }, 'extraStartFlags[0]', '--sql-audit-dir comes from logging'],
+    ['--no-color', { extraStartFlags: ['--no-color'] }, 'extraStartFlags[0]', '--no-color comes from logging'],
+    ['--log-file-verbosity', { extraStartFlags: ['--log-file-verbosity=INFO'] }, 'extraStartFlags[0]', '--log-file-verbosity comes from logging'],
+    ['--log-file-max-size', { extraStartFlags: ['--log-file-max-size=1MiB'] }, 'extraStartFlags[0]', '--log-file-max-size comes from logging'],
+    ['--log-group-max-size', { extraStartFlags: ['--log-group-max-size=1MiB'] }, 'extraStartFlags[0]', '--log-group-max-size comes from logging'],
+    ['--redactable-logs', { extraStartFlags: ['--redactable-logs'] }, 'extraStartFlags[0]', '--redactable-logs comes from logging'],
+    ['--sql-addr', { extraStartFlags: ['--sql-addr=:26258'] }, 'extraStartFlags[0]', '--sql-addr comes from the construct (port 26257)'],
+    ['--host', { extraStartFlags: ['--host=x'] }, 'extraStartFlags[0]', '--host comes from the construct (port 26257)'],
+    ['--http-host', { extraStartFlags: ['--http-host=x'] }, 'extraStartFlags[0]', '--http-host comes from the construct (port 8080)'],
+    ['--advertise-sql-addr', { extraStartFlags: ['--advertise-sql-addr=x'] }, 'extraStartFlags[0]', '--advertise-sql-addr comes from the discovery Service'],
+    ['--advertise-http-addr', { extraStartFlags: ['--advertise-http-addr=x'] }, 'extraStartFlags[0]', '--advertise-http-addr comes from the discovery Service'],
+    ['--advertise-port', { extraStartFlags: ['--advertise-port=1'] }, 'extraStartFlags[0]', '--advertise-port comes from the construct (26257)'],
+    ['--accept-sql-without-tls', { extraStartFlags: ['--accept-sql-without-tls'] }, 'extraStartFlags[0]', '--accept-sql-without-tls comes from security'],
+    ['--unencrypted-localhost-http', { extraStartFlags: ['--unencrypted-localhost-http'] }, 'extraStartFlags[0]', '--unencrypted-localhost-http comes from security'],
+    ['--socket-dir', { extraStartFlags: ['--socket-dir=/x'] }, 'extraStartFlags[0]', '--socket-dir comes from the construct (read-only root file system)'],
+    ['--pid-file', { extraStartFlags: ['--pid-file=/x'] }, 'extraStartFlags[0]', '--pid-file comes from the construct (read-only root file system)'],
+    ['--temp-dir', { extraStartFlags: ['--temp-dir=/x'] }, 'extraStartFlags[0]', '--temp-dir comes from the construct (read-only root file system)'],
+    ['--external-io-dir', { extraStartFlags: ['--external-io-dir=/x'] }, 'extraStartFlags[0]', '--external-io-dir comes from the construct (read-only root file system)'],
     ['a flag twice', { extraStartFlags: ['--max-offset=1s', '--attrs=ssd', '--max-offset=2s'] }, 'extraStartFlags[2]', 'received "--max-offset=2s"; expected each flag once: --max-offset is given twice'],
     ['env not an object', { extraEnv: ['TZ=UTC'] as any }, 'extraEnv', 'received ["TZ=UTC"]; expected names to values, e.g. { COCKROACH_SKIP_ENABLING_DIAGNOSTIC_REPORTING: "true" }'],
     ['env null', { extraEnv: null as any }, 'extraEnv', 'received null; expected names to values'],
