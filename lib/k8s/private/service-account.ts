@@ -18,15 +18,10 @@ export interface ServiceAccountSpec {
 
 /** A ServiceAccount that mounts no token: the pods that call the API server mount a bound one themselves. */
 export function renderServiceAccount(scope: Construct, id: string, spec: ServiceAccountSpec): k8s.KubeServiceAccount {
-  const annotations = spec.annotations ?? {};
   const pullSecrets = spec.imagePullSecrets ?? [];
   return new k8s.KubeServiceAccount(scope, id, {
-    metadata: {
-      name: spec.name,
-      namespace: spec.namespace,
-      labels: { ...spec.labels },
-      annotations: Object.keys(annotations).length > 0 ? { ...annotations } : undefined,
-    },
+    // cdk8s leaves an empty map out of the manifest (no `annotations: {}`); an empty list it would keep.
+    metadata: { name: spec.name, namespace: spec.namespace, labels: { ...spec.labels }, annotations: { ...spec.annotations } },
     automountServiceAccountToken: false,
     imagePullSecrets: pullSecrets.length > 0 ? pullSecrets.map((name) => ({ name })) : undefined,
   });
