@@ -11,11 +11,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { parseAllDocuments } from 'yaml';
 import { ClusterSecurity, CockroachCluster, CockroachClusterProps, CockroachDbVersion, HelmRelease, PodAntiAffinity, TopologySpread } from '../../lib/k8s';
 import { renderChart } from '../helm/chart';
 import { apply, applyRun, createNamespace, getJson, kubectl, kubectlRun, listJson, waitUntil } from './support/kube';
 import { synthChart } from './support/synth';
+import { objectsIn } from './support/variant';
+import { only } from '../support/manifests';
 
 const RELEASE = 'crdb';
 /** The CockroachDB version of chart 22.0.3 (its appVersion, the image its pods run). */
@@ -51,15 +52,8 @@ function adoption(props: Partial<CockroachClusterProps> = {}): CockroachClusterP
 }
 
 const isHook = (o: any) => o.metadata?.annotations?.['helm.sh/hook'] !== undefined;
-/** The objects of a synth folder. */
-const objectsOf = (dir: string): any[] => fs.readdirSync(dir).filter((f) => f.endsWith('.yaml'))
-  .flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(dir, f), 'utf8')).map((d) => d.toJSON()))
-  .filter((o) => o !== null);
-const find = (objects: any[], kind: string, name: string) => {
-  const found = objects.filter((o) => o.kind === kind && o.metadata.name === name);
-  if (found.length !== 1) throw new Error(`expected one ${kind}/${name}, found ${found.length}`);
-  return found[0];
-};
+/** The objects of a synth folder, as written. */
+const objectsOf = (dir: string): any[] => objectsIn(dir).map((o) => o.body);
 
 /**
  * What must be equal for the takeover to keep the cluster: the names, the StatefulSet's selector, service
@@ -68,10 +62,10 @@ const find = (objects: any[], kind: string, name: string) => {
  * budget's. Labels and annotations that only describe an object are left out.
  */
 function identity(objects: any[]) {
-  const sts = find(objects, 'StatefulSet', FULLNAME);
+  const sts = only(objects, 'StatefulSet', FULLNAME);
   const db = sts.spec.template.spec.containers.find((c: any) => c.volumeMounts?.some((m: any) => m.name === 'datadir'));
   const service = (name: string) => {
-    const s = find(objects, 'Service', name);
+    const s = only(objects, 'Service', name);
     return { name, headless: s.spec.clusterIP === 'None', selector: s.spec.selector, ports: s.spec.ports.map((p: any) => ({ name: p.name, port: p.port, targetPort: p.targetPort })) };
   };
   return {
@@ -89,14 +83,14 @@ function identity(objects: any[]) {
       ports: db.ports.map((p: any) => ({ name: p.name, containerPort: p.containerPort })),
     },
     services: [service(FULLNAME), service(`${FULLNAME}-public`)],
-    serviceAccount: find(objects, 'ServiceAccount', FULLNAME).metadata.name,
-    podDisruptionBudget: { name: `${FULLNAME}-budget`, selector: find(objects, 'PodDisruptionBudget', `${FULLNAME}-budget`).spec.selector },
+    serviceAccount: only(objects, 'ServiceAccount', FULLNAME).metadata.name,
+    podDisruptionBudget: { name: `${FULLNAME}-budget`, selector: only(objects, 'PodDisruptionBudget', `${FULLNAME}-budget`).spec.selector },
   };
 }
 
 /** The Secrets and keys the database pods read their certificates from. */
 function certificateSources(objects: any[]): string[] {
-  const sts = find(objects, 'StatefulSet', FULLNAME);
+  const sts = only(objects, 'StatefulSet', FULLNAME);
   return (sts.spec.template.spec.volumes ?? []).flatMap((v: any) => [
     ...(v.secret ? (v.secret.items ?? []).map((i: any) => `${v.secret.secretName}/${i.key}`) : []),
     ...(v.projected?.sources ?? []).filter((s: any) => s.secret).flatMap((s: any) => s.secret.items.map((i: any) => `${s.secret.name}/${i.key}`)),
@@ -244,7 +238,7 @@ describe.each(SCENARIOS)('the README\'s runbook on the real control plane, %s: t
     const out = kubectl(['-n', ns, 'get', 'statefulset', FULLNAME, '-o',
       'jsonpath={.spec.replicas}{"\\n"}{.spec.template.spec.containers[?(@.name=="db")].image}{"\\n"}{.spec.volumeClaimTemplates[*].metadata.name}{"\\n"}{.spec.selector.matchLabels}{"\\n"}']);
     const [replicas, image, claims, selector] = out.split('\n');
-    const sts = find(objectsOf(ours), 'StatefulSet', FULLNAME);
+    const sts = only(objectsOf(ours), 'StatefulSet', FULLNAME);
     expect(Number(replicas)).toBe(sts.spec.replicas);
     expect(image).toBe(sts.spec.template.spec.containers[0].image);
     expect(claims).toBe(sts.spec.volumeClaimTemplates.map((t: any) => t.metadata.name).join(' '));
