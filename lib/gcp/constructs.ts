@@ -10,6 +10,7 @@ export * from './binary-authorization';
 export * from './data-access-logs';
 export * from './backup-bucket';
 export * from './backup-identity';
+export * from './db-console-iap';
 export * from './stacks';
 export * from './state-backend';
 export * from './project-apis';

@@ -24,6 +24,12 @@ export const KMS_API = 'cloudkms.googleapis.com';
 /** Binary Authorization, which {@link GkeStack} also enables when its cluster enforces a policy. */
 export const BINARY_AUTHORIZATION_API = 'binaryauthorization.googleapis.com';
 
+/**
+ * Identity-Aware Proxy, which {@link GkeStack} also enables when the description has `dbConsoleIap` (the
+ * grants of {@link DbConsoleIap} call it, and GKE's Ingress turns IAP on through it).
+ */
+export const IAP_API = 'iap.googleapis.com';
+
 /** The API {@link BackupKeyStack} calls: IAM (the service account key). */
 export const BACKUP_KEY_STACK_APIS = ['iam.googleapis.com'];
 

@@ -9,9 +9,10 @@ import { BackupServiceAccount, BackupServiceAccountKey, BackupWorkloadIdentity }
 import { BoundKey, CustomerManagedKey } from './customer-managed-key';
 import { GkeCluster, GkeClusterProps } from './gke-cluster';
 import { StorageDataAccessLogs } from './data-access-logs';
+import { DbConsoleIap } from './db-console-iap';
 import { GkeNetwork, GkeNetworkProps } from './network';
 import { namedOutput } from './outputs';
-import { BACKUP_KEY_STACK_APIS, BACKUPS_STACK_APIS, BINARY_AUTHORIZATION_API, GKE_STACK_APIS, KMS_API, ProjectApis } from './project-apis';
+import { BACKUP_KEY_STACK_APIS, BACKUPS_STACK_APIS, BINARY_AUTHORIZATION_API, GKE_STACK_APIS, IAP_API, KMS_API, ProjectApis } from './project-apis';
 import { StateBackend } from './state-backend';
 
 /** Properties shared by the stacks. */
@@ -121,6 +122,10 @@ export interface GkeStackProps extends CockroachStackProps {
  * The GKE cluster, and the Workload Identity binding that lets the CockroachDB pods use the backup
  * service account without a key. Deploy after {@link BackupsStack}. Outputs `gke_cluster_name`,
  * `gke_endpoint` and `get_credentials_command`.
+ *
+ * With the description's `dbConsoleIap`, also the DB Console's global address and who may pass
+ * Identity-Aware Proxy to it ({@link DbConsoleIap}), and the output `db_console_ip_address` (what the
+ * DB Console's DNS name points at).
  */
 export class GkeStack extends TerraformStack {
   /** The GKE cluster and its node pool. */
@@ -131,6 +136,8 @@ export class GkeStack extends TerraformStack {
   public readonly workloadIdentity: BackupWorkloadIdentity;
   /** The APIs the stack enables ({@link GKE_STACK_APIS}); undefined with `enableApis: false`. */
   public readonly apis: ProjectApis | undefined;
+  /** The DB Console's address and IAP grants; undefined without the description's `dbConsoleIap`. */
+  public readonly dbConsoleIap: DbConsoleIap | undefined;
 
   constructor(scope: Construct, id: string, props: GkeStackProps) {
     super(scope, id);
@@ -139,6 +146,7 @@ export class GkeStack extends TerraformStack {
       ...GKE_STACK_APIS,
       ...(props.gke?.secretsEncryption ? [KMS_API] : []),
       ...(props.gke?.binaryAuthorization ? [BINARY_AUTHORIZATION_API] : []),
+      ...(d.dbConsoleIap ? [IAP_API] : []),
     ]);
     if (props.gke?.network && props.network) {
       reject(this, 'network', props.network, 'expected no network options with gke.network: the ranges are those of the network given there');
@@ -156,6 +164,11 @@ export class GkeStack extends TerraformStack {
     namedOutput(this, 'get_credentials_command',
       `gcloud container clusters get-credentials ${d.gkeClusterName} ${this.gke.gcloudLocationFlag} --project ${d.projectId}${internal}`,
       internal ? 'Configures kubectl for the cluster\'s private endpoint (run it inside the VPC, see the README)' : 'Configures kubectl for the cluster');
+    // Like every resource of the stack, the address and the grants wait for the APIs (ProjectApis' aspect).
+    this.dbConsoleIap = d.dbConsoleIap ? new DbConsoleIap(this, 'DbConsoleIap', { description: d }) : undefined;
+    if (this.dbConsoleIap) {
+      namedOutput(this, 'db_console_ip_address', this.dbConsoleIap.ipAddress, 'Global address of the DB Console behind IAP (point its DNS name here)');
+    }
   }
 }
 

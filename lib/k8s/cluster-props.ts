@@ -261,7 +261,8 @@ export interface CockroachClusterProps {
    * Take over, in place, a cluster that the official Helm chart installed: the objects keep the chart's
    * names (`name` is the chart's full name), the StatefulSet its selector and volume claim template, so the
    * pods keep their volumes; no init Job (the chart's hook initialized the cluster). `storage` must state
-   * the chart's `storage.persistentVolume` size and class. The README's runbook gives the steps.
+   * the chart's `storage.persistentVolume` size and class, its `conf.store.count` as `stores` and its
+   * `conf.wal-failover` as `walFailover`. The README's runbook gives the steps.
    * @default - none: a new cluster of this library
    */
   readonly adoptHelmRelease?: HelmRelease;

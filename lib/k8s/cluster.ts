@@ -31,7 +31,8 @@ import {
   BackupInspectionJob, BackupSchedule, ClusterSetting, ISqlProvisionerTarget, LicenseOptions, SqlDatabase, SqlJobOptions,
   SqlProvisioner, SqlRole, SqlUser, SqlUserOptions,
 } from './sql-provisioner';
-import { DATA_VOLUME_NAME } from './storage';
+import { storeVolumeName } from './storage';
+import { WAL_FAILOVER_VOLUME_NAME } from './wal-failover';
 import { pruneLabels, pruneSelector } from './prune';
 import { CERTS_DIR, ClusterCertificates, ICertificatesTarget } from './tls';
 import { BuiltinWorkload, WorkloadJob, WorkloadRunOptions } from './workload';
@@ -141,6 +142,10 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
   public readonly imagePullSecrets: readonly string[];
   /** The Helm release this cluster took over, when `adoptHelmRelease` is set. */
   public readonly helmRelease?: HelmRelease;
+  /** The claim template of each store (`datadir`, `datadir-2`, …): pod `N` has claim `<template>-<name>-N` of each. */
+  public readonly storeClaimTemplateNames: readonly string[];
+  /** Every claim template of the pods: the stores', then the WAL failover side disk's when there is one. */
+  public readonly volumeClaimTemplateNames: readonly string[];
 
   private readonly identity: Pick<ClusterSpec, 'selectorLabels' | 'databaseLabels' | 'commonLabels' | 'claimLabels' | 'sqlPortName'>;
   private readonly clientCertificates = new Map<string, ClientCertificate>();
@@ -171,6 +176,8 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
     this.helmRelease = spec.helmRelease;
     this.imagePullSecrets = spec.imagePullSecrets;
     this.identity = spec;
+    this.storeClaimTemplateNames = Array.from({ length: spec.storage.stores }, (_, i) => storeVolumeName(i));
+    this.volumeClaimTemplateNames = [...this.storeClaimTemplateNames, ...(spec.storage.sideDisk ? [WAL_FAILOVER_VOLUME_NAME] : [])];
     const serviceAccountAnnotations = spec.serviceAccountAnnotations;
 
     if (this.security.isSecure) {
@@ -261,16 +268,11 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
         updateStrategy: { type: spec.gatedRollout ? 'OnDelete' : 'RollingUpdate' },
         persistentVolumeClaimRetentionPolicy: { whenDeleted: spec.storage.whenDeleted, whenScaled: spec.storage.whenScaled },
         template,
-        volumeClaimTemplates: [{
-          // Labels here are immutable once the StatefulSet exists: only the stable selector labels.
-          metadata: { name: DATA_VOLUME_NAME, labels: { ...this.identity.claimLabels } },
-          spec: {
-            accessModes: ['ReadWriteOnce'],
-            storageClassName: spec.storage.storageClassName,
-            volumeMode: 'Filesystem',
-            resources: { requests: { storage: k8s.Quantity.fromString(bytesToQuantity(spec.expandFromBytes ?? spec.storage.bytes)) } },
-          },
-        }],
+        // Labels here are immutable once the StatefulSet exists: only the stable selector labels.
+        volumeClaimTemplates: [
+          ...this.storeClaimTemplateNames.map((name) => this.claimTemplate(name, spec.expandFromBytes ?? spec.storage.bytes, spec.storage.storageClassName)),
+          ...(spec.storage.sideDisk ? [this.claimTemplate(WAL_FAILOVER_VOLUME_NAME, spec.storage.sideDisk.bytes, spec.storage.sideDisk.storageClassName)] : []),
+        ],
       },
     });
 
@@ -288,6 +290,10 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
         replicas: this.renderedReplicas,
         bytes: spec.storage.bytes,
         storageClassName: spec.storage.storageClassName,
+        claimTemplates: [
+          ...this.storeClaimTemplateNames.map((name) => ({ name, storageClassName: spec.storage.storageClassName })),
+          ...(spec.storage.sideDisk ? [{ name: WAL_FAILOVER_VOLUME_NAME, storageClassName: spec.storage.sideDisk.storageClassName, fixedBytes: spec.storage.sideDisk.bytes }] : []),
+        ],
       });
     }
     if (spec.gatedRollout) {
@@ -572,6 +578,24 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
 
   private get podLabels(): { [key: string]: string } {
     return { ...this.identity.databaseLabels, 'app.kubernetes.io/version': this.version.tag };
+  }
+
+  /** Where the DB Console's Ingress reaches the pods from, when known (Google's front ends with IAP). */
+  public get dbConsoleSourceRanges(): readonly string[] {
+    return this.dbConsoleIngress?.sourceRanges ?? [];
+  }
+
+  /** A claim template: one ReadWriteOnce filesystem volume per pod. */
+  private claimTemplate(name: string, bytes: number, storageClassName: string | undefined): k8s.KubePersistentVolumeClaimProps {
+    return {
+      metadata: { name, labels: { ...this.identity.claimLabels } },
+      spec: {
+        accessModes: ['ReadWriteOnce'],
+        storageClassName,
+        volumeMode: 'Filesystem',
+        resources: { requests: { storage: k8s.Quantity.fromString(bytesToQuantity(bytes)) } },
+      },
+    };
   }
 
   private servicePorts(): k8s.ServicePort[] {

@@ -147,6 +147,17 @@ export const LOG_CONFIG_DIR = '/cockroach/log-config';
 /** Its file name there. */
 export const LOG_CONFIG_FILE = 'logs.yaml';
 
+/**
+ * CockroachDB's log file settings for WAL failover: writes go through an asynchronous buffer flushed every
+ * second or at 256 KiB, so a stalled disk cannot block the node's logging (`buffered-writes` must be off
+ * beside it; `auditable` would turn it back on).
+ */
+const BUFFERED_FILES = {
+  'buffered-writes': false,
+  'auditable': false,
+  'buffering': { 'max-staleness': '1s', 'flush-trigger-size': '256KiB', 'max-buffer-size': '50MiB' },
+};
+
 const SINK_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
 const HOST_PORT = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\]):(?<port>[0-9]{1,5})$/;
 
@@ -168,8 +179,11 @@ export class CockroachLogging {
     public readonly options: CockroachLoggingOptions,
   ) {}
 
-  /** Checks the options (errors name `prop`) and returns the configuration as CockroachDB reads it (JSON is YAML). */
-  public _render(scope: ErrorScope, prop: string): string {
+  /**
+   * Checks the options (errors name `prop`) and returns the configuration as CockroachDB reads it (JSON is
+   * YAML). With `bufferFiles`, the log files are written asynchronously, as WAL failover requires.
+   */
+  public _render(scope: ErrorScope, prop: string, options: { readonly bufferFiles?: boolean } = {}): string {
     const o = this.options;
     const sinks: { [key: string]: unknown } = {};
     sinks.stderr = { ...sink(scope, `${prop}.stderr`, o.stderr ?? {}), 'no-color': true };
@@ -191,7 +205,7 @@ export class CockroachLogging {
     });
     if (fluent) sinks['fluent-servers'] = fluent;
     if (http) sinks['http-servers'] = http;
-    return JSON.stringify({ sinks }, undefined, 2) + '\n';
+    return JSON.stringify({ ...(options.bufferFiles ? { 'file-defaults': BUFFERED_FILES } : {}), sinks }, undefined, 2) + '\n';
   }
 }
 

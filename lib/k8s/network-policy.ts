@@ -195,6 +195,12 @@ export interface INetworkPolicyTarget extends ILabelledCluster {
    * @default - none: no egress to Cloud Storage
    */
   readonly gcsCredentials?: GcsCredentials;
+  /**
+   * Where an Ingress of the DB Console reaches the pods from, when known (Google's front ends with IAP):
+   * allowed on 8080 whatever `dbConsole` says, or the Ingress would never reach a pod.
+   * @default - none
+   */
+  readonly dbConsoleSourceRanges?: readonly string[];
 }
 
 /** Properties of {@link ClusterNetworkPolicy}. */
@@ -305,7 +311,12 @@ export class ClusterNetworkPolicy extends Construct {
             const rules: k8s.NetworkPolicyIngressRule[] = [
               { from, ports: dbConsole === DbConsoleAccess.CLIENTS ? [port(cluster.sqlPort), port(cluster.httpPort)] : [port(cluster.sqlPort)] },
             ];
-            if (dbConsole === DbConsoleAccess.ANY) rules.push({ ports: [port(cluster.httpPort)] });
+            const ingressRanges = cluster.dbConsoleSourceRanges ?? [];
+            if (dbConsole === DbConsoleAccess.ANY) {
+              rules.push({ ports: [port(cluster.httpPort)] });
+            } else if (ingressRanges.length > 0) {
+              rules.push({ from: ingressRanges.map((cidr) => ({ ipBlock: { cidr } })), ports: [port(cluster.httpPort)] });
+            }
             return rules;
           },
         }) as unknown as k8s.NetworkPolicyIngressRule[],

@@ -8,7 +8,6 @@ import { KUBE_API, kubeApiAccessMount, kubeApiAccessVolume, kubeApiBash } from '
 import type { IGuardedStatefulSet } from './cluster-ref';
 import { renderGuard } from './private/admission-guard';
 import { helperResources } from './private/pod-security';
-import { DATA_VOLUME_NAME } from './storage';
 
 /** The two steps of a declared scale-down, applied one after the other. */
 export enum ScaleDownPhase {
@@ -81,6 +80,8 @@ export interface IScaleDownTarget {
   readonly imagePullSecrets?: readonly string[];
   /** The public Service's DNS name, which the Jobs connect to. */
   readonly publicHost: string;
+  /** The pods' claim templates: a removed pod `N` has claim `<template>-<name>-N` of each. */
+  readonly volumeClaimTemplateNames: readonly string[];
   /** The stable DNS name of pod `ordinal` (its node's address). */
   podDnsName(ordinal: number): string;
   /** Labels of an object of this cluster for a component. @internal */
@@ -180,12 +181,13 @@ export function scaleDownRules(cluster: IScaleDownTarget, plan: ScaleDownPlan, r
     ? [{ apiGroups: ['apps'], resources: ['statefulsets'], resourceNames: [cluster.name], verbs: ['get', 'patch'] }]
     : [
       { apiGroups: [''], resources: ['pods'], resourceNames: ordinals.map((o) => `${cluster.name}-${o}`), verbs: ['get'] },
-      { apiGroups: [''], resources: ['persistentvolumeclaims'], resourceNames: ordinals.map((o) => pvcName(cluster, o)), verbs: ['delete'] },
+      { apiGroups: [''], resources: ['persistentvolumeclaims'], resourceNames: ordinals.flatMap((o) => claimNames(cluster, o)), verbs: ['delete'] },
     ];
 }
 
-function pvcName(cluster: IScaleDownTarget, ordinal: number): string {
-  return `${DATA_VOLUME_NAME}-${cluster.name}-${ordinal}`;
+/** The claims of pod `ordinal`: one per claim template. */
+function claimNames(cluster: IScaleDownTarget, ordinal: number): string[] {
+  return cluster.volumeClaimTemplateNames.map((template) => `${template}-${cluster.name}-${ordinal}`);
 }
 
 /** Shared bash: node status as TSV with its columns looked up by name, and a Kubernetes API client. */
@@ -294,12 +296,14 @@ function shrinkScript(cluster: IScaleDownTarget, ordinals: number[]): string {
         `  [ "$attempt" -lt 120 ] || fail "pod ${pod} is still there"`,
         '  sleep 5',
         'done',
-        `request -X DELETE ${KUBE_API}/api/v1/namespaces/${ns}/persistentvolumeclaims/${pvcName(cluster, o)}`,
-        'case "$code" in',
-        `  200|202) echo "deleted volume ${pvcName(cluster, o)}" ;;`,
-        `  404) echo "volume ${pvcName(cluster, o)} already gone" ;;`,
-        `  *) fail "deleting ${pvcName(cluster, o)} answered HTTP $code: $body" ;;`,
-        'esac',
+        ...claimNames(cluster, o).flatMap((claim) => [
+          `request -X DELETE ${KUBE_API}/api/v1/namespaces/${ns}/persistentvolumeclaims/${claim}`,
+          'case "$code" in',
+          `  200|202) echo "deleted volume ${claim}" ;;`,
+          `  404) echo "volume ${claim} already gone" ;;`,
+          `  *) fail "deleting ${claim} answered HTTP $code: $body" ;;`,
+          'esac',
+        ]),
       ];
     }),
     'echo "scale-down complete: remove scaleDown from the props"',

@@ -8,7 +8,6 @@ import { renderClusterJob } from './private/job';
 import { KUBE_API, kubeApiAccessMount, kubeApiAccessVolume, kubeApiBash } from './private/kube-api';
 import { helperResources } from './private/pod-security';
 import { bytesToQuantity } from './private/units';
-import { DATA_VOLUME_NAME } from './storage';
 
 /**
  * A declared growth of the volumes: `from` is the size they have now, the cluster's `storage.size` the
@@ -23,6 +22,8 @@ export interface StorageExpansion {
 export interface IStorageExpansionTarget extends ILabelledCluster {
   /** The image the Job runs (bash, curl and awk). */
   readonly image: string;
+  /** The claim template of each store: all of them grow (a side disk for WAL failover keeps its size). */
+  readonly storeClaimTemplateNames: readonly string[];
   /** Labels of a Job's objects. @internal */
   _jobLabels(component: string): { [key: string]: string };
 }
@@ -42,6 +43,27 @@ export interface StorageExpansionJobProps {
    * @default - the cluster's default class, read from each claim
    */
   readonly storageClassName?: string;
+  /**
+   * Every claim template of the StatefulSet as rendered, in order: the Job stops before any change unless
+   * the live object has the same ones (names and classes; sizes too, but for the stores').
+   */
+  readonly claimTemplates: readonly ClaimTemplateIdentity[];
+}
+
+/** A claim template's name, class and size, as the expansion compares them with the live StatefulSet. */
+export interface ClaimTemplateIdentity {
+  /** The template's name (`datadir`, `datadir-2`, `failoverdir`). */
+  readonly name: string;
+  /**
+   * Its StorageClass.
+   * @default - the cluster's default class (none named)
+   */
+  readonly storageClassName?: string;
+  /**
+   * Its size in bytes when it must stay as it is (not a store's).
+   * @default - a store's: it grows
+   */
+  readonly fixedBytes?: number;
 }
 
 /** The attempts of 5 seconds the Job waits for each volume to reach its new size (30 minutes). */
@@ -74,7 +96,7 @@ export class StorageExpansionJob extends Construct {
     const { cluster, replicas } = props;
     const name = `${cluster.name}-expand-storage`;
     const labels = cluster._componentLabels('expand-storage');
-    const claims = Array.from({ length: replicas }, (_, i) => `${DATA_VOLUME_NAME}-${cluster.name}-${i}`);
+    const claims = Array.from({ length: replicas }, (_, i) => cluster.storeClaimTemplateNames.map((t) => `${t}-${cluster.name}-${i}`)).flat();
     const quantity = bytesToQuantity(props.bytes);
 
     renderServiceAccount(this, 'ServiceAccount', { name, namespace: cluster.namespace, labels, imagePullSecrets: cluster.imagePullSecrets });
@@ -117,7 +139,9 @@ export class StorageExpansionJob extends Construct {
         'statefulset.json': Lazy.any({
           produce: () => {
             const next = props.statefulSet.toJson();
-            next.spec.volumeClaimTemplates[0].spec.resources.requests.storage = quantity;
+            for (const template of next.spec.volumeClaimTemplates) {
+              if (cluster.storeClaimTemplateNames.includes(template.metadata.name)) template.spec.resources.requests.storage = quantity;
+            }
             // As `kubectl apply` records what it applied: the next apply then compares with this object.
             const applied = JSON.stringify(next);
             next.metadata.annotations = { ...next.metadata.annotations, 'kubectl.kubernetes.io/last-applied-configuration': `${applied}\n` };
@@ -132,7 +156,7 @@ export class StorageExpansionJob extends Construct {
       namespace: cluster.namespace,
       labels: cluster._jobLabels('expand-storage'),
       image: cluster.image,
-      script: expansionScript(cluster, claims, props.bytes, quantity),
+      script: expansionScript(cluster, claims, props.bytes, quantity, props.claimTemplates),
       serviceAccountName: name,
       deadlineSeconds: claims.length * 5 * RESIZE_ATTEMPTS + 1800,
       backoffLimit: 2,
@@ -143,7 +167,7 @@ export class StorageExpansionJob extends Construct {
   }
 }
 
-function expansionScript(cluster: IStorageExpansionTarget, claims: string[], bytes: number, quantity: string): string {
+function expansionScript(cluster: IStorageExpansionTarget, claims: string[], bytes: number, quantity: string, templates: readonly ClaimTemplateIdentity[]): string {
   const ns = cluster.namespace;
   const sts = `StatefulSet ${cluster.name}`;
   return [
@@ -164,6 +188,22 @@ function expansionScript(cluster: IStorageExpansionTarget, claims: string[], byt
     `claims=${KUBE_API}/api/v1/namespaces/${ns}/persistentvolumeclaims`,
     `sts=${KUBE_API}/apis/apps/v1/namespaces/${ns}/statefulsets/${cluster.name}`,
     `echo "growing the volumes of ${sts} to ${quantity}"`,
+    // The StatefulSet is re-created from the manifest: its other claim templates must be the live ones, or
+    // the re-creation would force a change the API server refuses (a store, or a side disk, dropped).
+    'request "$sts"',
+    'if [ "$code" = 200 ]; then',
+    ...templates.flatMap((t, i) => [
+      `  name=$(printf '%s' "$body" | json_get spec volumeClaimTemplates ${i} metadata name) || name=""`,
+      `  [ "$name" = ${t.name} ] || fail "${sts} has claim template '\${name:-none}' where the manifests have ${t.name}; claim templates never change: apply the claim templates the StatefulSet has; nothing changed"`,
+      `  class=$(printf '%s' "$body" | json_get spec volumeClaimTemplates ${i} spec storageClassName) || class=""`,
+      `  [ "$class" = "${t.storageClassName ?? ''}" ] || fail "${sts}'s claim template ${t.name} has StorageClass '$class', not '${t.storageClassName ?? ''}'; claim templates never change; nothing changed"`,
+      ...(t.fixedBytes !== undefined ? [
+        `  size=$(printf '%s' "$body" | json_get spec volumeClaimTemplates ${i} spec resources requests storage) || size=0`,
+        `  [ "$(bytes "$size")" = ${t.fixedBytes} ] || fail "${sts}'s claim template ${t.name} requests $size, not ${bytesToQuantity(t.fixedBytes)}; only the stores grow; nothing changed"`,
+      ] : []),
+    ]),
+    `  if name=$(printf '%s' "$body" | json_get spec volumeClaimTemplates ${templates.length} metadata name); then fail "${sts} has claim template $name, which the manifests drop; claim templates never change; nothing changed"; fi`,
+    'fi',
     // Every claim checked before any is changed.
     `for claim in ${claims.join(' ')}; do`,
     '  request "$claims/$claim"',

@@ -26,6 +26,20 @@ export interface BackupEncryptionKeyProps {
   readonly keyName?: string;
 }
 
+/** The DB Console behind Identity-Aware Proxy on GKE (see {@link DeploymentDescriptionProps.dbConsoleIap}). */
+export interface DbConsoleIapProps {
+  /**
+   * Who may pass Identity-Aware Proxy to the DB Console: IAM principals such as `group:dba@example.com`,
+   * `user:ana@example.com` or `domain:example.com`. At least one. (The DB Console still asks for a SQL login.)
+   */
+  readonly members: string[];
+  /**
+   * Name of the global static IP address of the DB Console's load balancer, which the Ingress names.
+   * @default '<gkeClusterName>-db-console'
+   */
+  readonly staticIpName?: string;
+}
+
 /** What both halves of a deployment must agree on: the Google Cloud side and the Kubernetes side. */
 export interface DeploymentDescriptionProps {
   /** Google Cloud project id, e.g. `acme-prod-db`. */
@@ -83,6 +97,13 @@ export interface DeploymentDescriptionProps {
    * @see https://www.cockroachlabs.com/docs/stable/take-and-restore-encrypted-backups
    */
   readonly backupEncryptionKey?: BackupEncryptionKeyProps;
+  /**
+   * Put the DB Console behind Google Cloud's Identity-Aware Proxy: the Google Cloud half reserves the load
+   * balancer's global address, enables the IAP API and lets `members` through; the Kubernetes half's
+   * `IdentityAwareProxy.fromDeployment(description)` renders GKE's Ingress on that address with IAP on.
+   * @default - no DB Console on the internet (reach it with `kubectl port-forward`)
+   */
+  readonly dbConsoleIap?: DbConsoleIapProps;
 }
 
 const SCOPE = 'DeploymentDescription';
@@ -91,6 +112,9 @@ const REGION = /^[a-z]+(-[a-z]+)+[0-9]+$/;
 const SERVICE_ACCOUNT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 const GKE_CLUSTER_NAME = /^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/;
 const KMS_NAME = /^[a-zA-Z0-9_-]{1,63}$/;
+/** An IAM principal IAP can grant: a user, a group, a service account or a whole domain. */
+const IAP_MEMBER = /^(user|group|serviceAccount):[^\s@:]+@[^\s@:]+\.[a-z]{2,}$|^domain:[a-z0-9-]+(\.[a-z0-9-]+)+$/;
+const GLOBAL_ADDRESS_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /**
  * The single description of a deployment, shared by the cdktf app (Google Cloud) and the cdk8s apps
@@ -128,6 +152,8 @@ export class DeploymentDescription {
   public readonly databasePod: DatabasePodResources | undefined;
   /** Names of the key CockroachDB encrypts backups with, defaults applied; undefined when backups are not. */
   public readonly backupEncryptionKey: Required<BackupEncryptionKeyProps> | undefined;
+  /** The DB Console behind Identity-Aware Proxy, defaults applied; undefined when it is not exposed. */
+  public readonly dbConsoleIap: Required<DbConsoleIapProps> | undefined;
 
   private constructor(props: DeploymentDescriptionProps) {
     this.projectId = props.projectId;
@@ -181,6 +207,7 @@ export class DeploymentDescription {
         reject(SCOPE, `backupEncryptionKey.${key}`, value, 'expected a Cloud KMS name: 1 to 63 letters, digits, \'_\' or \'-\'');
       }
     }
+    this.dbConsoleIap = props.dbConsoleIap === undefined ? undefined : resolveDbConsoleIap(props.dbConsoleIap, this.gkeClusterName);
   }
 
   /**
@@ -228,4 +255,22 @@ export class DeploymentDescription {
   public get workloadIdentityAnnotations(): { [key: string]: string } {
     return { 'iam.gke.io/gcp-service-account': this.backupServiceAccountEmail };
   }
+}
+
+function resolveDbConsoleIap(props: DbConsoleIapProps, gkeClusterName: string): Required<DbConsoleIapProps> {
+  const members = props.members;
+  if (!Array.isArray(members) || members.length === 0) {
+    reject(SCOPE, 'dbConsoleIap.members', members, 'expected at least one IAM principal, e.g. ["group:dba@example.com"]');
+  }
+  members.forEach((member, i) => {
+    if (typeof member !== 'string' || !IAP_MEMBER.test(member)) {
+      reject(SCOPE, `dbConsoleIap.members[${i}]`, member, 'expected user:, group: or serviceAccount: and an email, or domain: and a domain, e.g. "group:dba@example.com"');
+    }
+    if (members.indexOf(member) !== i) reject(SCOPE, `dbConsoleIap.members[${i}]`, member, 'expected each principal once');
+  });
+  const staticIpName = props.staticIpName ?? `${gkeClusterName}-db-console`;
+  if (typeof staticIpName !== 'string' || !GLOBAL_ADDRESS_NAME.test(staticIpName)) {
+    reject(SCOPE, 'dbConsoleIap.staticIpName', staticIpName, 'expected a Compute Engine name: 1 to 63 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen');
+  }
+  return { members: [...members], staticIpName };
 }

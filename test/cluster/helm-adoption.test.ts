@@ -11,7 +11,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { ClusterSecurity, CockroachCluster, CockroachClusterProps, CockroachDbVersion, HelmRelease, PodAntiAffinity, TopologySpread } from '../../lib/k8s';
+import {
+  ClusterSecurity, CockroachCluster, CockroachClusterProps, CockroachDbVersion, HelmRelease, PodAntiAffinity, TopologySpread, WalFailover,
+} from '../../lib/k8s';
 import { renderChart } from '../helm/chart';
 import { apply, applyRun, createNamespace, getJson, kubectl, kubectlRun, listJson, waitUntil } from './support/kube';
 import { synthChart } from './support/synth';
@@ -79,13 +81,26 @@ function identity(objects: any[]) {
       claimTemplates: sts.spec.volumeClaimTemplates.map((t: any) => ({
         name: t.metadata.name, labels: t.metadata.labels, accessModes: t.spec.accessModes, storageClassName: t.spec.storageClassName, storage: t.spec.resources.requests.storage,
       })),
-      dataMountPath: db.volumeMounts.find((m: any) => m.name === 'datadir').mountPath.replace(/\/$/, ''),
+      // Every claim template's mount, the stores CockroachDB opens and the WAL failover (CockroachDB records
+      // the failover directories). `cockroach start` makes store paths absolute from its working directory,
+      // /cockroach (cockroach-data there when the chart passes no --store); the chart's size= caps a store at
+      // its volume's size and is left out.
+      mounts: sts.spec.volumeClaimTemplates.map((t: any) => [t.metadata.name, db.volumeMounts.find((m: any) => m.name === t.metadata.name)?.mountPath.replace(/\/$/, '')]),
+      stores: (startFlags(db, 'store').length > 0 ? startFlags(db, 'store') : ['path=cockroach-data'])
+        .map((v) => v.replace(/,size=[^,]+$/, '').replace(/^path=(?!\/)/, 'path=/cockroach/')),
+      walFailover: startFlags(db, 'wal-failover'),
       ports: db.ports.map((p: any) => ({ name: p.name, containerPort: p.containerPort })),
     },
     services: [service(FULLNAME), service(`${FULLNAME}-public`)],
     serviceAccount: only(objects, 'ServiceAccount', FULLNAME).metadata.name,
     podDisruptionBudget: { name: `${FULLNAME}-budget`, selector: only(objects, 'PodDisruptionBudget', `${FULLNAME}-budget`).spec.selector },
   };
+}
+
+/** The values of a `cockroach start` flag, from our args or from the chart's shell line. */
+function startFlags(container: any, name: string): string[] {
+  const words = [...(container.command ?? []), ...(container.args ?? [])].join(' ').split(/\s+/);
+  return words.filter((w) => w.startsWith(`--${name}=`)).map((w) => w.slice(name.length + 3));
 }
 
 /** The Secrets and keys the database pods read their certificates from. */
@@ -130,6 +145,41 @@ describe('the identity of the chart\'s objects and of the adoption, field by fie
     expect(identity(ours)).toEqual(identity(chart));
     expect(identity(chart).statefulSet.selector.matchLabels).toEqual({
       'app.kubernetes.io/name': 'crdb', 'app.kubernetes.io/instance': 'books', 'app.kubernetes.io/component': 'cockroachdb', team: 'books',
+    });
+  });
+
+  test('two stores per node with WAL failover among them: the chart\'s claims, mounts, store paths and flag', () => {
+    const values = { ...BOOK_VALUES, conf: { store: { enabled: true, count: 2 }, 'wal-failover': { value: 'among-stores' } } };
+    const chart = renderChart({ release: RELEASE, namespace: 'default', values });
+    const ours = objectsOf(synthChart('default', (c) => new CockroachCluster(c, 'crdb', adoption({
+      storage: { size: Size.gibibytes(5), storageClassName: 'standard', stores: 2, walFailover: WalFailover.amongStores() },
+    }))));
+    expect(identity(ours)).toEqual(identity(chart));
+    expect(identity(chart).statefulSet).toMatchObject({
+      mounts: [['datadir', '/cockroach/cockroach-data'], ['datadir-2', '/cockroach/cockroach-data-2']],
+      stores: ['path=/cockroach/cockroach-data', 'path=/cockroach/cockroach-data-2'],
+      walFailover: ['among-stores'],
+    });
+  });
+
+  test('WAL failover to a side disk: the chart\'s failoverdir claim, its mount and the path', () => {
+    const values = {
+      ...BOOK_VALUES,
+      // The chart's defaults for the side disk (25Gi, no StorageClass named: the cluster's default).
+      conf: { 'wal-failover': { value: 'path=/cockroach/cockroach-failover', persistentVolume: { enabled: true } } },
+    };
+    const chart = renderChart({ release: RELEASE, namespace: 'default', values });
+    const ours = objectsOf(synthChart('default', (c) => new CockroachCluster(c, 'crdb', adoption({
+      storage: { size: Size.gibibytes(5), storageClassName: 'standard', walFailover: WalFailover.sideDisk() },
+    }))));
+    expect(identity(ours)).toEqual(identity(chart));
+    expect(identity(chart).statefulSet.claimTemplates[1]).toEqual({
+      name: 'failoverdir', labels: { 'app.kubernetes.io/name': 'cockroachdb', 'app.kubernetes.io/instance': 'crdb' },
+      accessModes: ['ReadWriteOnce'], storageClassName: undefined, storage: '25Gi',
+    });
+    expect(identity(chart).statefulSet).toMatchObject({
+      mounts: [['datadir', '/cockroach/cockroach-data'], ['failoverdir', '/cockroach/cockroach-failover']],
+      walFailover: ['path=/cockroach/cockroach-failover'],
     });
   });
 

@@ -6,7 +6,7 @@
  */
 import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { CockroachCluster, CockroachClusterProps, ScaleDownPhase } from '../../lib/k8s';
+import { CockroachCluster, CockroachClusterProps, ScaleDownPhase, WalFailover } from '../../lib/k8s';
 import { createFakeCockroach } from '../support/scripts';
 import { apply, applyRun, createNamespace, getJson, kubectl, kubectlRun, listJson, waitUntil } from './support/kube';
 import { jobPods, runContainer, startContainer } from './support/pod-runner';
@@ -22,7 +22,8 @@ function render(props: Partial<CockroachClusterProps>, namespace = ns): string {
   return synthChart(namespace, (chart) => new CockroachCluster(chart, 'crdb', {
     init: { enabled: false },
     resources: { cpu: { limit: Cpu.millis(500) }, memory: { limit: Size.gibibytes(1) } },
-    storage: { size: Size.gibibytes(1) },
+    // Two stores per node with WAL failover among them: two claims per pod, both deleted with the node.
+    storage: { size: Size.gibibytes(1), stores: 2, walFailover: WalFailover.amongStores() },
     ...props,
   }));
 }
@@ -54,8 +55,11 @@ async function onlyJobPod(prefix: string, namespace = ns): Promise<string> {
 describe('declared scale-down from 5 to 3 nodes', () => {
   test('five nodes: the StatefulSet controller creates five admitted pods and their volumes', async () => {
     apply([render({ replicas: 5 })]);
-    await waitUntil('5 pods and 5 volumes', () => databasePods().length === 5 && claims().length === 5);
-    expect(claims()).toEqual(['datadir-crdb-0', 'datadir-crdb-1', 'datadir-crdb-2', 'datadir-crdb-3', 'datadir-crdb-4']);
+    await waitUntil('5 pods and 10 volumes', () => databasePods().length === 5 && claims().length === 10);
+    expect(claims()).toEqual([
+      'datadir-2-crdb-0', 'datadir-2-crdb-1', 'datadir-2-crdb-2', 'datadir-2-crdb-3', 'datadir-2-crdb-4',
+      'datadir-crdb-0', 'datadir-crdb-1', 'datadir-crdb-2', 'datadir-crdb-3', 'datadir-crdb-4',
+    ]);
   });
 
   test('a plain decrease is refused by the API server, with what to do', () => {
@@ -100,15 +104,16 @@ describe('declared scale-down from 5 to 3 nodes', () => {
     const running = startContainer(ns, pod, 'run', { cockroach: fake.path });
     await waitUntil('the Job waiting for crdb-4', () => running.stdout().includes('waiting for pod crdb-4 to go'), 60);
     // Not before its pod is gone.
-    expect(claims()).toContain('datadir-crdb-4');
+    expect(claims()).toEqual(expect.arrayContaining(['datadir-crdb-4', 'datadir-2-crdb-4']));
     kubectl(['-n', ns, 'patch', 'pod', 'crdb-4', '--type=json', '-p', '[{"op":"remove","path":"/metadata/finalizers"}]']);
     const r = await running.done;
     expect(r.status).toBe(0);
     // Waiting for a pod to go is expected: no curl error in the log.
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain('deleted volume datadir-crdb-4');
-    await waitUntil('the removed volumes gone', () => claims().length === 3);
-    expect(claims()).toEqual(['datadir-crdb-0', 'datadir-crdb-1', 'datadir-crdb-2']);
+    expect(r.stdout).toContain('deleted volume datadir-2-crdb-3');
+    await waitUntil('the removed volumes gone', () => claims().length === 6);
+    expect(claims()).toEqual(['datadir-2-crdb-0', 'datadir-2-crdb-1', 'datadir-2-crdb-2', 'datadir-crdb-0', 'datadir-crdb-1', 'datadir-crdb-2']);
     expect(databasePods()).toEqual(['crdb-0', 'crdb-1', 'crdb-2']);
     expect(rightsOf(ns, 'crdb-scale-down')).toEqual(callsOf(ns, 'crdb-scale-down', since));
   });
@@ -117,16 +122,16 @@ describe('declared scale-down from 5 to 3 nodes', () => {
     const role = getJson('role', 'crdb-scale-down', ns);
     expect(role.rules).toEqual([
       { apiGroups: [''], resources: ['pods'], resourceNames: ['crdb-4', 'crdb-3'], verbs: ['get'] },
-      { apiGroups: [''], resources: ['persistentvolumeclaims'], resourceNames: ['datadir-crdb-4', 'datadir-crdb-3'], verbs: ['delete'] },
+      { apiGroups: [''], resources: ['persistentvolumeclaims'], resourceNames: ['datadir-crdb-4', 'datadir-2-crdb-4', 'datadir-crdb-3', 'datadir-2-crdb-3'], verbs: ['delete'] },
     ]);
   });
 
   test('scaleDown removed, then scaled out again: no leftover Role can delete the new nodes\' volumes', async () => {
     apply([render({ replicas: 3 })]);
     apply([render({ replicas: 5 })]);
-    await waitUntil('5 volumes again', () => claims().length === 5);
+    await waitUntil('10 volumes again', () => claims().length === 10);
     expect(canDelete('datadir-crdb-3')).toBe('no');
-    expect(canDelete('datadir-crdb-4')).toBe('no');
+    expect(canDelete('datadir-2-crdb-4')).toBe('no');
   });
 });
 

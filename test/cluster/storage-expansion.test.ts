@@ -8,7 +8,7 @@
  */
 import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { ClusterSecurity, CockroachCluster, CockroachClusterProps } from '../../lib/k8s';
+import { ClusterSecurity, CockroachCluster, CockroachClusterProps, WalFailover } from '../../lib/k8s';
 import { apply, applyRun, createNamespace, getJson, kubectl, kubectlRun, listJson, waitUntil } from './support/kube';
 import { digestJobPod, runContainer } from './support/pod-runner';
 import { callsOf } from './support/rbac';
@@ -20,8 +20,9 @@ function render(ns: string, storageClassName: string, props: Partial<CockroachCl
     init: { enabled: false },
     replicaGuard: false,
     resources: { cpu: { limit: Cpu.millis(500) }, memory: { limit: Size.gibibytes(1) } },
-    storage: { size: Size.gibibytes(1), storageClassName },
     ...props,
+    // A WAL failover side disk beside the store: its claims keep their size, and the re-created StatefulSet keeps its template.
+    storage: { size: Size.gibibytes(1), storageClassName, walFailover: WalFailover.sideDisk({ size: Size.gibibytes(1) }), ...props.storage },
   }));
 }
 
@@ -102,9 +103,12 @@ describe('volumes grown from 1 GiB to 2 GiB, no pod restarted', () => {
     }
     const sts = getJson('statefulset', 'crdb', ns);
     expect(sts.metadata.uid).not.toBe(before);
-    expect(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('2Gi');
-    expect(claims(ns).map((c) => `${c.metadata.name}=${c.spec.resources.requests.storage}/${c.status.capacity.storage}`))
+    expect(sts.spec.volumeClaimTemplates.map((t: any) => `${t.metadata.name}=${t.spec.resources.requests.storage}`)).toEqual(['datadir=2Gi', 'failoverdir=1Gi']);
+    expect(claims(ns).filter((c) => c.metadata.name.startsWith('datadir-')).map((c) => `${c.metadata.name}=${c.spec.resources.requests.storage}/${c.status.capacity.storage}`))
       .toEqual(['datadir-crdb-0=2Gi/2Gi', 'datadir-crdb-1=2Gi/2Gi', 'datadir-crdb-2=2Gi/2Gi']);
+    // The side disks' claims (no volume bound here) are left as they were.
+    expect(claims(ns).filter((c) => c.metadata.name.startsWith('failoverdir-')).map((c) => `${c.metadata.name}=${c.spec.resources.requests.storage}`))
+      .toEqual(['failoverdir-crdb-0=1Gi', 'failoverdir-crdb-1=1Gi', 'failoverdir-crdb-2=1Gi']);
     // The same pods, adopted by the new StatefulSet.
     await waitUntil('the pods adopted', () => databasePods(ns).every((p) => p.metadata.ownerReferences?.[0]?.uid === sts.metadata.uid));
     expect(databasePods(ns).map((p) => p.metadata.uid)).toEqual(uids);
@@ -137,6 +141,27 @@ describe('volumes grown from 1 GiB to 2 GiB, no pod restarted', () => {
   });
 });
 
+test('claim templates changed beside the expansion (the side disk dropped): the apply refuses the StatefulSet, and the Job changes nothing', async () => {
+  const ns = createNamespace('dropped');
+  const cls = storage(ns, true);
+  apply([render(ns, cls, {})]);
+  await waitUntil('three bound claims', () => claims(ns).filter((c) => c.status?.phase === 'Bound').length === 3);
+  const before = getJson('statefulset', 'crdb', ns);
+  const dir = render(ns, cls, { storage: { size: Size.gibibytes(2), storageClassName: cls, walFailover: undefined }, expandStorage: { from: Size.gibibytes(1) } });
+  // The StatefulSet is refused; the rest, the Job included, goes in.
+  const refused = applyRun([dir]);
+  expect(refused.status).not.toBe(0);
+  expect(refused.stderr).toContain('spec.volumeClaimTemplates: Invalid value');
+  expect(refused.stderr).toContain('field is immutable');
+  const r = await runContainer(ns, await digestJobPod(ns, dir, 'crdb-expand-storage-'), 'run');
+  expect(r.status).toBe(1);
+  expect(r.stderr).toBe('stopped: StatefulSet crdb has claim template failoverdir, which the manifests drop; claim templates never change; nothing changed\n');
+  const after = getJson('statefulset', 'crdb', ns);
+  expect(after.metadata.uid).toBe(before.metadata.uid);
+  expect(after.spec.volumeClaimTemplates.map((t: any) => t.metadata.name)).toEqual(['datadir', 'failoverdir']);
+  expect(claims(ns).filter((c) => c.metadata.name.startsWith('datadir-')).map((c) => c.spec.resources.requests.storage)).toEqual(['1Gi', '1Gi', '1Gi']);
+});
+
 test('a StorageClass that does not allow expansion: the Job changes nothing, and says why', async () => {
   const ns = createNamespace('fixed');
   const cls = storage(ns, false);
@@ -147,6 +172,8 @@ test('a StorageClass that does not allow expansion: the Job changes nothing, and
   const r = await runContainer(ns, await digestJobPod(ns, dir, 'crdb-expand-storage-'), 'run');
   expect(r.status).toBe(1);
   expect(r.stderr).toBe(`stopped: StorageClass ${cls} does not allow volume expansion (allowVolumeExpansion); nothing changed\n`);
-  expect(claims(ns).map((c) => c.spec.resources.requests.storage)).toEqual(['1Gi', '1Gi', '1Gi']);
+  expect(claims(ns).map((c) => `${c.metadata.name}=${c.spec.resources.requests.storage}`)).toEqual([
+    'datadir-crdb-0=1Gi', 'datadir-crdb-1=1Gi', 'datadir-crdb-2=1Gi', 'failoverdir-crdb-0=1Gi', 'failoverdir-crdb-1=1Gi', 'failoverdir-crdb-2=1Gi',
+  ]);
   expect(getJson('statefulset', 'crdb', ns).spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('1Gi');
 });

@@ -29,8 +29,8 @@ describe('DB Console Ingress', () => {
     const insecureNginx = only(build({ security: ClusterSecurity.insecure(), dbConsoleIngress: { ...ingress, ingressClassName: 'nginx' } }).objects, 'Ingress');
     expect(insecureNginx.metadata.annotations).toBeUndefined();
     expect(insecureNginx.spec.ingressClassName).toBe('nginx');
-    const secureGce = only(build({ dbConsoleIngress: { ...ingress, ingressClassName: 'gce' } }).objects, 'Ingress');
-    expect(secureGce.metadata.annotations).toBeUndefined();
+    const secureTraefik = only(build({ dbConsoleIngress: { ...ingress, ingressClassName: 'traefik' } }).objects, 'Ingress');
+    expect(secureTraefik.metadata.annotations).toBeUndefined();
     const secureDefaultClass = only(build({ dbConsoleIngress: ingress }).objects, 'Ingress');
     expect(secureDefaultClass.metadata.annotations).toBeUndefined();
     expect(secureDefaultClass.spec.ingressClassName).toBeUndefined();
@@ -54,6 +54,10 @@ describe('DB Console Ingress', () => {
     [{ host: 'crdb.example.com', tlsSecretName: 'x', ingressClassName: 'Nginx Public' }, 'dbConsoleIngress.ingressClassName', '"Nginx Public"'],
     [{ host: 'crdb.example.com', tlsSecretName: 'x', annotations: { 'bad key': 'x' } }, 'dbConsoleIngress.annotations', '"bad key"'],
     [{ host: 'crdb.example.com', tlsSecretName: 'x', annotations: { 'Example.com/x': 'y' } }, 'dbConsoleIngress.annotations', '"Example.com/x"'],
+    // GKE ignores an Ingress that names a class: accepted, it would never get a load balancer.
+    [{ host: 'crdb.example.com', tlsSecretName: 'x', ingressClassName: 'gce' }, 'dbConsoleIngress.ingressClassName', '"gce"'],
+    [{ host: 'crdb.example.com', tlsSecretName: 'x', ingressClassName: 'gce-internal' }, 'dbConsoleIngress.ingressClassName', '"gce-internal"'],
+    [{ host: 'crdb.example.com', tlsSecretName: 'x', ingressClassName: 'gce-regional-external' }, 'dbConsoleIngress.ingressClassName', '"gce-regional-external"'],
   ])('bad input %o', (dbConsoleIngress, prop, received) => {
     const error = configError(() => build({ dbConsoleIngress }));
     expect(error.prop).toBe(prop);

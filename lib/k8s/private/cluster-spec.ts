@@ -13,9 +13,11 @@ import { MIN_LIVE_NODES, ScaleDownPhase, ScaleDownPlan } from '../scale-down';
 import { ClusterSecurity } from '../security';
 import type { SqlJobOptions } from '../sql-provisioner';
 import { PvcRetention, StorageOptions } from '../storage';
+import { WalFailover, WalFailoverMode } from '../wal-failover';
 import { checkFinalize, checkVersionChange, UpgradeOptions, VersionChangeKind } from '../upgrade';
 import { CockroachDbVersion } from '../version';
 import { checkImageDigest, imageReference } from './image';
+import { WAL_FAILOVER_ENV } from './wal-failover-env';
 import { shortHash } from './hash';
 import { bytesToQuantity, cpuToMillis, describeBytes, durationSeconds, GIB, sizeToBytes } from './units';
 import {
@@ -30,6 +32,8 @@ import {
 const MAX_NAME_LENGTH = 40;
 const MIN_GRACE_SECONDS = 300;
 const MIN_STORAGE_BYTES = GIB;
+/** Stores per node: more volumes than that per pod are beyond what the construct is tested with. */
+const MAX_STORES = 8;
 /** Suffixes of the names a cluster derives for its own objects (ServiceAccounts, Services). */
 const RESERVED_NAME_SUFFIXES = ['-client', '-public', '-scale-down', '-sql'];
 const IMAGE_REPOSITORY = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
@@ -56,6 +60,12 @@ export interface ResolvedStorage {
   readonly whenDeleted: PvcRetention;
   /** PVC retention when it scales down. */
   readonly whenScaled: PvcRetention;
+  /** Stores per node, each with a claim template of `bytes`. */
+  readonly stores: number;
+  /** WAL failover, when stated. */
+  readonly walFailover?: WalFailover;
+  /** The side disk's claim template, when the pods mount one. */
+  readonly sideDisk?: { readonly bytes: number; readonly storageClassName?: string };
 }
 
 /** A cluster's props, validated and normalized. */
@@ -233,9 +243,12 @@ export function resolveClusterSpec(scope: Construct, id: string, props: Cockroac
   }
   props.gcsCredentials?._validate(scope, { name, namespace });
   const extraStartFlags = resolveExtraStartFlags(scope, props.extraStartFlags);
-  const extraEnv = resolveExtraEnv(scope, props.extraEnv);
+  const extraEnv = resolveExtraEnv(scope, props.extraEnv, storage.walFailover?.isOn === true);
   const imagePullSecrets = resolveImagePullSecrets(scope, props.imagePullSecrets);
-  const loggingText = props.logging?._render(scope, 'logging');
+  // With WAL failover on, log files are buffered: a log write to a stalled disk would block the node.
+  const loggingText = storage.walFailover?.isOn
+    ? (props.logging ?? CockroachLogging.of())._render(scope, 'logging', { bufferFiles: true })
+    : props.logging?._render(scope, 'logging');
 
   // Every rule that reads more than one prop, in one table, once each prop is valid on its own.
   checkRules(scope, [
@@ -325,6 +338,7 @@ const OWNED_FLAGS: { readonly [flag: string]: string } = {
   'http-port': 'the construct (8080)',
   'http-addr': 'the construct (port 8080)',
   'store': 'storage',
+  'wal-failover': 'storage.walFailover',
   'cache': 'cache',
   'max-sql-memory': 'maxSqlMemory',
   'locality': 'locality',
@@ -376,15 +390,22 @@ function resolveExtraStartFlags(scope: Construct, flags: string[] | undefined): 
 }
 
 /** Environment variables the database container gets from the construct. */
-const OWNED_ENV = ['POD_NAME', 'GOMAXPROCS', 'GODEBUG', 'GOOGLE_APPLICATION_CREDENTIALS', 'COCKROACH_CERTS_DIR', 'COCKROACH_INSECURE', 'COCKROACH_HOST', 'COCKROACH_PORT'];
+const OWNED_ENV = [
+  'POD_NAME', 'GOMAXPROCS', 'GODEBUG', 'GOOGLE_APPLICATION_CREDENTIALS', 'COCKROACH_CERTS_DIR', 'COCKROACH_INSECURE', 'COCKROACH_HOST', 'COCKROACH_PORT',
+  // A failover the construct would not know of (its volumes, its log buffering).
+  'COCKROACH_WAL_FAILOVER',
+];
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-function resolveExtraEnv(scope: Construct, env: { readonly [name: string]: string } | undefined): k8s.EnvVar[] {
+function resolveExtraEnv(scope: Construct, env: { readonly [name: string]: string } | undefined, walFailoverOn: boolean): k8s.EnvVar[] {
   if (env === undefined) return [];
   if (typeof env !== 'object' || env === null || Array.isArray(env)) reject(scope, 'extraEnv', env, 'expected names to values, e.g. { COCKROACH_SKIP_ENABLING_DIAGNOSTIC_REPORTING: "true" }');
   return Object.entries(env).map(([name, value]) => {
     if (!ENV_NAME.test(name)) reject(scope, 'extraEnv', name, 'expected a variable name of letters, digits and \'_\', not starting with a digit');
     if (OWNED_ENV.includes(name)) reject(scope, 'extraEnv', name, `expected a variable the construct does not set (it sets ${OWNED_ENV.join(', ')})`);
+    if (walFailoverOn && WAL_FAILOVER_ENV.some((e) => e.name === name)) {
+      reject(scope, 'extraEnv', name, 'expected a variable the construct does not set: with storage.walFailover on, it sets the stall limits to 40 s, as CockroachDB\'s WAL failover guide asks');
+    }
     if (typeof value !== 'string') reject(scope, `extraEnv.${name}`, value, 'expected a string');
     return { name, value };
   });
@@ -438,6 +459,8 @@ function checkPropKinds(scope: Construct, props: CockroachClusterProps): void {
     ['resources.cpu.limit', props.resources?.cpu?.limit, isCpu, 'a Cpu, e.g. Cpu.units(2)'],
     ['resources.cpu.request', props.resources?.cpu?.request, isCpu, 'a Cpu, e.g. Cpu.units(2)'],
     ['storage.size', props.storage?.size, isSize, 'a Size, e.g. Size.gibibytes(100)'],
+    ['storage.walFailover', props.storage?.walFailover, instanceOf(WalFailover), 'a WalFailover, e.g. WalFailover.amongStores()'],
+    ['storage.walFailover.sideDisk.size', props.storage?.walFailover?.sideDiskOptions?.size, isSize, 'a Size, e.g. Size.gibibytes(25)'],
     ['expandStorage.from', props.expandStorage?.from, isSize, 'a Size, e.g. Size.gibibytes(100)'],
     ['terminationGracePeriod', props.terminationGracePeriod, isDuration, 'a Duration, e.g. Duration.seconds(300)'],
     ['certificateReloadInterval', props.certificateReloadInterval, isDuration, 'a Duration, e.g. Duration.minutes(1)'],
@@ -551,26 +574,63 @@ function resolveMemorySizes(scope: Construct, cacheInput: MemoryAllocation | und
 }
 
 function resolveStorage(scope: Construct, input: StorageOptions | undefined): ResolvedStorage {
-  const size = input?.size ?? Size.gibibytes(100);
-  const bytes = sizeToBytes(size);
-  if (Number.isNaN(bytes)) {
-    reject(scope, 'storage.size', size.asString(), 'expected a finite whole number of bytes, at least 1Gi');
-  }
-  if (bytes < MIN_STORAGE_BYTES) {
-    reject(scope, 'storage.size', size.asString(), 'expected at least 1Gi: a CockroachDB store needs room for its data, logs and temporary files');
-  }
+  const bytes = resolveVolumeBytes(scope, 'storage.size', input?.size ?? Size.gibibytes(100));
   if (input?.storageClassName !== undefined) checkDnsSubdomain(scope, 'storage.storageClassName', input.storageClassName);
   for (const [prop, value] of [['storage.whenDeleted', input?.whenDeleted], ['storage.whenScaled', input?.whenScaled]] as const) {
     if (value !== undefined && !Object.values(PvcRetention).includes(value)) {
       reject(scope, prop, value, 'expected PvcRetention.RETAIN or PvcRetention.DELETE');
     }
   }
+  const stores = input?.stores ?? 1;
+  checkInteger(scope, 'storage.stores', stores, 1, MAX_STORES);
+  const walFailover = input?.walFailover;
+  const sideDisk = walFailover === undefined ? undefined : resolveWalFailover(scope, walFailover, stores);
   return {
     bytes,
     storageClassName: input?.storageClassName,
     whenDeleted: input?.whenDeleted ?? PvcRetention.RETAIN,
     whenScaled: input?.whenScaled ?? PvcRetention.RETAIN,
+    stores,
+    walFailover,
+    sideDisk,
   };
+}
+
+/** A volume's size in bytes, at least 1 GiB. */
+function resolveVolumeBytes(scope: Construct, prop: string, size: Size): number {
+  const bytes = sizeToBytes(size);
+  if (Number.isNaN(bytes)) {
+    reject(scope, prop, size.asString(), 'expected a finite whole number of bytes, at least 1Gi');
+  }
+  if (bytes < MIN_STORAGE_BYTES) {
+    reject(scope, prop, size.asString(), 'expected at least 1Gi: a CockroachDB store needs room for its data, logs and temporary files');
+  }
+  return bytes;
+}
+
+/** Checks the failover against the store count; returns the side disk's size and class when it has one. */
+function resolveWalFailover(scope: Construct, failover: WalFailover, stores: number): { bytes: number; storageClassName?: string } | undefined {
+  const previous = failover.previous;
+  if (failover.mode === WalFailoverMode.DISABLED && !(previous instanceof WalFailover && previous.isOn)) {
+    reject(scope, 'storage.walFailover', describeFailover(previous), 'expected WalFailover.disabled() of the failover the cluster ran with: WalFailover.amongStores() or WalFailover.sideDisk(…)');
+  }
+  const mode = previous?.mode ?? failover.mode;
+  if (mode === WalFailoverMode.AMONG_STORES && stores < 2) {
+    reject(scope, 'storage.stores', stores, `expected 2 or more with WalFailover.${failover.isOn ? 'amongStores()' : 'disabled(WalFailover.amongStores())'}: a store fails over to another store of its node (use WalFailover.sideDisk() for one store)`);
+  }
+  if (mode === WalFailoverMode.SIDE_DISK && stores !== 1) {
+    reject(scope, 'storage.stores', stores, 'expected 1 with a side disk: CockroachDB refuses a failover path with several stores (use WalFailover.amongStores())');
+  }
+  const sideDisk = failover.sideDiskOptions;
+  if (sideDisk === undefined) return undefined;
+  const bytes = resolveVolumeBytes(scope, 'storage.walFailover.sideDisk.size', sideDisk.size ?? Size.gibibytes(25));
+  if (sideDisk.storageClassName !== undefined) checkDnsSubdomain(scope, 'storage.walFailover.sideDisk.storageClassName', sideDisk.storageClassName);
+  return { bytes, storageClassName: sideDisk.storageClassName };
+}
+
+/** What `WalFailover.disabled(previous)` received, for its error: a turned-off failover, or not a WalFailover. */
+function describeFailover(previous: unknown): unknown {
+  return previous instanceof WalFailover ? 'WalFailover.disabled(WalFailover.disabled(…))' : previous;
 }
 
 function resolveExpansion(scope: Construct, props: CockroachClusterProps, toBytes: number): { fromBytes?: number; rules: CrossPropRule[] } {

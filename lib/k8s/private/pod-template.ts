@@ -2,9 +2,11 @@ import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { HTTP_PORT, SQL_PORT } from '../ports';
 import { LOG_CONFIG_DIR, LOG_CONFIG_FILE } from '../logging';
 import { RESTART_TOKEN_ANNOTATION } from '../rollout';
-import { DATA_MOUNT_PATH, DATA_VOLUME_NAME } from '../storage';
+import { storeMountPath, storeVolumeName } from '../storage';
 import { CERTS_DIR, type ClusterCertificates } from '../tls';
+import { WAL_FAILOVER_MOUNT_PATH, WAL_FAILOVER_VOLUME_NAME } from '../wal-failover';
 import { fieldRefEnv } from './apply-stable';
+import { WAL_FAILOVER_ENV } from './wal-failover-env';
 import { certReloaderContainer } from './cert-reloader';
 import type { ClusterSpec } from './cluster-spec';
 import { commandWithNodeLocality, LOCALITY_DIR, nodeLocalityParts } from './node-locality';
@@ -52,7 +54,12 @@ export function databasePodTemplate(input: DatabasePodInput): k8s.PodTemplateSpe
         imagePullPolicy: 'IfNotPresent',
         command: parts.command,
         args: startArgs(input),
-        env: [...startEnv(spec.resources.hasCpuLimit), ...parts.env, ...spec.extraEnv],
+        env: [
+          ...startEnv(spec.resources.hasCpuLimit),
+          ...(spec.storage.walFailover?.isOn ? WAL_FAILOVER_ENV : []),
+          ...parts.env,
+          ...spec.extraEnv,
+        ],
         ports: [
           { name: spec.sqlPortName, containerPort: SQL_PORT, protocol: 'TCP' },
           { name: 'http', containerPort: HTTP_PORT, protocol: 'TCP' },
@@ -62,11 +69,19 @@ export function databasePodTemplate(input: DatabasePodInput): k8s.PodTemplateSpe
         startupProbe: probe(spec, '/health', { periodSeconds: 10, failureThreshold: 30 }),
         livenessProbe: probe(spec, '/health', { periodSeconds: 10, failureThreshold: 3 }),
         readinessProbe: probe(spec, '/health?ready=1', { periodSeconds: 5, failureThreshold: 2 }),
-        volumeMounts: [{ name: DATA_VOLUME_NAME, mountPath: DATA_MOUNT_PATH }, ...parts.mounts],
+        volumeMounts: [...storageMounts(spec), ...parts.mounts],
       }, ...parts.sidecars],
       volumes: parts.volumes.length > 0 ? parts.volumes : undefined,
     },
   };
+}
+
+/** Each store's volume, then the WAL failover side disk when there is one. */
+function storageMounts(spec: ClusterSpec): k8s.VolumeMount[] {
+  return [
+    ...Array.from({ length: spec.storage.stores }, (_, i) => ({ name: storeVolumeName(i), mountPath: storeMountPath(i) })),
+    ...(spec.storage.sideDisk ? [{ name: WAL_FAILOVER_VOLUME_NAME, mountPath: WAL_FAILOVER_MOUNT_PATH }] : []),
+  ];
 }
 
 /** The parts of the pod that depend on security, locality and Cloud Storage credentials. */
@@ -109,11 +124,12 @@ function startArgs(input: DatabasePodInput): string[] {
     ...input.connectionFlags,
     `--http-port=${HTTP_PORT}`,
     `--port=${SQL_PORT}`,
-    `--store=path=${DATA_MOUNT_PATH}`,
+    ...Array.from({ length: spec.storage.stores }, (_, i) => `--store=path=${storeMountPath(i)}`),
     `--cache=${spec.cacheMebibytes}MiB`,
     `--max-sql-memory=${spec.maxSqlMemoryMebibytes}MiB`,
     ...(spec.locality && !spec.locality.isPerPod ? [`--locality=${spec.locality.value}`] : []),
     spec.logging ? `--log-config-file=${LOG_CONFIG_DIR}/${LOG_CONFIG_FILE}` : '--logtostderr=INFO',
+    ...(spec.storage.walFailover ? [`--wal-failover=${spec.storage.walFailover.flagValue}`] : []),
     ...spec.extraStartFlags,
   ];
 }

@@ -49,7 +49,7 @@ describe('defaults', () => {
   });
 
   test('storage, grace period, reload interval, placement', () => {
-    expect(spec.storage).toEqual({ bytes: 100 * 1024 ** 3, storageClassName: undefined, whenDeleted: PvcRetention.RETAIN, whenScaled: PvcRetention.RETAIN });
+    expect(spec.storage).toEqual({ bytes: 100 * 1024 ** 3, storageClassName: undefined, whenDeleted: PvcRetention.RETAIN, whenScaled: PvcRetention.RETAIN, stores: 1, walFailover: undefined, sideDisk: undefined });
     expect(spec.terminationGracePeriodSeconds).toBe(300);
     expect(spec.certificateReloadSeconds).toBe(60);
     const matchLabels = databaseSelectorLabels('crdb');
@@ -120,7 +120,7 @@ test('every prop given: each lands in the spec, normalized', () => {
   });
   expect(spec.cacheMebibytes).toBe(Math.floor(16 * 1024 * 0.3));
   expect(spec.maxSqlMemoryMebibytes).toBe(2048);
-  expect(spec.storage).toEqual({ bytes: 20 * 1024 ** 3, storageClassName: 'premium-rwo', whenDeleted: PvcRetention.DELETE, whenScaled: PvcRetention.DELETE });
+  expect(spec.storage).toEqual({ bytes: 20 * 1024 ** 3, storageClassName: 'premium-rwo', whenDeleted: PvcRetention.DELETE, whenScaled: PvcRetention.DELETE, stores: 1, walFailover: undefined, sideDisk: undefined });
   expect(spec.terminationGracePeriodSeconds).toBe(600);
   expect(spec.certificateReloadSeconds).toBe(30);
   expect(spec.placement).toEqual({

@@ -169,7 +169,7 @@ describe('extra start flags and environment variables', () => {
     ['env null', { extraEnv: null as any }, 'extraEnv', 'received null; expected names to values'],
     ['a bad env name', { extraEnv: { 'MY-VAR': 'x' } }, 'extraEnv', 'received "MY-VAR"; expected a variable name of letters, digits and \'_\', not starting with a digit'],
     ['an env name starting with a digit', { extraEnv: { '1X': 'x' } }, 'extraEnv', 'received "1X"; expected a variable name'],
-    ['an owned env name', { extraEnv: { GODEBUG: 'x' } }, 'extraEnv', 'received "GODEBUG"; expected a variable the construct does not set (it sets POD_NAME, GOMAXPROCS, GODEBUG, GOOGLE_APPLICATION_CREDENTIALS, COCKROACH_CERTS_DIR, COCKROACH_INSECURE, COCKROACH_HOST, COCKROACH_PORT)'],
+    ['an owned env name', { extraEnv: { GODEBUG: 'x' } }, 'extraEnv', 'received "GODEBUG"; expected a variable the construct does not set (it sets POD_NAME, GOMAXPROCS, GODEBUG, GOOGLE_APPLICATION_CREDENTIALS, COCKROACH_CERTS_DIR, COCKROACH_INSECURE, COCKROACH_HOST, COCKROACH_PORT, COCKROACH_WAL_FAILOVER)'],
     ['COCKROACH_INSECURE', { extraEnv: { COCKROACH_INSECURE: 'true' } }, 'extraEnv', 'received "COCKROACH_INSECURE"'],
     ['a number as a value', { extraEnv: { TZ: 1 as any } }, 'extraEnv.TZ', 'received 1; expected a string'],
   ])('refused: %s', (_case, props, prop, message) => {
