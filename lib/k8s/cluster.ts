@@ -582,7 +582,7 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
 
   /** Where the DB Console's Ingress reaches the pods from, when known (Google's front ends with IAP). */
   public get dbConsoleSourceRanges(): readonly string[] {
-    return this.dbConsoleIngress?.sourceRanges ?? [];
+    return [...(this.dbConsoleIngress?.sourceRanges ?? [])];
   }
 
   /** A claim template: one ReadWriteOnce filesystem volume per pod. */

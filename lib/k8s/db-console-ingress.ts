@@ -15,7 +15,7 @@ export interface DbConsoleIngressOptions {
   readonly tlsSecretName: string;
   /**
    * IngressClass. Not GKE's: GKE's Ingress controller has no IngressClass and ignores an Ingress that
-   * names one (`gce` included); use `identityAwareProxy`, or leave the class out on GKE.
+   * names one (`gce` included); on GKE use `identityAwareProxy`.
    * @default - the cluster's default class
    */
   readonly ingressClassName?: string;
@@ -79,7 +79,7 @@ export class DbConsoleIngress extends Construct {
     } else if (props.ingressClassName !== undefined) {
       checkDnsSubdomain(cluster, 'dbConsoleIngress.ingressClassName', props.ingressClassName);
       if (GKE_CLASSES.includes(props.ingressClassName)) {
-        reject(cluster, 'dbConsoleIngress.ingressClassName', props.ingressClassName, 'expected another class: GKE\'s Ingress controller has no IngressClass and ignores an Ingress that names one; on GKE use identityAwareProxy, or leave the class out');
+        reject(cluster, 'dbConsoleIngress.ingressClassName', props.ingressClassName, 'expected another class: GKE\'s Ingress controller has no IngressClass and ignores an Ingress that names one; on GKE use identityAwareProxy');
       }
     }
     for (const key of Object.keys(props.annotations ?? {})) {
@@ -101,7 +101,7 @@ export class DbConsoleIngress extends Construct {
       const staticIpName = iap.options.staticIpName;
       annotations = {
         'kubernetes.io/ingress.class': 'gce',
-        // IAP's sign-in cookie must never travel in clear: no port 80 on the load balancer.
+        // HTTPS only: no port 80 on the load balancer (http:// is refused, not redirected).
         'kubernetes.io/ingress.allow-http': 'false',
         ...(staticIpName !== undefined ? { 'kubernetes.io/ingress.global-static-ip-name': staticIpName } : {}),
       };
@@ -130,7 +130,7 @@ export class DbConsoleIngress extends Construct {
       });
       backendService = name;
     }
-    this.sourceRanges = iap ? GOOGLE_FRONT_END_RANGES : [];
+    this.sourceRanges = iap ? [...GOOGLE_FRONT_END_RANGES] : [];
     this.ingress = new k8s.KubeIngress(this, 'Resource', {
       metadata: metadata({ ...annotations, ...(props.annotations ?? {}) }),
       spec: {
@@ -154,4 +154,8 @@ export class DbConsoleIngress extends Construct {
 /** The classes GKE's Ingress controller answers to, as annotations only. */
 const GKE_CLASSES = ['gce', 'gce-internal', 'gce-regional-external'];
 /** What GKE's Ingress reads that the construct sets with IAP. */
-const GKE_OWNED_ANNOTATIONS = ['kubernetes.io/ingress.class', 'kubernetes.io/ingress.allow-http', 'kubernetes.io/ingress.global-static-ip-name'];
+const GKE_OWNED_ANNOTATIONS = [
+  'kubernetes.io/ingress.class', 'kubernetes.io/ingress.allow-http', 'kubernetes.io/ingress.global-static-ip-name',
+  // GKE refuses a regional address beside the global one the construct may name.
+  'kubernetes.io/ingress.regional-static-ip-name',
+];

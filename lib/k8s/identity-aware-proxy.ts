@@ -6,8 +6,10 @@ import { checkDnsSubdomain, reject } from '../shared/validate';
 export interface IdentityAwareProxyOptions {
   /**
    * A Secret of the cluster's namespace with `client_id` and `client_secret`: your own OAuth client, for
-   * users outside the project's organization or your own consent screen. Created by you (it never goes
-   * through the synthesized YAML).
+   * users outside the project's organization, a project without organization, or your own consent
+   * screen. Created by you (it never goes through the synthesized YAML). Once set, GKE cannot go back to
+   * Google's managed client for this backend ("Cannot switch to default OAuth once IAP credentials have
+   * been set"): keep it, or re-create the Ingress.
    * @default - Google's managed OAuth client: only users of the project's organization, from a browser
    */
   readonly oauthClientSecretName?: string;
@@ -30,7 +32,9 @@ const ADDRESS_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
  * to the DB Console's login page. The Ingress is GKE's (`kubernetes.io/ingress.class: gce`), HTTPS only;
  * a BackendConfig turns IAP on and checks `/health`; the load balancer reaches the pods directly
  * (container-native, through a Service of the DB Console only), and the NetworkPolicy lets Google's front
- * ends reach port 8080.
+ * ends reach port 8080. GKE then adds a readiness gate to the database pods: a new pod is Ready once the
+ * load balancer's health check passes (at most 10 minutes later), which every rolling restart waits for.
+ * On an insecure cluster IAP is the DB Console's only gate (it has no login then).
  * @see https://cloud.google.com/iap/docs/enabling-kubernetes-howto
  */
 export class IdentityAwareProxy {

@@ -32,7 +32,7 @@ export interface DbConsoleIapProps {
    * Who may pass Identity-Aware Proxy to the DB Console: IAM principals such as `group:dba@example.com`,
    * `user:ana@example.com` or `domain:example.com`. At least one. (The DB Console still asks for a SQL login.)
    */
-  readonly members: string[];
+  readonly members: readonly string[];
   /**
    * Name of the global static IP address of the DB Console's load balancer, which the Ingress names.
    * @default '<gkeClusterName>-db-console'

@@ -5,7 +5,7 @@ import { App, Chart, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
   ClusterSecurity, CockroachCluster, CockroachClusterProps, CockroachConfigError, CockroachDbVersion, DeploymentDescription, GcsCredentials, Locality,
-  MemoryAllocation, PodAntiAffinity, PvcRetention, TopologySpread,
+  IdentityAwareProxy, MemoryAllocation, PodAntiAffinity, PvcRetention, TopologySpread,
 } from '../../lib/k8s';
 import { newChart } from '../support/manifests';
 import { configError } from '../support/errors';
@@ -210,6 +210,22 @@ describe('two clusters of one app may not share their objects\' names', () => {
     new CockroachCluster(new Chart(app, 'x', { namespace: 'a-b' }), 'c', insecure);
     expect(() => new CockroachCluster(new Chart(app, 'y', { namespace: 'a' }), 'b-c', insecure))
       .toThrow('[y/b-c] name: received "b-c"; expected a name no other cluster of this app uses: the cluster at x/c has the same cluster-scoped object names (a-b-c-…), and the two would overwrite each other\'s objects');
+  });
+
+  test('the DB Console\'s Service, with IAP: a cluster named crdb-console beside cluster crdb, either order', () => {
+    const dbConsoleIngress = { host: 'crdb.example.com', tlsSecretName: 'tls', identityAwareProxy: IdentityAwareProxy.of() };
+    const chartIn = (id: string) => new Chart(new App({ outdir: path.join(os.tmpdir(), 'unused') }), id, { namespace: 'db' });
+    const first = chartIn('x');
+    new CockroachCluster(first, 'crdb', { ...insecure, dbConsoleIngress });
+    expect(() => new CockroachCluster(first, 'crdb-console', insecure))
+      .toThrow('[x/crdb-console] name: received "crdb-console"; expected a name no other cluster of this app uses: the cluster at x/crdb has a Service named "crdb-console" in namespace "db", and the two would overwrite each other\'s objects');
+    const second = chartIn('y');
+    new CockroachCluster(second, 'crdb-console', insecure);
+    expect(() => new CockroachCluster(second, 'crdb', { ...insecure, dbConsoleIngress })).toThrow('the cluster at y/crdb-console has a Service named "crdb-console" in namespace "db"');
+    // Without IAP there is no such Service.
+    const without = chartIn('z');
+    new CockroachCluster(without, 'crdb', insecure);
+    expect(() => new CockroachCluster(without, 'crdb-console', insecure)).not.toThrow();
   });
 
   test('accepted: the same name in two namespaces, or in two apps', () => {

@@ -1,5 +1,6 @@
 import {
-  ClusterSecurity, CockroachCluster, CockroachClusterProps, DbConsoleAccess, DbConsoleIngressOptions, DeploymentDescription, IdentityAwareProxy,
+  ClusterSecurity, CockroachCluster, CockroachClusterProps, DbConsoleAccess, DbConsoleIngressOptions, DeploymentDescription, GOOGLE_FRONT_END_RANGES,
+  IdentityAwareProxy,
 } from '../../lib/k8s';
 import { configError } from '../support/errors';
 import { newChart, only, synth, validateAgainstSchemas } from '../support/manifests';
@@ -84,8 +85,18 @@ describe('options', () => {
     });
     expect(only(objects, 'Service', 'crdb-console').metadata.annotations).not.toHaveProperty('cloud.google.com/app-protocols');
     expect(only(objects, 'Ingress').metadata.annotations['kubernetes.io/ingress.global-static-ip-name']).toBe('console-ip');
-    // No Secret is rendered: its values never go through the YAML.
-    expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
+    // The OAuth client's Secret is named, never rendered: its values never go through the YAML.
+    const secure = build({ dbConsoleIngress: { ...INGRESS, identityAwareProxy: IdentityAwareProxy.of({ oauthClientSecretName: 'iap-oauth' }) } }).objects;
+    expect(secure.filter((o) => o.metadata.name === 'iap-oauth')).toEqual([]);
+    expect(JSON.stringify(secure)).not.toMatch(/client_secret|client_id/);
+  });
+
+  test('the front ends\' ranges are copies', () => {
+    const { cluster } = build({ dbConsoleIngress: { ...INGRESS, identityAwareProxy: IdentityAwareProxy.of() } });
+    (cluster.dbConsoleSourceRanges as string[]).push('0.0.0.0/0');
+    expect(cluster.dbConsoleSourceRanges).toEqual(['130.211.0.0/22', '35.191.0.0/16']);
+    (cluster.dbConsoleIngress!.sourceRanges as string[]).push('0.0.0.0/0');
+    expect(GOOGLE_FRONT_END_RANGES).toEqual(['130.211.0.0/22', '35.191.0.0/16']);
   });
 
   test('no address stated: an ephemeral one; user annotations added', () => {
@@ -115,9 +126,13 @@ describe('refused at synth, naming the prop', () => {
     ['a class with IAP', { ...INGRESS, ingressClassName: 'gce', identityAwareProxy: IdentityAwareProxy.of() }, 'dbConsoleIngress.ingressClassName',
       'received "gce"; expected none with identityAwareProxy: GKE\'s Ingress is chosen by the kubernetes.io/ingress.class annotation the construct sets, and GKE ignores an Ingress that names a class'],
     ['the class annotation with IAP', { ...INGRESS, identityAwareProxy: IdentityAwareProxy.of(), annotations: { 'kubernetes.io/ingress.class': 'nginx' } }, 'dbConsoleIngress.annotations',
-      'received "kubernetes.io/ingress.class"; expected an annotation the construct does not set with identityAwareProxy (it sets kubernetes.io/ingress.class, kubernetes.io/ingress.allow-http, kubernetes.io/ingress.global-static-ip-name)'],
+      'received "kubernetes.io/ingress.class"; expected an annotation the construct does not set with identityAwareProxy'],
     ['HTTP allowed with IAP', { ...INGRESS, identityAwareProxy: IdentityAwareProxy.of(), annotations: { 'kubernetes.io/ingress.allow-http': 'true' } }, 'dbConsoleIngress.annotations',
       'received "kubernetes.io/ingress.allow-http"'],
+    ['a global address by annotation with IAP', { ...INGRESS, identityAwareProxy: IdentityAwareProxy.of(), annotations: { 'kubernetes.io/ingress.global-static-ip-name': 'x' } }, 'dbConsoleIngress.annotations',
+      'received "kubernetes.io/ingress.global-static-ip-name"'],
+    ['a regional address with IAP (GKE refuses it beside the global one)', { ...INGRESS, identityAwareProxy: IdentityAwareProxy.of(), annotations: { 'kubernetes.io/ingress.regional-static-ip-name': 'x' } }, 'dbConsoleIngress.annotations',
+      'received "kubernetes.io/ingress.regional-static-ip-name"; expected an annotation the construct does not set with identityAwareProxy (it sets kubernetes.io/ingress.class, kubernetes.io/ingress.allow-http, kubernetes.io/ingress.global-static-ip-name, kubernetes.io/ingress.regional-static-ip-name)'],
     ['a description without dbConsoleIap', { ...INGRESS, identityAwareProxy: IdentityAwareProxy.fromDeployment(description()) }, 'dbConsoleIngress.identityAwareProxy',
       'received "IdentityAwareProxy.fromDeployment(description)"; expected a description with dbConsoleIap (the principals IAP lets through and the address), or IdentityAwareProxy.of(…)'],
     ['a plain object', { ...INGRESS, identityAwareProxy: { options: {} } as any }, 'dbConsoleIngress.identityAwareProxy',

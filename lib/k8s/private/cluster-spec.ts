@@ -189,7 +189,7 @@ export function resolveClusterSpec(scope: Construct, id: string, props: Cockroac
   if (suffix) reject(scope, 'name', name, `expected a name not ending in "${suffix}": another cluster's objects are named <name>${suffix}`);
   const namespace = Chart.of(scope).namespace ?? 'default';
   checkDnsLabel(scope, 'namespace (of the chart)', namespace);
-  claimClusterNames(scope, name, namespace);
+  claimClusterNames(scope, name, namespace, props.dbConsoleIngress?.identityAwareProxy !== undefined);
   const clusterDomain = props.clusterDomain ?? 'cluster.local';
   checkDnsSubdomain(scope, 'clusterDomain', clusterDomain);
 
@@ -417,15 +417,19 @@ const CLAIMED_NAMES = new WeakMap<IConstruct, Map<string, string>>();
 /**
  * Two clusters with the same name in one namespace would render the same StatefulSet, Services and
  * Jobs, in one chart or in two charts of one app; the cluster-scoped objects (`<namespace>-<name>-…`)
- * would collide across namespaces too (namespace `a-b`, name `c` against namespace `a`, name `b-c`).
+ * would collide across namespaces too (namespace `a-b`, name `c` against namespace `a`, name `b-c`);
+ * and a cluster named `crdb-console` would take the DB Console Service of cluster `crdb` with IAP.
  */
-function claimClusterNames(scope: Construct, name: string, namespace: string): void {
+function claimClusterNames(scope: Construct, name: string, namespace: string, consoleService: boolean): void {
   const root = scope.node.root;
   let claimed = CLAIMED_NAMES.get(root);
   if (!claimed) CLAIMED_NAMES.set(root, claimed = new Map());
   const keys: Array<[string, string]> = [
     [`namespaced:${namespace}/${name}`, `the same name in namespace ${JSON.stringify(namespace)}`],
     [`cluster-scoped:${namespace}-${name}`, `the same cluster-scoped object names (${namespace}-${name}-…)`],
+    // <name>-public is refused as a name; <name>-console is a Service with IAP only.
+    ...[name, ...(consoleService ? [`${name}-console`] : [])].map((service): [string, string] =>
+      [`service:${namespace}/${service}`, `a Service named ${JSON.stringify(service)} in namespace ${JSON.stringify(namespace)}`]),
   ];
   for (const [key, what] of keys) {
     const other = claimed.get(key);
