@@ -45,6 +45,12 @@ export { HTTP_PORT, SQL_PORT } from './ports';
 const JOIN_SEEDS = 3;
 
 /**
+ * The StatefulSet's note of what was chosen at its creation and can never change on it (the API server
+ * refuses it): the claim templates, the selector and the service name.
+ */
+export const CHOSEN_AT_CREATION_ANNOTATION = 'cockroachdb/chosen-at-creation';
+
+/**
  * A CockroachDB cluster on Kubernetes: a StatefulSet with one volume per pod, its discovery and public
  * Services, a PodDisruptionBudget, the database pods' ServiceAccount, the SQL clients' ServiceAccount
  * (`<name>-client`, used by the Jobs) and the Job that initializes the cluster.
@@ -259,7 +265,12 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
     }
 
     this.statefulSet = new ApplyStableStatefulSet(this, 'StatefulSet', {
-      metadata: { name: this.name, namespace: this.namespace, labels: { ...this.identity.databaseLabels } },
+      metadata: {
+        name: this.name,
+        namespace: this.namespace,
+        labels: { ...this.identity.databaseLabels },
+        annotations: { [CHOSEN_AT_CREATION_ANNOTATION]: this.chosenAtCreation(spec) },
+      },
       spec: {
         serviceName: this.discoveryServiceName,
         replicas: this.renderedReplicas,
@@ -583,6 +594,22 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
   /** Where the DB Console's Ingress reaches the pods from, when known (Google's front ends with IAP). */
   public get dbConsoleSourceRanges(): readonly string[] {
     return [...(this.dbConsoleIngress?.sourceRanges ?? [])];
+  }
+
+  /**
+   * The note of the StatefulSet's creation-only choices, as the props state them: written at synth into
+   * the object, so `kubectl describe` shows why a later change of them is refused.
+   */
+  private chosenAtCreation(spec: ClusterSpec): string {
+    const side = spec.storage.sideDisk;
+    return [
+      `claim templates ${this.volumeClaimTemplateNames.join(', ')}`,
+      `(storage.stores ${spec.storage.stores}, storage.storageClassName ${spec.storage.storageClassName ?? 'unset'},`,
+      `WAL failover side disk ${side ? `${bytesToQuantity(side.bytes)} of class ${side.storageClassName ?? 'unset'}` : 'none'};`,
+      'storage.size grows with expandStorage),',
+      `selector and serviceName (name ${this.name}):`,
+      'to change them, build a new cluster and restore a backup into it',
+    ].join(' ');
   }
 
   /** A claim template: one ReadWriteOnce filesystem volume per pod. */

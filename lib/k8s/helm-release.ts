@@ -80,11 +80,7 @@ export class HelmRelease {
 
   /** The StatefulSet's selector as the chart renders it (immutable): also the labels its pods must carry. */
   public get selectorLabels(): { [key: string]: string } {
-    return {
-      'app.kubernetes.io/name': this.chartName,
-      'app.kubernetes.io/instance': this.release,
-      ...(this.options.statefulSetLabels ?? CHART_STATEFULSET_LABELS),
-    };
+    return { ...this.claimLabels, ...(this.options.statefulSetLabels ?? CHART_STATEFULSET_LABELS) };
   }
 
   /**

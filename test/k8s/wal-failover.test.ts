@@ -279,3 +279,18 @@ describe('refused at synth, naming the prop', () => {
     expect(error.message).toContain(`${prop}: ${message}`);
   });
 });
+
+describe('what can only be chosen at creation, noted on the StatefulSet at synth', () => {
+  test.each<[string, Partial<CockroachClusterProps>, string]>([
+    ['the defaults', {},
+      'claim templates datadir (storage.stores 1, storage.storageClassName unset, WAL failover side disk none; storage.size grows with expandStorage), selector and serviceName (name crdb): to change them, build a new cluster and restore a backup into it'],
+    ['two stores on a class', { storage: { stores: 2, storageClassName: 'premium-rwo' } },
+      'claim templates datadir, datadir-2 (storage.stores 2, storage.storageClassName premium-rwo, WAL failover side disk none; storage.size grows with expandStorage), selector and serviceName (name crdb): to change them, build a new cluster and restore a backup into it'],
+    ['a side disk', { storage: { walFailover: WalFailover.sideDisk({ size: Size.gibibytes(10) }) } },
+      'claim templates datadir, failoverdir (storage.stores 1, storage.storageClassName unset, WAL failover side disk 10Gi of class unset; storage.size grows with expandStorage), selector and serviceName (name crdb): to change them, build a new cluster and restore a backup into it'],
+    ['a side disk of a class', { name: 'books', storage: { walFailover: WalFailover.sideDisk({ storageClassName: 'pd-ssd' }) } },
+      'claim templates datadir, failoverdir (storage.stores 1, storage.storageClassName unset, WAL failover side disk 25Gi of class pd-ssd; storage.size grows with expandStorage), selector and serviceName (name books): to change them, build a new cluster and restore a backup into it'],
+  ])('%s', (_, props, note) => {
+    expect(build(props).sts.metadata.annotations).toEqual({ 'cockroachdb/chosen-at-creation': note });
+  });
+});
