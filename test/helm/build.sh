@@ -18,24 +18,11 @@ export GOTOOLCHAIN=local GOFLAGS=-mod=readonly CGO_ENABLED=0
 HELM_VERSION=v3.19.0
 CHART_MODULE=github.com/cockroachdb/helm-charts@v0.0.0-20260828131910-3f65257a73c7
 
-key=$( (go version; cat "$0" "$here/tool/go.mod" "$here/tool/go.sum") | sha256sum | cut -c1-16)
-out="${XDG_CACHE_HOME:-$HOME/.cache}/cdk-cockroachdb/helm/$key"
-# One build per key at a time (two jest workers, say); the second finds it done.
-mkdir -p "$(dirname "$out")"
-exec 9>"$out.lock"
-flock 9
-if [ -f "$out/complete" ]; then
-  echo "cached: $out" >&2
-  echo "$out"
-  exit 0
-fi
-
-start=$(date +%s)
-work=$(mktemp -d "$out.partial.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+# shellcheck source=../support/cached-build.sh
+. "$here/../support/cached-build.sh"
+key=$( (go version; cat "$0" "$here/../support/cached-build.sh" "$here/tool/go.mod" "$here/tool/go.sum") | sha256sum | cut -c1-16)
+cached_build_begin helm "$key"
 mkdir -p "$work/bin"
-
-log() { echo "[helm build $(( $(date +%s) - start ))s] $*" >&2; }
 
 # What Helm's own release build stamps (its Makefile): without the version, `helm version` says v3.19;
 # without the Kubernetes version, `helm template` assumes 1.20 (the tests pass --kube-version anyway).
@@ -49,22 +36,11 @@ log "helm"
 (cd "$here/tool" && go build -trimpath -ldflags "$ldflags" -o "$work/bin/helm" helm.sh/helm/v3/cmd/helm)
 
 log "chart"
-# Downloaded outside any module (an empty folder of the build's own, removed with it).
-mkdir "$work/empty"
-chart_dir=$(cd "$work/empty" && GOFLAGS= go mod download -json "$CHART_MODULE" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
-rmdir "$work/empty"
-[ -n "$chart_dir" ] || { echo "could not download $CHART_MODULE" >&2; exit 1; }
+chart_dir=$(module_dir "$CHART_MODULE")
 # The module cache is read-only; helm only reads the chart, but a copy we own is removable with the rest.
 cp -R "$chart_dir/cockroachdb" "$work/cockroachdb"
 chmod -R u+w "$work/cockroachdb"
 
 "$work/bin/helm" version >&2
 "$work/bin/helm" show chart "$work/cockroachdb" | grep -E '^(version|appVersion):' >&2
-seconds=$(( $(date +%s) - start ))
-echo "$seconds" > "$work/build-seconds"
-touch "$work/complete"
-rm -rf "$out"
-mv "$work" "$out"
-trap - EXIT
-log "done in ${seconds}s"
-echo "$out"
+cached_build_end

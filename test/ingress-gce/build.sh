@@ -18,34 +18,14 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 export GOTOOLCHAIN=local GOFLAGS=-mod=readonly CGO_ENABLED=0
 
-key=$( (go version; cat "$0" "$here/tool/go.mod" "$here/tool/go.sum") | sha256sum | cut -c1-16)
-out="${XDG_CACHE_HOME:-$HOME/.cache}/cdk-cockroachdb/ingress-gce/$key"
-# One build per key at a time (two jest workers, say); the second finds it done.
-mkdir -p "$(dirname "$out")"
-exec 9>"$out.lock"
-flock 9
-if [ -f "$out/complete" ]; then
-  echo "cached: $out" >&2
-  echo "$out"
-  exit 0
-fi
-
-start=$(date +%s)
-work=$(mktemp -d "$out.partial.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+# shellcheck source=../support/cached-build.sh
+. "$here/../support/cached-build.sh"
+key=$( (go version; cat "$0" "$here/../support/cached-build.sh" "$here/tool/go.mod" "$here/tool/go.sum") | sha256sum | cut -c1-16)
+cached_build_begin ingress-gce "$key"
 mkdir -p "$work/bin"
-
-log() { echo "[ingress-gce build $(( $(date +%s) - start ))s] $*" >&2; }
 
 log "ensure-gke-crds"
 (cd "$here/tool" && go build -trimpath -ldflags "-s -w" -o "$work/bin/ensure-gke-crds" .)
 
 go version -m "$work/bin/ensure-gke-crds" | grep -E '^\s(path|dep\s+k8s\.io/ingress-gce)\s' >&2
-seconds=$(( $(date +%s) - start ))
-echo "$seconds" > "$work/build-seconds"
-touch "$work/complete"
-rm -rf "$out"
-mv "$work" "$out"
-trap - EXIT
-log "done in ${seconds}s"
-echo "$out"
+cached_build_end

@@ -22,25 +22,10 @@ export GOTOOLCHAIN=local GOFLAGS=-mod=readonly CGO_ENABLED=0
 K8S_VERSION=v1.37.2
 PROMETHEUS_OPERATOR=github.com/prometheus-operator/prometheus-operator@v0.85.0
 
-key=$( (go version; cat "$0"; cd "$here" && find etcd kube cert-manager -type f \( -name '*.go' -o -name 'go.mod' -o -name 'go.sum' \) | LC_ALL=C sort | xargs cat) | sha256sum | cut -c1-16)
-out="${XDG_CACHE_HOME:-$HOME/.cache}/cdk-cockroachdb/harness/$key"
-if [ "${1:-}" = "--rebuild" ]; then
-  out=$(mktemp -d)
-else
-  # One build per key at a time (CI's background build and a test run, say); the second finds it done.
-  mkdir -p "$(dirname "$out")"
-  exec 9>"$out.lock"
-  flock 9
-  if [ -f "$out/complete" ]; then
-    echo "cached: $out" >&2
-    echo "$out"
-    exit 0
-  fi
-fi
-
-start=$(date +%s)
-work=$(mktemp -d "$out.partial.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+# shellcheck source=../../support/cached-build.sh
+. "$here/../../support/cached-build.sh"
+key=$( (go version; cat "$0" "$here/../../support/cached-build.sh"; cd "$here" && find etcd kube cert-manager -type f \( -name '*.go' -o -name 'go.mod' -o -name 'go.sum' \) | LC_ALL=C sort | xargs cat) | sha256sum | cut -c1-16)
+cached_build_begin harness "$key" "${1:-}"
 mkdir -p "$work/bin" "$work/crds/cert-manager" "$work/crds/prometheus-operator"
 
 # The version kube-apiserver reports (kubectl version, discovery); without it, v0.0.0-master.
@@ -48,8 +33,6 @@ ldflags="-s -w"
 for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
   ldflags+=" -X $pkg.gitVersion=$K8S_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=37 -X $pkg.gitTreeState=clean"
 done
-
-log() { echo "[harness build $(( $(date +%s) - start ))s] $*" >&2; }
 
 log "etcd"
 (cd "$here/etcd" && go build -trimpath -ldflags '-s -w' -o "$work/bin/etcd" .)
@@ -62,20 +45,9 @@ log "kube-apiserver and kube-controller-manager (the long part)"
 log "CRDs"
 cm_dir=$(cd "$here/cert-manager" && go list -m -f '{{.Dir}}' github.com/cert-manager/cert-manager)
 cp "$cm_dir"/deploy/crds/*.yaml "$work/crds/cert-manager/"
-# Downloaded outside any module (an empty folder of the build's own, removed with it).
-mkdir "$work/empty"
-po_dir=$(cd "$work/empty" && GOFLAGS= go mod download -json "$PROMETHEUS_OPERATOR" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')
-rmdir "$work/empty"
-[ -n "$po_dir" ] || { echo "could not download $PROMETHEUS_OPERATOR" >&2; exit 1; }
+po_dir=$(module_dir "$PROMETHEUS_OPERATOR")
 cp "$po_dir"/example/prometheus-operator-crd/*.yaml "$work/crds/prometheus-operator/"
 chmod -R u+w "$work/crds"
 
 "$work/bin/kube-apiserver" --version >&2
-seconds=$(( $(date +%s) - start ))
-echo "$seconds" > "$work/build-seconds"
-touch "$work/complete"
-rm -rf "$out"
-mv "$work" "$out"
-trap - EXIT
-log "done in ${seconds}s"
-echo "$out"
+cached_build_end
