@@ -15,7 +15,7 @@ import { ClusterMonitoring, IMonitoringTarget } from './monitoring';
 import { CockroachInitJob, IInitTarget } from './init-job';
 import { ClusterNetworkPolicy, INetworkPolicyTarget } from './network-policy';
 import { ApplyStableStatefulSet } from './private/apply-stable';
-import { ClusterSpec, resolveClusterSpec } from './private/cluster-spec';
+import { claimTemplatesOf, ClusterSpec, resolveClusterSpec } from './private/cluster-spec';
 import { checkPodWithinDescription, podRequests } from './private/pod-requests';
 import { shortHash } from './private/hash';
 import { renderServiceAccount } from './private/service-account';
@@ -31,8 +31,6 @@ import {
   BackupInspectionJob, BackupSchedule, ClusterSetting, ISqlProvisionerTarget, LicenseOptions, SqlDatabase, SqlJobOptions,
   SqlProvisioner, SqlRole, SqlUser, SqlUserOptions,
 } from './sql-provisioner';
-import { storeVolumeName } from './storage';
-import { WAL_FAILOVER_VOLUME_NAME } from './wal-failover';
 import { pruneLabels, pruneSelector } from './prune';
 import { CERTS_DIR, ClusterCertificates, ICertificatesTarget } from './tls';
 import { BuiltinWorkload, WorkloadJob, WorkloadRunOptions } from './workload';
@@ -182,8 +180,9 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
     this.helmRelease = spec.helmRelease;
     this.imagePullSecrets = spec.imagePullSecrets;
     this.identity = spec;
-    this.storeClaimTemplateNames = Array.from({ length: spec.storage.stores }, (_, i) => storeVolumeName(i));
-    this.volumeClaimTemplateNames = [...this.storeClaimTemplateNames, ...(spec.storage.sideDisk ? [WAL_FAILOVER_VOLUME_NAME] : [])];
+    const claims = claimTemplatesOf(spec.storage);
+    this.storeClaimTemplateNames = claims.filter((c) => c.store).map((c) => c.name);
+    this.volumeClaimTemplateNames = claims.map((c) => c.name);
     const serviceAccountAnnotations = spec.serviceAccountAnnotations;
 
     if (this.security.isSecure) {
@@ -280,10 +279,8 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
         persistentVolumeClaimRetentionPolicy: { whenDeleted: spec.storage.whenDeleted, whenScaled: spec.storage.whenScaled },
         template,
         // Labels here are immutable once the StatefulSet exists: only the stable selector labels.
-        volumeClaimTemplates: [
-          ...this.storeClaimTemplateNames.map((name) => this.claimTemplate(name, spec.expandFromBytes ?? spec.storage.bytes, spec.storage.storageClassName)),
-          ...(spec.storage.sideDisk ? [this.claimTemplate(WAL_FAILOVER_VOLUME_NAME, spec.storage.sideDisk.bytes, spec.storage.sideDisk.storageClassName)] : []),
-        ],
+        // While an expansion is declared, the stores keep the size they have (see StorageExpansionJob).
+        volumeClaimTemplates: claims.map((c) => this.claimTemplate(c.name, c.store ? spec.expandFromBytes ?? c.bytes : c.bytes, c.storageClassName)),
       },
     });
 
@@ -301,10 +298,7 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
         replicas: this.renderedReplicas,
         bytes: spec.storage.bytes,
         storageClassName: spec.storage.storageClassName,
-        claimTemplates: [
-          ...this.storeClaimTemplateNames.map((name) => ({ name, storageClassName: spec.storage.storageClassName })),
-          ...(spec.storage.sideDisk ? [{ name: WAL_FAILOVER_VOLUME_NAME, storageClassName: spec.storage.sideDisk.storageClassName, fixedBytes: spec.storage.sideDisk.bytes }] : []),
-        ],
+        claimTemplates: claims.map((c) => ({ name: c.name, storageClassName: c.storageClassName, fixedBytes: c.store ? undefined : c.bytes })),
       });
     }
     if (spec.gatedRollout) {

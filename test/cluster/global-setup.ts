@@ -1,7 +1,7 @@
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { builtFolder } from '../support/cached-build';
 import { startControlPlane } from './support/control-plane';
 
 /**
@@ -9,8 +9,7 @@ import { startControlPlane } from './support/control-plane';
  * and leaves its coordinates in a file named by CRDB_CLUSTER_STATE.
  */
 export default async function globalSetup(): Promise<void> {
-  const build = execFileSync('bash', [path.join(__dirname, 'harness', 'build.sh')], { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 * 1024 * 1024 })
-    .toString().trim().split('\n').pop()!;
+  const build = builtFolder(path.join(__dirname, 'harness', 'build.sh'));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crdb-cluster-'));
   const started = Date.now();
   const plane = await startControlPlane(build, dir);

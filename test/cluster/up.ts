@@ -5,15 +5,15 @@
  *   export KUBECONFIG=<the path it prints>
  *   kubectl apply --validate=strict -f dist/gke-namespace/ -f dist/gke/
  */
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { builtFolder } from '../support/cached-build';
 import { startControlPlane, stopControlPlane } from './support/control-plane';
 
 async function main(): Promise<void> {
-  const build = execFileSync('bash', [path.join(__dirname, '../../test/cluster/harness/build.sh')], { stdio: ['ignore', 'pipe', 'inherit'] })
-    .toString().trim().split('\n').pop()!;
+  // Bundled into build/run-ts/ (scripts/run-ts.js): the script is found from the project's root.
+  const build = builtFolder(path.join(__dirname, '../../test/cluster/harness/build.sh'));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crdb-cluster-'));
   const plane = await startControlPlane(build, dir);
   console.log(`control plane up: ${plane.server}\nexport KUBECONFIG=${plane.kubeconfig}\nlogs in ${dir}; Ctrl-C stops it`);

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
+import { builtFolder } from '../support/cached-build';
 
 /** The official chart's version (`version` of cockroachdb/Chart.yaml in CHART_MODULE); appVersion 26.3.1. */
 export const CHART_VERSION = '22.0.3';
@@ -25,15 +26,9 @@ export const KUBE_VERSION = '1.37.2';
  */
 const SERVED_KINDS = ['batch/v1/CronJob', 'networking.k8s.io/v1/Ingress', 'policy/v1'];
 
-let folder: string | undefined;
-
 /** The folder of test/helm/build.sh ({bin/helm, cockroachdb}), built or reused once per process. */
 export function helmFolder(): string {
-  if (folder === undefined) {
-    folder = execFileSync('bash', [path.join(__dirname, 'build.sh')], { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 * 1024 * 1024 })
-      .toString().trim().split('\n').pop()!;
-  }
-  return folder;
+  return builtFolder(path.join(__dirname, 'build.sh'));
 }
 
 /** `helm template` of the official chart with these values: its objects, in helm's order. */

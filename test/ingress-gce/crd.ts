@@ -1,16 +1,9 @@
 import { execFileSync } from 'child_process';
 import * as path from 'path';
-
-let folder: string | undefined;
+import { builtFolder } from '../support/cached-build';
 
 /** The folder of test/ingress-gce/build.sh ({bin/ensure-gke-crds}), built or reused once per process. */
-function toolFolder(): string {
-  if (folder === undefined) {
-    folder = execFileSync('bash', [path.join(__dirname, 'build.sh')], { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 * 1024 * 1024 })
-      .toString().trim().split('\n').pop()!;
-  }
-  return folder;
-}
+const toolFolder = () => builtFolder(path.join(__dirname, 'build.sh'));
 
 /**
  * Installs GKE's BackendConfig CRD (backendconfigs.cloud.google.com: cloud.google.com/v1 and v1beta1,

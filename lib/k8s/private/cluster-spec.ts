@@ -12,8 +12,8 @@ import { HOSTNAME_TOPOLOGY_KEY, PlacementOptions, PodAntiAffinity, TopologySprea
 import { MIN_LIVE_NODES, ScaleDownPhase, ScaleDownPlan } from '../scale-down';
 import { ClusterSecurity } from '../security';
 import type { SqlJobOptions } from '../sql-provisioner';
-import { PvcRetention, StorageOptions } from '../storage';
-import { WalFailover, WalFailoverMode } from '../wal-failover';
+import { PvcRetention, StorageOptions, storeMountPath, storeVolumeName } from '../storage';
+import { WAL_FAILOVER_MOUNT_PATH, WAL_FAILOVER_VOLUME_NAME, WalFailover, WalFailoverMode } from '../wal-failover';
 import { checkFinalize, checkVersionChange, UpgradeOptions, VersionChangeKind } from '../upgrade';
 import { CockroachDbVersion } from '../version';
 import { checkImageDigest, imageReference } from './image';
@@ -66,6 +66,30 @@ export interface ResolvedStorage {
   readonly walFailover?: WalFailover;
   /** The side disk's claim template, when the pods mount one. */
   readonly sideDisk?: { readonly bytes: number; readonly storageClassName?: string };
+}
+
+/** One claim template of the database pods. */
+export interface ResolvedClaim {
+  /** The template's name, e.g. `datadir-2`. */
+  readonly name: string;
+  /** Where the pods mount it. */
+  readonly mountPath: string;
+  /** Its size in bytes (a store's: `storage.size`). */
+  readonly bytes: number;
+  /** Its StorageClass; the default one when undefined. */
+  readonly storageClassName?: string;
+  /** A store (`--store`, grown by an expansion) rather than the WAL failover side disk. */
+  readonly store: boolean;
+}
+
+/** The pods' claim templates, in order: each store's, then the WAL failover side disk's when there is one. */
+export function claimTemplatesOf(storage: ResolvedStorage): ResolvedClaim[] {
+  return [
+    ...Array.from({ length: storage.stores }, (_, i) => ({
+      name: storeVolumeName(i), mountPath: storeMountPath(i), bytes: storage.bytes, storageClassName: storage.storageClassName, store: true,
+    })),
+    ...(storage.sideDisk ? [{ name: WAL_FAILOVER_VOLUME_NAME, mountPath: WAL_FAILOVER_MOUNT_PATH, ...storage.sideDisk, store: false }] : []),
+  ];
 }
 
 /** A cluster's props, validated and normalized. */

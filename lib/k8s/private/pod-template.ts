@@ -2,13 +2,11 @@ import * as k8s from 'cdk8s-plus-28/lib/imports/k8s';
 import { HTTP_PORT, SQL_PORT } from '../ports';
 import { LOG_CONFIG_DIR, LOG_CONFIG_FILE } from '../logging';
 import { RESTART_TOKEN_ANNOTATION } from '../rollout';
-import { storeMountPath, storeVolumeName } from '../storage';
 import { CERTS_DIR, type ClusterCertificates } from '../tls';
-import { WAL_FAILOVER_MOUNT_PATH, WAL_FAILOVER_VOLUME_NAME } from '../wal-failover';
 import { fieldRefEnv } from './apply-stable';
 import { WAL_FAILOVER_ENV } from './wal-failover-env';
 import { certReloaderContainer } from './cert-reloader';
-import type { ClusterSpec } from './cluster-spec';
+import { claimTemplatesOf, type ClusterSpec } from './cluster-spec';
 import { commandWithNodeLocality, LOCALITY_DIR, nodeLocalityParts } from './node-locality';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './pod-security';
 
@@ -69,19 +67,11 @@ export function databasePodTemplate(input: DatabasePodInput): k8s.PodTemplateSpe
         startupProbe: probe(spec, '/health', { periodSeconds: 10, failureThreshold: 30 }),
         livenessProbe: probe(spec, '/health', { periodSeconds: 10, failureThreshold: 3 }),
         readinessProbe: probe(spec, '/health?ready=1', { periodSeconds: 5, failureThreshold: 2 }),
-        volumeMounts: [...storageMounts(spec), ...parts.mounts],
+        volumeMounts: [...claimTemplatesOf(spec.storage).map((c) => ({ name: c.name, mountPath: c.mountPath })), ...parts.mounts],
       }, ...parts.sidecars],
       volumes: parts.volumes.length > 0 ? parts.volumes : undefined,
     },
   };
-}
-
-/** Each store's volume, then the WAL failover side disk when there is one. */
-function storageMounts(spec: ClusterSpec): k8s.VolumeMount[] {
-  return [
-    ...Array.from({ length: spec.storage.stores }, (_, i) => ({ name: storeVolumeName(i), mountPath: storeMountPath(i) })),
-    ...(spec.storage.sideDisk ? [{ name: WAL_FAILOVER_VOLUME_NAME, mountPath: WAL_FAILOVER_MOUNT_PATH }] : []),
-  ];
 }
 
 /** The parts of the pod that depend on security, locality and Cloud Storage credentials. */
@@ -124,7 +114,7 @@ function startArgs(input: DatabasePodInput): string[] {
     ...input.connectionFlags,
     `--http-port=${HTTP_PORT}`,
     `--port=${SQL_PORT}`,
-    ...Array.from({ length: spec.storage.stores }, (_, i) => `--store=path=${storeMountPath(i)}`),
+    ...claimTemplatesOf(spec.storage).filter((c) => c.store).map((c) => `--store=path=${c.mountPath}`),
     `--cache=${spec.cacheMebibytes}MiB`,
     `--max-sql-memory=${spec.maxSqlMemoryMebibytes}MiB`,
     ...(spec.locality && !spec.locality.isPerPod ? [`--locality=${spec.locality.value}`] : []),
