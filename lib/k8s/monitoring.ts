@@ -1,5 +1,6 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { AlertRule, cockroachAlerts } from '../shared/alerts';
 import { checkInteger, reject } from '../shared/validate';
 import type { ILabelledCluster } from './cluster-ref';
 import type { ClusterCertificates } from './tls';
@@ -79,22 +80,6 @@ export interface MonitoringOptions {
   readonly labels?: { readonly [key: string]: string };
 }
 
-/** One alert of the PrometheusRule. */
-export interface AlertRule {
-  /** The alert's name, e.g. `CockroachNodeDown`. */
-  readonly alert: string;
-  /** The PromQL expression; the alert fires while it returns series. */
-  readonly expr: string;
-  /** How long the expression must hold before the alert fires, e.g. `5m`. */
-  readonly for: string;
-  /** The `severity` label. */
-  readonly severity: 'critical' | 'warning';
-  /** The `summary` annotation: what is wrong. */
-  readonly summary: string;
-  /** What to do, following the book. */
-  readonly action: string;
-}
-
 /** What monitoring needs from its cluster (see {@link ClusterMonitoring}). */
 export interface IMonitoringTarget extends ILabelledCluster {
   /** Container memory limit in bytes, for the memory alert. */
@@ -159,44 +144,10 @@ export class ClusterMonitoring extends Construct {
     if (!(clockNanos > 0 && clockNanos < 5e8)) reject(cluster, 'monitoring.thresholds.clockOffset', `${clockNanos / 1e6}ms`, 'expected more than 0 and less than the 500 ms maximum offset');
 
     const sel = `namespace="${cluster.namespace}", service="${cluster.discoveryServiceName}"`;
-    this.alerts = [
-      { alert: 'CockroachNodeDown', expr: `up{${sel}} == 0`, for: '5m', severity: 'critical',
-        summary: 'A CockroachDB node has not answered Prometheus for 5 minutes.',
-        action: 'Check the pod (kubectl describe/logs). Ranges stay available while only one node of three is down; do not scale down now.' },
-      { alert: 'CockroachUnavailableRanges', expr: `sum(ranges_unavailable{${sel}}) > 0`, for: '5m', severity: 'critical',
-        summary: 'Some ranges have lost their quorum: part of the data cannot be read or written.',
-        action: 'Bring the down nodes back before anything else; never decommission or delete volumes now.' },
-      { alert: 'CockroachUnderReplicatedRanges', expr: `sum(ranges_underreplicated{${sel}}) > 0`, for: '15m', severity: 'warning',
-        summary: 'Some ranges have fewer replicas than configured.',
-        action: 'A node is down or was removed without decommissioning: restore it, or add a node (scale out) so the ranges can re-replicate.' },
-      { alert: 'CockroachHighSqlLatencyP99', expr: `histogram_quantile(0.99, sum by (le) (rate(sql_service_latency_bucket{${sel}}[5m]))) > ${p99Nanos}`, for: '10m', severity: 'warning',
-        summary: `p99 SQL latency above ${p99Nanos / 1e6} ms for 10 minutes.`,
-        action: 'If CPU is also high, scale out (add replicas); if memory is tight, scale up; check the slowest statements in the DB Console first.' },
-      { alert: 'CockroachHighCpu', expr: `avg by (instance) (sys_cpu_combined_percent_normalized{${sel}}) > ${cpu}`, for: `${Math.round(cpuFor / 60)}m`, severity: 'warning',
-        summary: `CPU above ${Math.round(cpu * 100)} % for ${Math.round(cpuFor / 60)} minutes.`,
-        action: 'Scale out (more replicas spread the load) or scale up (raise the CPU limit; pods roll one at a time).' },
-      { alert: 'CockroachMemoryNearLimit', expr: `sys_rss{${sel}} > ${Math.floor(cluster.memoryLimitBytes * mem)}`, for: '10m', severity: 'warning',
-        summary: `Process memory above ${Math.round(mem * 100)} % of the ${Math.round(cluster.memoryLimitBytes / 1024 ** 2)} MiB limit.`,
-        action: 'Scale up: raise the memory limit (cache and SQL memory follow it), before the kernel OOM-kills the node.' },
-      { alert: 'CockroachDiskAlmostFull', expr: `(1 - sum by (instance, store) (capacity_available{${sel}}) / sum by (instance, store) (capacity{${sel}})) > ${disk}`, for: '10m', severity: 'warning',
-        summary: `A store is more than ${Math.round(disk * 100)} % full.`,
-        action: 'Add disk (grow the volumes) or scale out (data rebalances onto new nodes). A full store stops its node.' },
-      { alert: 'CockroachDiskIopsSaturated', expr: `sys_host_disk_iopsinprogress{${sel}} > ${iops}`, for: '15m', severity: 'warning',
-        summary: `More than ${iops} disk operations in progress for 15 minutes: the disk is saturated.`,
-        action: 'Use faster disks (premium-rwo, larger volumes get more IOPS) or scale out to spread the I/O.' },
-      { alert: 'CockroachDiskThroughputSaturated', expr: `(rate(sys_host_disk_read_bytes{${sel}}[5m]) + rate(sys_host_disk_write_bytes{${sel}}[5m])) > ${throughput}`, for: '15m', severity: 'warning',
-        summary: `Disk throughput above ${Math.round(throughput / 1024 ** 2)} MiB/s for 15 minutes.`,
-        action: 'Provision more throughput (larger or faster volumes) or scale out.' },
-      { alert: 'CockroachNodeCertificateExpiresSoon', expr: `(security_certificate_expiration_node{${sel}} > 0) and (security_certificate_expiration_node{${sel}} - time()) < ${certSeconds}`, for: '1h', severity: 'warning',
-        summary: `A node certificate expires in less than ${Math.round(certSeconds / 86400)} days.`,
-        action: 'cert-manager should have renewed it: check the Certificate and the cert-reloader log (see the rotation runbook).' },
-      { alert: 'CockroachCaCertificateExpiresSoon', expr: `(security_certificate_expiration_ca{${sel}} > 0) and (security_certificate_expiration_ca{${sel}} - time()) < ${certSeconds}`, for: '1h', severity: 'critical',
-        summary: `The CA certificate expires in less than ${Math.round(certSeconds / 86400)} days.`,
-        action: 'Check the CA Certificate in cert-manager and follow the rotation runbook.' },
-      { alert: 'CockroachClockOffset', expr: `abs(clock_offset_meannanos{${sel}}) > ${clockNanos}`, for: '5m', severity: 'critical',
-        summary: `A node's clock is more than ${clockNanos / 1e6} ms away from the cluster mean.`,
-        action: 'Fix time synchronization on the Kubernetes node; CockroachDB stops a node whose clock drifts too far.' },
-    ];
+    this.alerts = cockroachAlerts(sel, cluster.memoryLimitBytes, {
+      p99Nanos, cpuFraction: cpu, cpuForSeconds: cpuFor, memoryFraction: mem, diskUsedFraction: disk, iopsInProgress: iops,
+      throughputBytesPerSecond: throughput, certificateExpirySeconds: certSeconds, clockOffsetNanos: clockNanos,
+    });
 
     const labels = { ...cluster._objectLabels(), ...(props.labels ?? {}) };
     if (props.serviceMonitor ?? true) {
