@@ -20,6 +20,9 @@ export const DEPLOYMENT = DeploymentDescription.of({
   // A database pod of the GKE app (4 CPU and 16 GiB for CockroachDB, plus its small sidecar) fits in this;
   // the GKE app refuses a larger pod and the GKE stack a node too small for it.
   databasePod: { cpuCores: 4.1, memoryGib: 16.5 },
+  // Cloud Monitoring's dashboard and alert policies (GCP app) and Managed Service for Prometheus' scraping
+  // and Rules (GKE app), with the default alert thresholds. Replace the address with your team's.
+  monitoring: { notificationEmails: ['dba@example.com'] },
 });
 
 /**

@@ -2,7 +2,7 @@ import { App, Chart, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
   BackupDestination, ClientCertificate, CockroachCluster, CockroachDbVersion, DatabasePrivilege, GcsCredentials, Locality,
-  PodAntiAffinity, SqlSecret, TopologySpread,
+  ManagedPrometheus, PodAntiAffinity, SqlSecret, TopologySpread,
 } from '../lib/k8s';
 import { DEPLOYMENT, IMAGE_DIGESTS, ImageDigests, LICENSE_ORGANIZATION, SECRETS } from './deployment';
 
@@ -67,6 +67,9 @@ export class GkeChart extends Chart {
       // GKE's to choose, so any address on 443), Cloud Storage on the public internet and the metadata server
       // (Workload Identity). Any other workload of this namespace needs allow rules of its own.
       networkPolicy: { namespaceDefaultDeny: true },
+      // Managed Service for Prometheus scrapes the nodes and evaluates the alerts, with the thresholds of the
+      // description, which the GCP app's Cloud Monitoring dashboard and alert policies read too.
+      managedPrometheus: ManagedPrometheus.fromDeployment(DEPLOYMENT),
     });
     // The book's collection (minikube's backups) is what a restore reads; this cluster backs up into a
     // collection of its own: two clusters never write into one, and CockroachDB pauses the schedules that

@@ -11,6 +11,7 @@ export * from './data-access-logs';
 export * from './backup-bucket';
 export * from './backup-identity';
 export * from './db-console-iap';
+export * from './cloud-monitoring';
 export * from './stacks';
 export * from './state-backend';
 export * from './project-apis';

@@ -6,6 +6,7 @@ import { DeploymentDescription } from '../shared/description';
 import { checkRules, reject } from '../shared/validate';
 import { BackupBucket, BackupBucketProps } from './backup-bucket';
 import { BackupServiceAccount, BackupServiceAccountKey, BackupWorkloadIdentity } from './backup-identity';
+import { CockroachCloudMonitoring } from './cloud-monitoring';
 import { BoundKey, CustomerManagedKey } from './customer-managed-key';
 import { GkeCluster, GkeClusterProps } from './gke-cluster';
 import { StorageDataAccessLogs } from './data-access-logs';
@@ -126,6 +127,10 @@ export interface GkeStackProps extends CockroachStackProps {
  * With the description's `dbConsoleIap`, also the DB Console's global address and who may pass
  * Identity-Aware Proxy to it ({@link DbConsoleIap}), and the output `db_console_ip_address` (what the
  * DB Console's DNS name points at).
+ *
+ * With the description's `monitoring`, also managed collection in the cluster, the Cloud Monitoring
+ * dashboard, the alert policies and their e-mail channels ({@link CockroachCloudMonitoring}), and the
+ * output `monitoring_dashboard_id`. The Cloud Monitoring API is among {@link GKE_STACK_APIS} already.
  */
 export class GkeStack extends TerraformStack {
   /** The GKE cluster and its node pool. */
@@ -138,6 +143,8 @@ export class GkeStack extends TerraformStack {
   public readonly apis: ProjectApis | undefined;
   /** The DB Console's address and IAP grants; undefined without the description's `dbConsoleIap`. */
   public readonly dbConsoleIap: DbConsoleIap | undefined;
+  /** The dashboard, alert policies and notification channels; undefined without the description's `monitoring`. */
+  public readonly monitoring: CockroachCloudMonitoring | undefined;
 
   constructor(scope: Construct, id: string, props: GkeStackProps) {
     super(scope, id);
@@ -168,6 +175,11 @@ export class GkeStack extends TerraformStack {
     this.dbConsoleIap = d.dbConsoleIap ? new DbConsoleIap(this, 'DbConsoleIap', { description: d }) : undefined;
     if (this.dbConsoleIap) {
       namedOutput(this, 'db_console_ip_address', this.dbConsoleIap.ipAddress, 'Global address of the DB Console behind IAP (point its DNS name here)');
+    }
+    // No dependency on the cluster: the policies skip metric validation and stay quiet until series arrive.
+    this.monitoring = d.monitoring ? new CockroachCloudMonitoring(this, 'Monitoring', { description: d }) : undefined;
+    if (this.monitoring) {
+      namedOutput(this, 'monitoring_dashboard_id', this.monitoring.dashboard.id, 'Cloud Monitoring dashboard of the CockroachDB cluster');
     }
   }
 }

@@ -7,6 +7,7 @@ import type { InitJobOptions } from './init-job';
 import type { Locality } from './locality';
 import type { CockroachLogging } from './logging';
 import type { MemoryAllocation } from './memory';
+import type { ManagedPrometheusOptions } from './managed-prometheus';
 import type { MonitoringOptions } from './monitoring';
 import type { NetworkPolicyOptions } from './network-policy';
 import type { PlacementOptions } from './placement';
@@ -244,6 +245,15 @@ export interface CockroachClusterProps {
    * @default - none (the discovery Service has Prometheus scrape annotations anyway)
    */
   readonly monitoring?: MonitoringOptions;
+
+  /**
+   * Google Cloud Managed Service for Prometheus (GKE): a PodMonitoring of the nodes, the alerts as Rules,
+   * and what the collectors need to verify the nodes' TLS. `ManagedPrometheus.fromDeployment(description)`
+   * takes the thresholds from the description the Google Cloud half's dashboard and alert policies read.
+   * With the NetworkPolicy on, the collectors may reach port 8080.
+   * @default - none
+   */
+  readonly managedPrometheus?: ManagedPrometheusOptions;
 
   /**
    * An Ingress with TLS for the DB Console.

@@ -11,6 +11,7 @@ import { DbConsoleIngress, IDbConsoleTarget } from './db-console-ingress';
 import { GcsCredentials } from './gcs-credentials';
 import { LOG_CONFIG_FILE } from './logging';
 import type { HelmRelease } from './helm-release';
+import { IManagedPrometheusTarget, ManagedPrometheus, GMP_COLLECTOR_POD_LABELS, GMP_SYSTEM_NAMESPACE } from './managed-prometheus';
 import { ClusterMonitoring, IMonitoringTarget } from './monitoring';
 import { CockroachInitJob, IInitTarget } from './init-job';
 import { ClusterNetworkPolicy, INetworkPolicyTarget } from './network-policy';
@@ -57,7 +58,7 @@ export const CHOSEN_AT_CREATION_ANNOTATION = 'cockroachdb/chosen-at-creation';
  * hash of the construct path, so pods, volumes and DNS names survive refactoring of the app.
  */
 export class CockroachCluster extends Construct implements IDataWriteTarget, IInitTarget, IClientCertificateTarget,
-  ICertificatesTarget, ISqlProvisionerTarget, IMonitoringTarget, INetworkPolicyTarget, IDbConsoleTarget, IScaleDownTarget, IRolloutTarget,
+  ICertificatesTarget, ISqlProvisionerTarget, IMonitoringTarget, IManagedPrometheusTarget, INetworkPolicyTarget, IDbConsoleTarget, IScaleDownTarget, IRolloutTarget,
   IStorageExpansionTarget {
   /** Base name of the objects. */
   public readonly name: string;
@@ -133,6 +134,8 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
   public readonly replicaGuard?: ReplicaGuard;
   /** The monitoring objects, when enabled. */
   public readonly monitoring?: ClusterMonitoring;
+  /** Managed Service for Prometheus' objects, when enabled. */
+  public readonly managedPrometheus?: ManagedPrometheus;
   /** The DB Console Ingress, when enabled. */
   public readonly dbConsoleIngress?: DbConsoleIngress;
   /** The replica count the StatefulSet renders: `replicas`, or `scaleDown.from` during phase DECOMMISSION. */
@@ -209,6 +212,9 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
           'prometheus.io/scrape': 'true',
           'prometheus.io/path': '_status/vars',
           'prometheus.io/port': String(HTTP_PORT),
+          // With TLS the port serves HTTPS only; a scraper that reads these annotations must verify the
+          // nodes with the cluster's CA (or skip verification).
+          'prometheus.io/scheme': this.certificates ? 'https' : 'http',
         },
       },
       spec: {
@@ -315,6 +321,7 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
     if (props.replicaGuard ?? true) this.replicaGuard = new ReplicaGuard(this, 'ReplicaGuard', { cluster: this });
     if (props.versionGuard ?? true) this.versionGuard = new VersionGuard(this, 'VersionGuard', { cluster: this });
     if (props.monitoring) this.monitoring = new ClusterMonitoring(this, 'Monitoring', { ...props.monitoring, cluster: this });
+    if (props.managedPrometheus) this.managedPrometheus = new ManagedPrometheus(this, 'ManagedPrometheus', { ...props.managedPrometheus, cluster: this });
     if (props.dbConsoleIngress) this.dbConsoleIngress = new DbConsoleIngress(this, 'DbConsoleIngress', { ...props.dbConsoleIngress, cluster: this });
     if (props.networkPolicy && (props.networkPolicy.enabled ?? true)) {
       this.networkPolicy = new ClusterNetworkPolicy(this, 'NetworkPolicy', { ...props.networkPolicy, cluster: this });
@@ -583,6 +590,14 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
 
   private get podLabels(): { [key: string]: string } {
     return { ...this.identity.databaseLabels, 'app.kubernetes.io/version': this.version.tag };
+  }
+
+  /** Who scrapes the nodes' metrics from outside the namespace: Managed Service for Prometheus' collectors. */
+  public get metricsScrapers(): readonly k8s.NetworkPolicyPeer[] {
+    return this.managedPrometheus ? [{
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': GMP_SYSTEM_NAMESPACE } },
+      podSelector: { matchLabels: { ...GMP_COLLECTOR_POD_LABELS } },
+    }] : [];
   }
 
   /** Where the DB Console's Ingress reaches the pods from, when known (Google's front ends with IAP). */

@@ -36,6 +36,8 @@ export * from './workload';
 export * from './scale-down';
 export * from './rollout';
 export * from './monitoring';
+export * from './grafana-dashboard';
+export * from './managed-prometheus';
 export * from './identity-aware-proxy';
 export * from './db-console-ingress';
 export * from './prune';

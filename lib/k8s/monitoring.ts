@@ -1,8 +1,7 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { AlertRule, cockroachAlerts } from '../shared/alerts';
-import { checkInteger, reject } from '../shared/validate';
-import type { ILabelledCluster } from './cluster-ref';
+import { AlertRule, AlertThresholdValues, checkAlertThresholds, cockroachAlerts, DEFAULT_ALERT_THRESHOLDS, prometheusRuleOf } from '../shared/alerts';
+import { GrafanaDashboard, GrafanaDashboardOptions, IGrafanaDashboardTarget } from './grafana-dashboard';
 import type { ClusterCertificates } from './tls';
 import { durationSeconds } from './private/units';
 
@@ -56,7 +55,7 @@ export interface AlertThresholds {
   readonly clockOffset?: Duration;
 }
 
-/** Options of the cluster's monitoring objects (Prometheus Operator). */
+/** Options of the cluster's monitoring objects (Prometheus Operator, and Grafana). */
 export interface MonitoringOptions {
   /**
    * A ServiceMonitor that scrapes `/_status/vars` on every pod (HTTPS with the cluster CA when TLS is on).
@@ -74,6 +73,13 @@ export interface MonitoringOptions {
    */
   readonly thresholds?: AlertThresholds;
   /**
+   * A Grafana dashboard of the cluster in a ConfigMap that Grafana's dashboard sidecar loads: CPU,
+   * memory, disk, IOPS, SQL latency and throughput, live nodes, ranges, backups and certificates, with
+   * the alert thresholds drawn (the Cloud Monitoring dashboard's panels).
+   * @default - rendered, labelled `grafana_dashboard: "1"`
+   */
+  readonly grafanaDashboard?: GrafanaDashboardOptions;
+  /**
    * Labels Prometheus selects ServiceMonitors and PrometheusRules by (e.g. `release: kube-prometheus-stack`).
    * @default - none
    */
@@ -81,9 +87,7 @@ export interface MonitoringOptions {
 }
 
 /** What monitoring needs from its cluster (see {@link ClusterMonitoring}). */
-export interface IMonitoringTarget extends ILabelledCluster {
-  /** Container memory limit in bytes, for the memory alert. */
-  readonly memoryLimitBytes: number;
+export interface IMonitoringTarget extends IGrafanaDashboardTarget {
   /**
    * The cluster's certificates: Prometheus verifies the nodes with their CA.
    * @default - none: an insecure cluster, scraped over HTTP
@@ -91,8 +95,6 @@ export interface IMonitoringTarget extends ILabelledCluster {
   readonly certificates?: ClusterCertificates;
   /** DNS name of the public Service, the name Prometheus verifies. */
   readonly publicHost: string;
-  /** The headless Service the ServiceMonitor selects. */
-  readonly discoveryServiceName: string;
   /** Its labels. */
   readonly discoveryServiceLabels: { [key: string]: string };
 }
@@ -103,10 +105,38 @@ export interface ClusterMonitoringProps extends MonitoringOptions {
   readonly cluster: IMonitoringTarget;
 }
 
-const fraction = (scope: Construct, prop: string, v: number) => {
-  if (typeof v !== 'number' || !(v > 0 && v < 1)) reject(scope, prop, v, 'expected a fraction strictly between 0 and 1');
-  return v;
-};
+/**
+ * Thresholds in base units, checked; defaults for what `t` leaves out. Errors name the props under
+ * `monitoring.thresholds`.
+ */
+export function alertThresholdValues(scope: Construct, t: AlertThresholds): AlertThresholdValues {
+  const d = DEFAULT_ALERT_THRESHOLDS;
+  // Whole nanoseconds, from milliseconds: seconds × 1e9 in floating point renders 67 ms as 67000000.00000001.
+  const nanos = (duration: Duration | undefined, fallback: number) => (duration ? Math.round(duration.toMilliseconds() * 1e6) : fallback);
+  const seconds = (duration: Duration | undefined, fallback: number) => (duration ? durationSeconds(duration) : fallback);
+  const prop = 'monitoring.thresholds';
+  return checkAlertThresholds(scope, {
+    p99Nanos: `${prop}.p99SqlLatency`,
+    cpuFraction: `${prop}.cpuHighFraction`,
+    cpuForSeconds: `${prop}.cpuHighFor (seconds)`,
+    memoryFraction: `${prop}.memoryFraction`,
+    diskUsedFraction: `${prop}.diskUsedFraction`,
+    iopsInProgress: `${prop}.diskIopsInProgress`,
+    throughputBytesPerSecond: `${prop}.diskThroughputBytesPerSecond`,
+    certificateExpirySeconds: `${prop}.certificateExpiry (seconds)`,
+    clockOffsetNanos: `${prop}.clockOffset`,
+  }, {
+    p99Nanos: nanos(t.p99SqlLatency, d.p99Nanos),
+    cpuFraction: t.cpuHighFraction ?? d.cpuFraction,
+    cpuForSeconds: seconds(t.cpuHighFor, d.cpuForSeconds),
+    memoryFraction: t.memoryFraction ?? d.memoryFraction,
+    diskUsedFraction: t.diskUsedFraction ?? d.diskUsedFraction,
+    iopsInProgress: t.diskIopsInProgress ?? d.iopsInProgress,
+    throughputBytesPerSecond: t.diskThroughputBytesPerSecond ?? d.throughputBytesPerSecond,
+    certificateExpirySeconds: seconds(t.certificateExpiry, d.certificateExpirySeconds),
+    clockOffsetNanos: nanos(t.clockOffset, d.clockOffsetNanos),
+  });
+}
 
 /**
  * Prometheus Operator objects for a cluster: a ServiceMonitor for `/_status/vars`, and a PrometheusRule
@@ -117,37 +147,23 @@ export class ClusterMonitoring extends Construct {
   public readonly serviceMonitor?: ApiObject;
   /** The PrometheusRule, when enabled (escape hatch). */
   public readonly prometheusRule?: ApiObject;
+  /** The Grafana dashboard, when enabled. */
+  public readonly grafanaDashboard?: GrafanaDashboard;
   /** The alerts, as rendered. */
   public readonly alerts: AlertRule[];
+  /** The thresholds, checked, in base units. */
+  public readonly thresholds: AlertThresholdValues;
 
   constructor(scope: Construct, id: string, props: ClusterMonitoringProps) {
     super(scope, id);
     const cluster = props.cluster;
-    const t = props.thresholds ?? {};
-    // Thresholds in whole nanoseconds, from milliseconds: seconds × 1e9 in floating point renders 67 ms as
-    // 67000000.00000001.
-    const nanos = (d: Duration) => Math.round(d.toMilliseconds() * 1e6);
-    const p99Nanos = nanos(t.p99SqlLatency ?? Duration.millis(500));
-    const cpu = fraction(cluster, 'monitoring.thresholds.cpuHighFraction', t.cpuHighFraction ?? 0.8);
-    const cpuFor = durationSeconds(t.cpuHighFor ?? Duration.minutes(30));
-    const mem = fraction(cluster, 'monitoring.thresholds.memoryFraction', t.memoryFraction ?? 0.9);
-    const disk = fraction(cluster, 'monitoring.thresholds.diskUsedFraction', t.diskUsedFraction ?? 0.8);
-    const iops = t.diskIopsInProgress ?? 16;
-    const throughput = t.diskThroughputBytesPerSecond ?? 200 * 1024 * 1024;
-    const certSeconds = durationSeconds(t.certificateExpiry ?? Duration.days(14));
-    const clockNanos = nanos(t.clockOffset ?? Duration.millis(300));
-    if (!(p99Nanos > 0)) reject(cluster, 'monitoring.thresholds.p99SqlLatency', `${p99Nanos / 1e6}ms`, 'expected a positive duration');
-    checkInteger(cluster, 'monitoring.thresholds.cpuHighFor (seconds)', cpuFor, 60, 86400);
-    checkInteger(cluster, 'monitoring.thresholds.diskIopsInProgress', iops, 1, 100000);
-    checkInteger(cluster, 'monitoring.thresholds.diskThroughputBytesPerSecond', throughput, 1, 1e12);
-    checkInteger(cluster, 'monitoring.thresholds.certificateExpiry (seconds)', certSeconds, 3600, 10 * 366 * 86400);
-    if (!(clockNanos > 0 && clockNanos < 5e8)) reject(cluster, 'monitoring.thresholds.clockOffset', `${clockNanos / 1e6}ms`, 'expected more than 0 and less than the 500 ms maximum offset');
-
-    const sel = `namespace="${cluster.namespace}", service="${cluster.discoveryServiceName}"`;
-    this.alerts = cockroachAlerts(sel, cluster.memoryLimitBytes, {
-      p99Nanos, cpuFraction: cpu, cpuForSeconds: cpuFor, memoryFraction: mem, diskUsedFraction: disk, iopsInProgress: iops,
-      throughputBytesPerSecond: throughput, certificateExpirySeconds: certSeconds, clockOffsetNanos: clockNanos,
-    });
+    this.thresholds = alertThresholdValues(cluster, props.thresholds ?? {});
+    // prometheus-operator labels the series of a ServiceMonitor's targets with their Service's name.
+    const selector = `namespace="${cluster.namespace}", service="${cluster.discoveryServiceName}"`;
+    this.alerts = cockroachAlerts(selector, this.thresholds);
+    if (props.grafanaDashboard?.enabled ?? true) {
+      this.grafanaDashboard = new GrafanaDashboard(this, 'GrafanaDashboard', { ...props.grafanaDashboard, cluster, selector, thresholds: this.thresholds });
+    }
 
     const labels = { ...cluster._objectLabels(), ...(props.labels ?? {}) };
     if (props.serviceMonitor ?? true) {
@@ -180,13 +196,7 @@ export class ClusterMonitoring extends Construct {
         spec: {
           groups: [{
             name: `cockroachdb-${cluster.namespace}-${cluster.name}`,
-            rules: this.alerts.map((a) => ({
-              alert: a.alert,
-              expr: a.expr,
-              for: a.for,
-              labels: { severity: a.severity },
-              annotations: { summary: a.summary, action: a.action },
-            })),
+            rules: this.alerts.map(prometheusRuleOf),
           }],
         },
       });

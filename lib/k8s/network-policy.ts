@@ -201,6 +201,12 @@ export interface INetworkPolicyTarget extends ILabelledCluster {
    * @default - none
    */
   readonly dbConsoleSourceRanges?: readonly string[];
+  /**
+   * Who scrapes the metrics on 8080 from outside the namespace (Managed Service for Prometheus'
+   * collectors): allowed on 8080 whatever `dbConsole` says.
+   * @default - none
+   */
+  readonly metricsScrapers?: readonly k8s.NetworkPolicyPeer[];
 }
 
 /** Properties of {@link ClusterNetworkPolicy}. */
@@ -312,10 +318,11 @@ export class ClusterNetworkPolicy extends Construct {
               { from, ports: dbConsole === DbConsoleAccess.CLIENTS ? [port(cluster.sqlPort), port(cluster.httpPort)] : [port(cluster.sqlPort)] },
             ];
             const ingressRanges = cluster.dbConsoleSourceRanges ?? [];
+            const httpPeers = [...ingressRanges.map((cidr) => ({ ipBlock: { cidr } })), ...(cluster.metricsScrapers ?? [])];
             if (dbConsole === DbConsoleAccess.ANY) {
               rules.push({ ports: [port(cluster.httpPort)] });
-            } else if (ingressRanges.length > 0) {
-              rules.push({ from: ingressRanges.map((cidr) => ({ ipBlock: { cidr } })), ports: [port(cluster.httpPort)] });
+            } else if (httpPeers.length > 0) {
+              rules.push({ from: httpPeers, ports: [port(cluster.httpPort)] });
             }
             return rules;
           },

@@ -18,6 +18,8 @@
  * would also delete the running pod of a Job the manifests still have.
  */
 
+import { reject } from '../shared/validate';
+
 /** A label on every object of a cluster but its StatefulSet: the cluster's name. */
 export const PRUNE_LABEL = 'cockroachdb/prune-cluster';
 /** With {@link PRUNE_LABEL}: the cluster's namespace (cluster-scoped objects have none of their own). */
@@ -40,8 +42,8 @@ export function pruneSelector(clusterName: string, namespace: string): string {
 
 /**
  * Every kind this library renders with the prune labels, as `kubectl apply --prune-allowlist` takes
- * them (kubectl prunes only the kinds it is given). Drop the `monitoring.coreos.com` ones where the
- * Prometheus Operator's CRDs are not installed: kubectl refuses a kind the API server does not serve.
+ * them (kubectl prunes only the kinds it is given). Some are custom resources that a cluster may not
+ * serve: see {@link PruneOptions.withoutGroups}.
  */
 export const PRUNE_ALLOWLIST: readonly string[] = [
   'core/v1/ConfigMap',
@@ -63,7 +65,35 @@ export const PRUNE_ALLOWLIST: readonly string[] = [
   'cert-manager.io/v1/Certificate',
   'monitoring.coreos.com/v1/ServiceMonitor',
   'monitoring.coreos.com/v1/PrometheusRule',
+  'monitoring.googleapis.com/v1/PodMonitoring',
+  'monitoring.googleapis.com/v1/Rules',
 ];
+
+/** API groups of custom resources the library renders that a cluster may lack. */
+export const OPTIONAL_PRUNE_GROUPS: readonly string[] = ['monitoring.coreos.com', 'monitoring.googleapis.com'];
+
+/** Options of the prune and removal commands. */
+export interface PruneOptions {
+  /**
+   * API groups whose kinds the target cluster does not serve, left out of the command: kubectl refuses
+   * the whole command for one kind it does not know (and `serverSidePruneCommand` would then delete
+   * nothing). `monitoring.coreos.com` where the Prometheus Operator's CRDs are not installed,
+   * `monitoring.googleapis.com` outside GKE (Managed Service for Prometheus).
+   * @default - none: every kind of PRUNE_ALLOWLIST
+   */
+  readonly withoutGroups?: readonly string[];
+}
+
+/** The allowlist less the kinds of the groups left out; an unknown group is refused. */
+function allowlist(options: PruneOptions): string[] {
+  const without = options.withoutGroups ?? [];
+  without.forEach((group, i) => {
+    if (!OPTIONAL_PRUNE_GROUPS.includes(group)) {
+      reject('prune', `withoutGroups[${i}]`, group, `expected one of ${OPTIONAL_PRUNE_GROUPS.map((g) => `"${g}"`).join(', ')}: the other kinds are built in`);
+    }
+  });
+  return PRUNE_ALLOWLIST.filter((k) => !without.includes(k.split('/')[0]));
+}
 
 /**
  * The command that deletes the objects of a cluster that an earlier apply created and the manifests in
@@ -71,8 +101,8 @@ export const PRUNE_ALLOWLIST: readonly string[] = [
  * only the labelled objects of the folder (and refuses to run when the folder has none of them: to remove
  * a whole cluster, see {@link removalCommand}).
  */
-export function pruneCommand(folder: string, clusterName: string, namespace: string): string {
-  return [`kubectl apply -f ${folder} --prune -l ${pruneSelector(clusterName, namespace)}`, ...PRUNE_ALLOWLIST.map((k) => `--prune-allowlist=${k}`)].join(' \\\n  ');
+export function pruneCommand(folder: string, clusterName: string, namespace: string, options: PruneOptions = {}): string {
+  return [`kubectl apply -f ${folder} --prune -l ${pruneSelector(clusterName, namespace)}`, ...allowlist(options).map((k) => `--prune-allowlist=${k}`)].join(' \\\n  ');
 }
 
 /**
@@ -80,17 +110,17 @@ export function pruneCommand(folder: string, clusterName: string, namespace: str
  * doesn't currently work on objects created by server-side apply"): the objects with the prune labels,
  * less those of the folder, deleted by name. Run it after the apply. (A GitOps controller prunes on its own.)
  */
-export function serverSidePruneCommand(folder: string, clusterName: string, namespace: string): string {
+export function serverSidePruneCommand(folder: string, clusterName: string, namespace: string, options: PruneOptions = {}): string {
   return [
-    `comm -23 <(kubectl -n ${namespace} get ${allowlistResources().join(',')} -l ${pruneSelector(clusterName, namespace)} -o name | sort) \\`,
+    `comm -23 <(kubectl -n ${namespace} get ${allowlistResources(options).join(',')} -l ${pruneSelector(clusterName, namespace)} -o name | sort) \\`,
     `  <(kubectl get -f ${folder} -o name | sort) \\`,
     `  | xargs -r kubectl -n ${namespace} delete --ignore-not-found`,
   ].join('\n');
 }
 
 /** The allowlisted kinds as `kubectl get` and `kubectl delete` take them (`kind.group`). */
-function allowlistResources(): string[] {
-  return PRUNE_ALLOWLIST.map((k) => {
+function allowlistResources(options: PruneOptions): string[] {
+  return allowlist(options).map((k) => {
     const [group, , kind] = k.split('/');
     return group === 'core' ? kind.toLowerCase() : `${kind.toLowerCase()}.${group}`;
   });
@@ -101,6 +131,6 @@ function allowlistResources(): string[] {
  * its StatefulSet (which you delete by hand, once you mean it: its volumes stay, `Retain`), its volumes
  * and the Secrets cert-manager issued.
  */
-export function removalCommand(clusterName: string, namespace: string): string {
-  return `kubectl -n ${namespace} delete -l ${pruneSelector(clusterName, namespace)} ${allowlistResources().join(',')}`;
+export function removalCommand(clusterName: string, namespace: string, options: PruneOptions = {}): string {
+  return `kubectl -n ${namespace} delete -l ${pruneSelector(clusterName, namespace)} ${allowlistResources(options).join(',')}`;
 }

@@ -257,6 +257,9 @@ export function createBackupScheduleSql(spec: BackupScheduleSpec): SqlStatement 
     ...(spec.runNow ? ["first_run = 'now'"] : []),
     `on_execution_failure = ${literal(spec.onExecutionFailure)}`,
     `on_previous_running = ${literal(spec.onPreviousRunning)}`,
+    // Keeps schedules_BACKUP_last_completed_time up to date, which the dashboards' "last backup" panel and
+    // its age read (CockroachDB updates it only for schedules created with this option; admin only).
+    'updates_cluster_last_backup_time_metric',
   ];
   const backupOptions = [...(spec.revisionHistory ? [[{ sql: 'revision_history' }]] : []), ...(spec.encryption ? [spec.encryption] : [])];
   return {

@@ -1,3 +1,4 @@
+import { AlertThresholdsProps, AlertThresholdValues, resolveAlertThresholds } from './alerts';
 import { checkDns1035Label, checkDnsLabel, checkGcsBucketName, checkObjectPath, reject } from './validate';
 
 /** CPU and memory one CockroachDB pod requests (requests equal limits: the Guaranteed QoS class). */
@@ -38,6 +39,38 @@ export interface DbConsoleIapProps {
    * @default '<gkeClusterName>-db-console'
    */
   readonly staticIpName?: string;
+}
+
+/** How the deployment is watched on Google Cloud (see {@link DeploymentDescriptionProps.monitoring}). */
+export interface MonitoringDescriptionProps {
+  /**
+   * Addresses the alert policies e-mail, one notification channel each. With `notificationChannels`, at
+   * least one target in all: alert policies that notify nobody would fire unseen.
+   * @default - none
+   */
+  readonly notificationEmails?: readonly string[];
+  /**
+   * Notification channels that already exist (Slack, PagerDuty, …), by full name:
+   * `projects/<project>/notificationChannels/<id>`.
+   * @default - none
+   */
+  readonly notificationChannels?: readonly string[];
+  /**
+   * The alert thresholds, which both halves render: the Kubernetes half's Managed Service for Prometheus
+   * Rules and the Google Cloud half's alert policies.
+   * @default - DEFAULT_ALERT_THRESHOLDS
+   */
+  readonly alertThresholds?: AlertThresholdsProps;
+}
+
+/** The monitoring of a description, checked and with defaults applied. */
+export interface MonitoringDescription {
+  /** Addresses the alert policies e-mail. */
+  readonly notificationEmails: readonly string[];
+  /** Full names of existing notification channels. */
+  readonly notificationChannels: readonly string[];
+  /** The alert thresholds, in base units. */
+  readonly alertThresholds: AlertThresholdValues;
 }
 
 /** What both halves of a deployment must agree on: the Google Cloud side and the Kubernetes side. */
@@ -104,6 +137,15 @@ export interface DeploymentDescriptionProps {
    * @default - no DB Console on the internet (reach it with `kubectl port-forward`)
    */
   readonly dbConsoleIap?: DbConsoleIapProps;
+  /**
+   * Watch the cluster with Google Cloud's tools: the Kubernetes half's
+   * `ManagedPrometheus.fromDeployment(description)` renders Managed Service for Prometheus' PodMonitoring
+   * and Rules; the Google Cloud half turns managed collection on in the GKE cluster and creates a Cloud
+   * Monitoring dashboard, the alert policies (the same alerts as the Rules) and their notification
+   * channels.
+   * @default - none of these: no dashboard, no alert policy
+   */
+  readonly monitoring?: MonitoringDescriptionProps;
 }
 
 const SCOPE = 'DeploymentDescription';
@@ -114,6 +156,8 @@ const GKE_CLUSTER_NAME = /^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/;
 const KMS_NAME = /^[a-zA-Z0-9_-]{1,63}$/;
 /** An IAM principal IAP can grant: a user, a group, a service account or a whole domain. */
 const IAP_MEMBER = /^(user|group|serviceAccount):[^\s@:]+@[^\s@:]+\.[a-z]{2,}$|^domain:[a-z0-9-]+(\.[a-z0-9-]+)+$/;
+const EMAIL = /^[^\s@:]+@[^\s@:]+\.[a-z]{2,}$/;
+const NOTIFICATION_CHANNEL = /^projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/notificationChannels\/[0-9]+$/;
 const GLOBAL_ADDRESS_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /**
@@ -154,6 +198,8 @@ export class DeploymentDescription {
   public readonly backupEncryptionKey: Required<BackupEncryptionKeyProps> | undefined;
   /** The DB Console behind Identity-Aware Proxy, defaults applied; undefined when it is not exposed. */
   public readonly dbConsoleIap: Required<DbConsoleIapProps> | undefined;
+  /** How the deployment is watched on Google Cloud, defaults applied; undefined when it is not. */
+  public readonly monitoring: MonitoringDescription | undefined;
 
   private constructor(props: DeploymentDescriptionProps) {
     this.projectId = props.projectId;
@@ -208,6 +254,23 @@ export class DeploymentDescription {
       }
     }
     this.dbConsoleIap = props.dbConsoleIap === undefined ? undefined : resolveDbConsoleIap(props.dbConsoleIap, this.gkeClusterName);
+    this.monitoring = props.monitoring === undefined ? undefined : resolveMonitoring(props.monitoring, this.projectId);
+  }
+
+  /**
+   * The label matchers of the cluster's series as Managed Service for Prometheus labels them: its
+   * namespace, and `job`, the name of its PodMonitoring (the cluster's name).
+   */
+  public get managedPrometheusSelector(): string {
+    return managedPrometheusSelector(this.namespace, this.cockroachClusterName);
+  }
+
+  /**
+   * The same, for queries that see every GKE cluster of the project (Cloud Monitoring's): the GKE
+   * cluster's name too.
+   */
+  public get cloudMonitoringSelector(): string {
+    return `cluster="${this.gkeClusterName}", ${this.managedPrometheusSelector}`;
   }
 
   /**
@@ -273,4 +336,37 @@ function resolveDbConsoleIap(props: DbConsoleIapProps, gkeClusterName: string): 
     reject(SCOPE, 'dbConsoleIap.staticIpName', staticIpName, 'expected a Compute Engine name: 1 to 63 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen');
   }
   return { members: [...members], staticIpName };
+}
+
+function resolveMonitoring(props: MonitoringDescriptionProps, projectId: string): MonitoringDescription {
+  const list = (prop: 'notificationEmails' | 'notificationChannels', pattern: RegExp, allowed: string): string[] => {
+    const values = props[prop] ?? [];
+    if (!Array.isArray(values)) reject(SCOPE, `monitoring.${prop}`, values, 'expected a list');
+    values.forEach((value, i) => {
+      if (typeof value !== 'string' || !pattern.test(value)) reject(SCOPE, `monitoring.${prop}[${i}]`, value, allowed);
+      if (values.indexOf(value) !== i) reject(SCOPE, `monitoring.${prop}[${i}]`, value, 'expected each once');
+    });
+    return [...values];
+  };
+  const notificationEmails = list('notificationEmails', EMAIL, 'expected an e-mail address, e.g. "dba@example.com"');
+  const notificationChannels = list('notificationChannels', NOTIFICATION_CHANNEL,
+    'expected a notification channel\'s full name: "projects/<project>/notificationChannels/<number>"');
+  notificationChannels.forEach((channel, i) => {
+    // An alert policy notifies only channels of its own project.
+    if (!channel.startsWith(`projects/${projectId}/`)) {
+      reject(SCOPE, `monitoring.notificationChannels[${i}]`, channel, `expected a channel of project ${projectId}, where the alert policies are: "projects/${projectId}/notificationChannels/<number>"`);
+    }
+  });
+  if (notificationEmails.length + notificationChannels.length === 0) {
+    reject(SCOPE, 'monitoring', props, 'expected at least one notificationEmails or notificationChannels entry: alert policies that notify nobody fire unseen');
+  }
+  return { notificationEmails, notificationChannels, alertThresholds: resolveAlertThresholds(SCOPE, 'monitoring.alertThresholds', props.alertThresholds ?? {}) };
+}
+
+/**
+ * The label matchers of a cluster's series as Managed Service for Prometheus labels them: the namespace,
+ * and `job`, the name of the PodMonitoring that scrapes it.
+ */
+export function managedPrometheusSelector(namespace: string, podMonitoringName: string): string {
+  return `namespace="${namespace}", job="${podMonitoringName}"`;
 }

@@ -1,3 +1,5 @@
 export * from './errors';
 export * from './description';
 export * from './alerts';
+export * from './dashboard';
+export * from './metric-names';

@@ -49,7 +49,7 @@ describe('the GKE app', () => {
 
   test('TLS through cert-manager: CA, issuers, node, root and app certificates', () => {
     expect(objects.filter((o) => o.kind === 'Certificate').map((o) => o.spec.commonName).sort())
-      .toEqual(['app', 'crdb CockroachDB CA', 'node', 'root']);
+      .toEqual(['app', 'crdb CockroachDB CA', 'crdb scrape CA bundle', 'node', 'root']);
     expect(container.args).toContain('--certs-dir=/cockroach/cockroach-certs');
     expect(container.readinessProbe.httpGet.scheme).toBe('HTTPS');
   });

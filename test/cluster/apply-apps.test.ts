@@ -7,20 +7,9 @@
  * each ServiceAccount has exactly the rights its scripts use. The apps share the namespace `cockroachdb`,
  * so they run one after the other, each from scratch.
  */
-import { execFileSync } from 'child_process';
-import * as path from 'path';
-import { kubectl, listJson, tempDir, waitUntil } from './support/kube';
+import { kubectl, listJson, waitUntil } from './support/kube';
 import { rightsOf } from './support/rbac';
-import { applyFolder, checkCertificates, contents, deleteFolder, objectsIn, versions, waitForControllers } from './support/variant';
-
-const ROOT = path.resolve(__dirname, '../..');
-
-/** `npm run synth`'s Kubernetes half (build/apps/k8s.js), with the variant's env, into a fresh folder: the profile's two folders. */
-function synthProfile(profile: string, env: Record<string, string>): { namespaceDir: string; dir: string } {
-  const out = tempDir('dist');
-  execFileSync('node', [path.join(ROOT, 'build/apps/k8s.js')], { cwd: ROOT, env: { ...process.env, CDK8S_OUTDIR: out, ...env }, stdio: 'pipe' });
-  return { namespaceDir: path.join(out, `${profile}-namespace`), dir: path.join(out, profile) };
-}
+import { applyFolder, checkCertificates, contents, deleteFolder, objectsIn, synthProfile, versions, waitForControllers } from './support/variant';
 
 const VARIANTS: Array<[string, string, Record<string, string>, { tls: boolean; locality: boolean; sql: boolean }]> = [
   ['minikube', 'minikube', {}, { tls: false, locality: false, sql: false }],

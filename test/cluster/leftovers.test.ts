@@ -18,6 +18,7 @@ function render(options: { scaleDown?: boolean; monitoring?: boolean; booksImage
       replicas: options.scaleDown ? 3 : 4,
       scaleDown: options.scaleDown ? { from: 4, phase: ScaleDownPhase.DECOMMISSION } : undefined,
       monitoring: options.monitoring ? {} : undefined,
+      managedPrometheus: options.monitoring ? {} : undefined,
     });
     crdb.addDatabase('shop');
     crdb.addBooksLoad({ duration: Duration.minutes(1), image: options.booksImage ?? BOOKS_LOAD_IMAGE });
@@ -32,7 +33,10 @@ describe('leftovers and the prune command', () => {
     await waitUntil('4 volumes', () => names('pvc').length === 4);
     kubectl(['-n', ns, 'wait', '--for=condition=Ready', '--timeout=120s', 'certificate.cert-manager.io', '--all']);
     apply([render({ scaleDown: true, monitoring: true })]);
+    // The scrape CA's Secret too, before the Secrets are counted: it must outlive the prune like the others.
+    kubectl(['-n', ns, 'wait', '--for=condition=Ready', '--timeout=120s', 'certificate.cert-manager.io', '--all']);
     const secrets = names('secret');
+    expect(secrets).toContain('crdb-scrape-ca');
     const claims = names('pvc');
     const firstJobs = names('jobs');
 
@@ -42,6 +46,8 @@ describe('leftovers and the prune command', () => {
     expect(names('serviceaccount')).toContain('crdb-scale-down');
     expect(names('rolebinding')).toContain('crdb-scale-down');
     expect(names('servicemonitor.monitoring.coreos.com')).toEqual(['crdb']);
+    expect(names('podmonitoring.monitoring.googleapis.com')).toEqual(['crdb']);
+    expect(names('rules.monitoring.googleapis.com')).toEqual(['crdb']);
     expect(names('jobs').filter((j) => j.startsWith('crdb-decommission-'))).toHaveLength(1);
 
     // The command as the README gives it, run by a shell.
@@ -52,6 +58,10 @@ describe('leftovers and the prune command', () => {
     expect(names('rolebinding')).toEqual(['crdb-sql']);
     expect(names('servicemonitor.monitoring.coreos.com')).toEqual([]);
     expect(names('prometheusrule.monitoring.coreos.com')).toEqual([]);
+    expect(names('podmonitoring.monitoring.googleapis.com')).toEqual([]);
+    expect(names('rules.monitoring.googleapis.com')).toEqual([]);
+    expect(names('configmap')).not.toContain('crdb-grafana-dashboard');
+    expect(names('certificate.cert-manager.io')).not.toContain('crdb-scrape-ca');
     const jobs = names('jobs');
     expect(jobs.filter((j) => j.startsWith('crdb-decommission-'))).toEqual([]);
     expect(jobs.filter((j) => j.startsWith('crdb-books-load-'))).toHaveLength(1);

@@ -111,7 +111,7 @@ describe('defaults', () => {
     expect(svc.spec.clusterIP).toBe('None');
     expect(svc.spec.publishNotReadyAddresses).toBe(true);
     expect(svc.metadata.annotations).toEqual({
-      'prometheus.io/scrape': 'true', 'prometheus.io/path': '_status/vars', 'prometheus.io/port': '8080',
+      'prometheus.io/scrape': 'true', 'prometheus.io/path': '_status/vars', 'prometheus.io/port': '8080', 'prometheus.io/scheme': 'http',
     });
     expect(svc.spec.selector).toEqual(cluster.selectorLabels);
     expect(svc.spec.ports).toEqual(SERVICE_PORTS);

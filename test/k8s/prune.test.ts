@@ -1,6 +1,7 @@
 import { CockroachCluster, PRUNE_ALLOWLIST, PRUNE_LABEL, PRUNE_NAMESPACE_LABEL, pruneCommand, pruneLabels, pruneSelector, removalCommand, ScaleDownPhase, serverSidePruneCommand } from '../../lib/k8s';
 import { synthEverything } from '../support/everything';
 import { Manifest, newChart, synth } from '../support/manifests';
+import { configError } from '../support/errors';
 
 /** An object as `kubectl apply --prune-allowlist` names its kind (the core group is `core`). */
 const allowlistKind = (o: Manifest) => `${o.apiVersion.includes('/') ? o.apiVersion : `core/${o.apiVersion}`}/${o.kind}`;
@@ -129,7 +130,9 @@ test('pruneCommand: the apply with --prune, the label, every allowlisted kind', 
     '  --prune-allowlist=cert-manager.io/v1/Issuer \\',
     '  --prune-allowlist=cert-manager.io/v1/Certificate \\',
     '  --prune-allowlist=monitoring.coreos.com/v1/ServiceMonitor \\',
-    '  --prune-allowlist=monitoring.coreos.com/v1/PrometheusRule',
+    '  --prune-allowlist=monitoring.coreos.com/v1/PrometheusRule \\',
+    '  --prune-allowlist=monitoring.googleapis.com/v1/PodMonitoring \\',
+    '  --prune-allowlist=monitoring.googleapis.com/v1/Rules',
   ].join('\n'));
   expect(pruneCommand('dist/prod', 'orders', 'shop').split(' \\\n')[0]).toBe('kubectl apply -f dist/prod --prune -l cockroachdb/prune-cluster=orders,cockroachdb/prune-namespace=shop');
 });
@@ -140,7 +143,8 @@ test('removalCommand: a delete of every allowlisted kind by the labels (never th
     + 'ingress.networking.k8s.io,role.rbac.authorization.k8s.io,rolebinding.rbac.authorization.k8s.io,clusterrole.rbac.authorization.k8s.io,'
     + 'clusterrolebinding.rbac.authorization.k8s.io,validatingadmissionpolicy.admissionregistration.k8s.io,'
     + 'validatingadmissionpolicybinding.admissionregistration.k8s.io,issuer.cert-manager.io,certificate.cert-manager.io,'
-    + 'servicemonitor.monitoring.coreos.com,prometheusrule.monitoring.coreos.com');
+    + 'servicemonitor.monitoring.coreos.com,prometheusrule.monitoring.coreos.com,podmonitoring.monitoring.googleapis.com,'
+    + 'rules.monitoring.googleapis.com');
   expect(removalCommand('crdb', 'db')).not.toMatch(/statefulset/i);
 });
 
@@ -151,4 +155,33 @@ test('serverSidePruneCommand: the labelled objects less the folder\'s, deleted b
     '  <(kubectl get -f dist/gke/ -o name | sort) \\',
     '  | xargs -r kubectl -n db delete --ignore-not-found',
   ].join('\n'));
+});
+
+describe('withoutGroups: the commands for a cluster that lacks some CRDs', () => {
+  test('without Managed Service for Prometheus (outside GKE): no monitoring.googleapis.com kind in any command', () => {
+    const options = { withoutGroups: ['monitoring.googleapis.com'] };
+    const prune = pruneCommand('dist', 'crdb', 'db', options);
+    expect(prune).toContain('--prune-allowlist=monitoring.coreos.com/v1/PrometheusRule');
+    expect(prune).not.toContain('monitoring.googleapis.com');
+    expect(prune.split('\n')).toHaveLength(PRUNE_ALLOWLIST.length - 2 + 1);
+    expect(removalCommand('crdb', 'db', options).endsWith('certificate.cert-manager.io,servicemonitor.monitoring.coreos.com,prometheusrule.monitoring.coreos.com')).toBe(true);
+    expect(serverSidePruneCommand('dist', 'crdb', 'db', options)).not.toContain('googleapis');
+  });
+
+  test('without either monitoring group: the built-in kinds and cert-manager\'s only', () => {
+    const options = { withoutGroups: ['monitoring.coreos.com', 'monitoring.googleapis.com'] };
+    expect(removalCommand('crdb', 'db', options).endsWith(',issuer.cert-manager.io,certificate.cert-manager.io')).toBe(true);
+    expect(serverSidePruneCommand('dist', 'crdb', 'db', options)).not.toMatch(/monitoring/);
+    expect(pruneCommand('dist', 'crdb', 'db', options)).not.toMatch(/monitoring/);
+    expect(pruneCommand('dist', 'crdb', 'db', { withoutGroups: [] })).toBe(pruneCommand('dist', 'crdb', 'db'));
+  });
+
+  test.each([['cert-manager.io'], ['apps'], ['monitoring.googleapis.com/v1'], ['']])('refused: %s (only the optional groups may be left out)', (group) => {
+    for (const fn of [() => pruneCommand('dist', 'crdb', 'db', { withoutGroups: [group] }), () => removalCommand('crdb', 'db', { withoutGroups: ['monitoring.coreos.com', group] }),
+      () => serverSidePruneCommand('dist', 'crdb', 'db', { withoutGroups: [group] })]) {
+      const error = configError(fn);
+      expect(error.prop).toMatch(/^withoutGroups\[[01]\]$/);
+      expect(error.message).toContain(`received ${JSON.stringify(group)}; expected one of "monitoring.coreos.com", "monitoring.googleapis.com"`);
+    }
+  });
 });

@@ -88,7 +88,7 @@ describe('the exact SQL of each feature (CockroachDB grammar)', () => {
     expect(schedule.label).toMatch(/^backup_cluster_[0-9a-f]{8}$/);
     expect(c.sqlProvisioner.statementsForDisplay).toEqual([
       `DROP SCHEDULES WITH s AS (SHOW SCHEDULES) SELECT id FROM s WHERE label ~ '^backup_cluster_[0-9a-f]{8}$' AND label != '${schedule.label}';`,
-      `CREATE SCHEDULE IF NOT EXISTS '${schedule.label}' FOR BACKUP INTO 'gs://acme-backups/cluster?AUTH=implicit' WITH revision_history RECURRING '@hourly' FULL BACKUP '@daily' WITH SCHEDULE OPTIONS first_run = 'now', on_execution_failure = 'reschedule', on_previous_running = 'wait';`,
+      `CREATE SCHEDULE IF NOT EXISTS '${schedule.label}' FOR BACKUP INTO 'gs://acme-backups/cluster?AUTH=implicit' WITH revision_history RECURRING '@hourly' FULL BACKUP '@daily' WITH SCHEDULE OPTIONS first_run = 'now', on_execution_failure = 'reschedule', on_previous_running = 'wait', updates_cluster_last_backup_time_metric;`,
     ]);
     // No RESUME: CockroachDB keeps the incremental schedule paused until the first full backup is done,
     // and a schedule someone paused stays paused.
@@ -102,7 +102,7 @@ describe('the exact SQL of each feature (CockroachDB grammar)', () => {
       databases: ['shop', 'billing'], recurrence: '0 */6 * * *', fullBackup: FullBackup.always(), revisionHistory: false, runNow: false,
       onExecutionFailure: ScheduleFailurePolicy.PAUSE, onPreviousRunning: PreviousRunPolicy.SKIP,
     });
-    expect(s.statement).toBe(`CREATE SCHEDULE IF NOT EXISTS '${s.label}' FOR BACKUP DATABASE "shop", "billing" INTO 'gs://acme-backups/shop?AUTH=specified&CREDENTIALS=<credentials:gcs-key/key.json>' RECURRING '0 */6 * * *' FULL BACKUP ALWAYS WITH SCHEDULE OPTIONS on_execution_failure = 'pause', on_previous_running = 'skip';`);
+    expect(s.statement).toBe(`CREATE SCHEDULE IF NOT EXISTS '${s.label}' FOR BACKUP DATABASE "shop", "billing" INTO 'gs://acme-backups/shop?AUTH=specified&CREDENTIALS=<credentials:gcs-key/key.json>' RECURRING '0 */6 * * *' FULL BACKUP ALWAYS WITH SCHEDULE OPTIONS on_execution_failure = 'pause', on_previous_running = 'skip', updates_cluster_last_backup_time_metric;`);
   });
 
   test('restores: cluster, database under a new name, table into another database', () => {
@@ -139,7 +139,7 @@ describe('the exact SQL of each feature (CockroachDB grammar)', () => {
     const encrypted = BackupDestination.gcs('acme-backups', 'cluster', { encryption: BackupEncryption.cloudKms(key) });
     const { c } = cluster();
     const s = c.addBackupSchedule('b', { destination: encrypted });
-    expect(s.statement).toBe(`CREATE SCHEDULE IF NOT EXISTS '${s.label}' FOR BACKUP INTO 'gs://acme-backups/cluster?AUTH=implicit' WITH revision_history, kms = 'gs:///${key}?AUTH=implicit' RECURRING '@hourly' FULL BACKUP '@daily' WITH SCHEDULE OPTIONS first_run = 'now', on_execution_failure = 'reschedule', on_previous_running = 'wait';`);
+    expect(s.statement).toBe(`CREATE SCHEDULE IF NOT EXISTS '${s.label}' FOR BACKUP INTO 'gs://acme-backups/cluster?AUTH=implicit' WITH revision_history, kms = 'gs:///${key}?AUTH=implicit' RECURRING '@hourly' FULL BACKUP '@daily' WITH SCHEDULE OPTIONS first_run = 'now', on_execution_failure = 'reschedule', on_previous_running = 'wait', updates_cluster_last_backup_time_metric;`);
     // The key is part of the schedule's definition: another key is another schedule, the old one dropped.
     expect(s.label).not.toBe(cluster().c.addBackupSchedule('b', { destination: dest }).label);
     const r = cluster();
@@ -154,7 +154,7 @@ describe('the exact SQL of each feature (CockroachDB grammar)', () => {
     const gcsKey = SqlSecret.fromSecret('gcs-key', 'key.json');
     const { c } = cluster();
     const s = c.addBackupSchedule('b', { destination: BackupDestination.gcsWithKey('acme-backups', 'p', gcsKey, { encryption: BackupEncryption.cloudKms(key) }), revisionHistory: false });
-    expect(s.statement).toBe(`CREATE SCHEDULE IF NOT EXISTS '${s.label}' FOR BACKUP INTO 'gs://acme-backups/p?AUTH=specified&CREDENTIALS=<credentials:gcs-key/key.json>' WITH kms = 'gs:///${key}?AUTH=specified&CREDENTIALS=<credentials:gcs-key/key.json>' RECURRING '@hourly' FULL BACKUP '@daily' WITH SCHEDULE OPTIONS first_run = 'now', on_execution_failure = 'reschedule', on_previous_running = 'wait';`);
+    expect(s.statement).toBe(`CREATE SCHEDULE IF NOT EXISTS '${s.label}' FOR BACKUP INTO 'gs://acme-backups/p?AUTH=specified&CREDENTIALS=<credentials:gcs-key/key.json>' WITH kms = 'gs:///${key}?AUTH=specified&CREDENTIALS=<credentials:gcs-key/key.json>' RECURRING '@hourly' FULL BACKUP '@daily' WITH SCHEDULE OPTIONS first_run = 'now', on_execution_failure = 'reschedule', on_previous_running = 'wait', updates_cluster_last_backup_time_metric;`);
     const p = cluster();
     const withPassphrase = BackupDestination.gcs('acme-backups', 'p', { encryption: BackupEncryption.passphrase(SqlSecret.fromSecret('backup-passphrase', 'passphrase')) });
     const ps = p.c.addBackupSchedule('b', { destination: withPassphrase });

@@ -1,4 +1,4 @@
-import { CockroachConfigError, DeploymentDescription, DeploymentDescriptionProps } from '../../lib/shared';
+import { CockroachConfigError, DEFAULT_ALERT_THRESHOLDS, DeploymentDescription, DeploymentDescriptionProps } from '../../lib/shared';
 import { configError } from '../support/errors';
 
 const base: DeploymentDescriptionProps = { projectId: 'acme-prod-db', region: 'europe-west1', bucketName: 'acme-crdb-backups' };
@@ -118,5 +118,87 @@ describe('bad descriptions are rejected', () => {
     const value = received ?? Object.values(props)[0];
     expect(err.message).toContain(`received ${JSON.stringify(value)}`);
     expect(err.message).toMatch(/expected|reserves/);
+  });
+});
+
+describe('monitoring', () => {
+  test('defaults: no monitoring at all; with it, the lists given and the default thresholds', () => {
+    expect(DeploymentDescription.of(base).monitoring).toBeUndefined();
+    const emails = ['dba@example.com'];
+    const d = DeploymentDescription.of({ ...base, monitoring: { notificationEmails: emails } });
+    expect(d.monitoring).toEqual({ notificationEmails: ['dba@example.com'], notificationChannels: [], alertThresholds: DEFAULT_ALERT_THRESHOLDS });
+    // A copy: changing the props afterwards changes nothing.
+    emails.push('ops@example.com');
+    expect(d.monitoring!.notificationEmails).toEqual(['dba@example.com']);
+    expect(d.cloudMonitoringSelector).toBe('cluster="cockroachdb", namespace="cockroachdb", job="crdb"');
+  });
+
+  test('thresholds in the units their names say, turned into base units', () => {
+    const d = DeploymentDescription.of({ ...base, monitoring: {
+      notificationChannels: ['projects/acme-prod-db/notificationChannels/123'],
+      alertThresholds: { p99SqlLatencyMillis: 250, clockOffsetMillis: 100, cpuHighFraction: 0.7, cpuHighForSeconds: 600, certificateExpirySeconds: 3600 },
+    } });
+    expect(d.monitoring!.notificationChannels).toEqual(['projects/acme-prod-db/notificationChannels/123']);
+    expect(d.monitoring!.alertThresholds).toEqual({
+      ...DEFAULT_ALERT_THRESHOLDS, p99Nanos: 250e6, clockOffsetNanos: 100e6, cpuFraction: 0.7, cpuForSeconds: 600, certificateExpirySeconds: 3600,
+    });
+  });
+
+  const EMAIL = 'expected an e-mail address, e.g. "dba@example.com"';
+  const CHANNEL = 'expected a notification channel\'s full name: "projects/<project>/notificationChannels/<number>"';
+  const NO_TARGET = 'expected at least one notificationEmails or notificationChannels entry: alert policies that notify nobody fire unseen';
+  const FRACTION = 'expected a fraction strictly between 0 and 1';
+  const TO = { notificationEmails: ['dba@example.com'] };
+  const T = 'monitoring.alertThresholds';
+  /** [what, monitoring, the prop named, the message after the prop] */
+  const BAD_MONITORING: Array<[string, unknown, string, string]> = [
+    ['an e-mail without a domain', { notificationEmails: ['dba@example'] }, 'monitoring.notificationEmails[0]', `received "dba@example"; ${EMAIL}`],
+    ['an e-mail without a local part', { notificationEmails: ['dba@example.com', '@example.com'] }, 'monitoring.notificationEmails[1]', `received "@example.com"; ${EMAIL}`],
+    ['an e-mail with a space', { notificationEmails: ['dba @example.com'] }, 'monitoring.notificationEmails[0]', `received "dba @example.com"; ${EMAIL}`],
+    ['an e-mail that is not a string', { notificationEmails: [42] }, 'monitoring.notificationEmails[0]', `received 42; ${EMAIL}`],
+    ['e-mails that are not a list', { notificationEmails: 'dba@example.com' }, 'monitoring.notificationEmails', 'received "dba@example.com"; expected a list'],
+    ['a duplicate e-mail', { notificationEmails: ['dba@example.com', 'ops@example.com', 'dba@example.com'] }, 'monitoring.notificationEmails[2]',
+      'received "dba@example.com"; expected each once'],
+    ['a channel id alone', { notificationChannels: ['123'] }, 'monitoring.notificationChannels[0]', `received "123"; ${CHANNEL}`],
+    ['a channel in a project with capitals', { notificationChannels: ['projects/Acme-Prod/notificationChannels/1'] }, 'monitoring.notificationChannels[0]',
+      `received "projects/Acme-Prod/notificationChannels/1"; ${CHANNEL}`],
+    ['a channel whose id is not a number', { notificationChannels: ['projects/acme-prod-db/notificationChannels/slack'] }, 'monitoring.notificationChannels[0]',
+      `received "projects/acme-prod-db/notificationChannels/slack"; ${CHANNEL}`],
+    ['a channel with a trailing slash', { notificationChannels: ['projects/acme-prod-db/notificationChannels/1/'] }, 'monitoring.notificationChannels[0]',
+      `received "projects/acme-prod-db/notificationChannels/1/"; ${CHANNEL}`],
+    ['a duplicate channel', { notificationChannels: ['projects/acme-prod-db/notificationChannels/1', 'projects/acme-prod-db/notificationChannels/1'] },
+      'monitoring.notificationChannels[1]', 'received "projects/acme-prod-db/notificationChannels/1"; expected each once'],
+    ['a channel of another project (a policy notifies its own project\'s channels only)', { notificationChannels: ['projects/ops-hub-1/notificationChannels/456'] },
+      'monitoring.notificationChannels[0]', 'received "projects/ops-hub-1/notificationChannels/456"; expected a channel of project acme-prod-db, where the alert policies are: "projects/acme-prod-db/notificationChannels/<number>"'],
+    ['no target at all', {}, 'monitoring', `received {}; ${NO_TARGET}`],
+    ['two empty lists', { notificationEmails: [], notificationChannels: [] }, 'monitoring',
+      `received {"notificationEmails":[],"notificationChannels":[]}; ${NO_TARGET}`],
+    ['cpuHighFraction 1.5', { ...TO, alertThresholds: { cpuHighFraction: 1.5 } }, `${T}.cpuHighFraction`, `received 1.5; ${FRACTION}`],
+    ['cpuHighFraction 0', { ...TO, alertThresholds: { cpuHighFraction: 0 } }, `${T}.cpuHighFraction`, `received 0; ${FRACTION}`],
+    ['cpuHighFraction as text', { ...TO, alertThresholds: { cpuHighFraction: '0.8' } }, `${T}.cpuHighFraction`, `received "0.8"; ${FRACTION}`],
+    ['memoryFraction 1', { ...TO, alertThresholds: { memoryFraction: 1 } }, `${T}.memoryFraction`, `received 1; ${FRACTION}`],
+    ['diskUsedFraction 80 (a percentage)', { ...TO, alertThresholds: { diskUsedFraction: 80 } }, `${T}.diskUsedFraction`, `received 80; ${FRACTION}`],
+    ['p99SqlLatencyMillis 0', { ...TO, alertThresholds: { p99SqlLatencyMillis: 0 } }, `${T}.p99SqlLatencyMillis`, 'received "0ms"; expected a positive duration'],
+    ['p99SqlLatencyMillis -5', { ...TO, alertThresholds: { p99SqlLatencyMillis: -5 } }, `${T}.p99SqlLatencyMillis`, 'received "-5ms"; expected a positive duration'],
+    ['clockOffsetMillis 600 (above the 500 ms maximum offset)', { ...TO, alertThresholds: { clockOffsetMillis: 600 } }, `${T}.clockOffsetMillis`,
+      'received "600ms"; expected more than 0 and less than the 500 ms maximum offset'],
+    ['clockOffsetMillis 500', { ...TO, alertThresholds: { clockOffsetMillis: 500 } }, `${T}.clockOffsetMillis`,
+      'received "500ms"; expected more than 0 and less than the 500 ms maximum offset'],
+    ['clockOffsetMillis 0', { ...TO, alertThresholds: { clockOffsetMillis: 0 } }, `${T}.clockOffsetMillis`,
+      'received "0ms"; expected more than 0 and less than the 500 ms maximum offset'],
+    ['cpuHighForSeconds 30', { ...TO, alertThresholds: { cpuHighForSeconds: 30 } }, `${T}.cpuHighForSeconds`, 'received 30; expected an integer from 60 to 86400'],
+    ['cpuHighForSeconds 90.5', { ...TO, alertThresholds: { cpuHighForSeconds: 90.5 } }, `${T}.cpuHighForSeconds`, 'received 90.5; expected an integer from 60 to 86400'],
+    ['certificateExpirySeconds 60', { ...TO, alertThresholds: { certificateExpirySeconds: 60 } }, `${T}.certificateExpirySeconds`,
+      'received 60; expected an integer from 3600 to 316224000'],
+    ['diskIopsInProgress 0', { ...TO, alertThresholds: { diskIopsInProgress: 0 } }, `${T}.diskIopsInProgress`, 'received 0; expected an integer from 1 to 100000'],
+    ['diskThroughputBytesPerSecond 1.5', { ...TO, alertThresholds: { diskThroughputBytesPerSecond: 1.5 } }, `${T}.diskThroughputBytesPerSecond`,
+      'received 1.5; expected an integer from 1 to 1000000000000'],
+  ];
+
+  test.each(BAD_MONITORING)('%s is rejected', (_what, monitoring, prop, message) => {
+    const error = configError(() => DeploymentDescription.of({ ...base, monitoring: monitoring as DeploymentDescriptionProps['monitoring'] }));
+    expect(error.prop).toBe(prop);
+    expect(error.constructPath).toBe('DeploymentDescription');
+    expect(error.message).toBe(`[DeploymentDescription] ${prop}: ${message}`);
   });
 });

@@ -16,6 +16,7 @@ export function synthEverything(props: Partial<CockroachClusterProps> = {}): { c
   const cluster = new CockroachCluster(chart, 'crdb', {
     networkPolicy: {},
     monitoring: { labels: { release: 'kube-prometheus-stack' } },
+    managedPrometheus: {},
     dbConsoleIngress: { host: 'crdb.example.com', tlsSecretName: 'crdb-console-tls', ingressClassName: 'nginx' },
     locality: Locality.fromNode(),
     replicas: 3,

@@ -2,6 +2,7 @@ import { execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
+import { installManagedPrometheusCrds } from '../../managed-prometheus/crd';
 
 /**
  * A real Kubernetes control plane on loopback, for the cluster tests: etcd, kube-apiserver (RBAC,
@@ -23,7 +24,10 @@ export interface ControlPlane {
   readonly caFile: string;
   /** The processes started, to stop by PID. */
   readonly pids: number[];
-  /** The CRDs installed (cert-manager, prometheus-operator). */
+  /**
+   * The CRDs of the harness build (cert-manager, prometheus-operator). GKE's Managed Service for
+   * Prometheus CRDs are installed too, from test/managed-prometheus/build.sh's folder.
+   */
   readonly crdDir: string;
   /** kube-apiserver's audit log (JSON lines): every request made by a ServiceAccount. */
   readonly auditLog: string;
@@ -218,6 +222,12 @@ async function startAll(buildDir: string, dir: string): Promise<ControlPlane> {
   // Server-side: the prometheus-operator CRDs exceed client-side apply's annotation limit.
   execFileSync('kubectl', ['--kubeconfig', kubeconfig, 'apply', '--server-side', '-f', path.join(crdDir, 'cert-manager'), '-f', path.join(crdDir, 'prometheus-operator')], { stdio: 'pipe' });
   execFileSync('kubectl', ['--kubeconfig', kubeconfig, 'wait', '--for=condition=Established', '--timeout=60s', 'crd', '--all'], { stdio: 'pipe' });
+  // GKE's Managed Service for Prometheus CRDs (PodMonitoring, Rules…), from a build of their own
+  // (test/managed-prometheus/build.sh, cached; the harness build's key stays as it is). Here rather than in
+  // the tests that apply the GKE app: GKE installs them on every cluster with managed collection (the
+  // default), the GKE app renders a PodMonitoring and Rules, and every test or `npm run cluster:up` user that
+  // applies dist/gke/ needs them; installing them takes about a second.
+  installManagedPrometheusCrds(kubeconfig);
   execFileSync('kubectl', ['--kubeconfig', kubeconfig, 'create', 'namespace', 'cert-manager'], { stdio: 'pipe' });
   const certManager = start(dir, 'cert-manager', bin('cert-manager-controller'), [`--kubeconfig=${kubeconfig}`, '--cluster-resource-namespace=cert-manager']);
   pids.push(certManager);

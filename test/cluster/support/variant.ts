@@ -1,7 +1,20 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { apply, getJson, kubectl, kubectlRun, listJson, openssl, secretFiles, waitUntil } from './kube';
+import { apply, getJson, kubectl, kubectlRun, listJson, openssl, secretFiles, tempDir, waitUntil } from './kube';
+
+const ROOT = path.resolve(__dirname, '../../..');
+
+/**
+ * `npm run synth`'s Kubernetes half (build/apps/k8s.js), with a variant's environment, into a fresh
+ * folder: a profile's two folders.
+ */
+export function synthProfile(profile: string, env: Record<string, string> = {}): { namespaceDir: string; dir: string } {
+  const out = tempDir('dist');
+  execFileSync('node', [path.join(ROOT, 'build/apps/k8s.js')], { cwd: ROOT, env: { ...process.env, CDK8S_OUTDIR: out, ...env }, stdio: 'pipe' });
+  return { namespaceDir: path.join(out, `${profile}-namespace`), dir: path.join(out, profile) };
+}
 
 /** An object of a manifest folder: its kind, name and namespace. */
 export interface ObjectRef {
