@@ -16,7 +16,9 @@ const outRoot = process.env.CDK8S_OUTDIR ?? 'dist';
 
 // Opt-in parts that need something to exist first (a Secret, a backup), switched on by env vars.
 const profiles: Array<[string, string, (app: App) => void]> = [
-  ['minikube', MINIKUBE_NAMESPACE, (app) => new MinikubeChart(app, { backups: process.env.MINIKUBE_BACKUPS === '1' })],
+  ['minikube', MINIKUBE_NAMESPACE, (app) => new MinikubeChart(app, {
+    backups: process.env.MINIKUBE_BACKUPS === '1', prometheusOperator: process.env.MINIKUBE_PROMETHEUS_OPERATOR === '1',
+  })],
   ['gke', DEPLOYMENT.namespace, (app) => new GkeChart(app, { restore: process.env.GKE_RESTORE === '1', booksLoad: process.env.GKE_BOOKS_LOAD === '1' })],
 ];
 

@@ -12,6 +12,13 @@ export interface MinikubeOptions {
    * @default false
    */
   readonly backups?: boolean;
+  /**
+   * For a minikube that runs kube-prometheus-stack: a ServiceMonitor, the alerts as a PrometheusRule and
+   * the Grafana dashboard's ConfigMap, labelled for that stack (`MINIKUBE_PROMETHEUS_OPERATOR=1 npm run
+   * synth`). Without it, the discovery Service's scrape annotations are what a Prometheus follows.
+   * @default false
+   */
+  readonly prometheusOperator?: boolean;
 }
 
 /** Namespace of the minikube profile. */
@@ -39,6 +46,9 @@ export class MinikubeChart extends Chart {
       // `minikube start -p other` names its node "other").
       placement: { antiAffinity: PodAntiAffinity.none(), topologySpread: TopologySpread.none() },
       gcsCredentials: options.backups ? GcsCredentials.keyFromSecret(SECRETS.gcsKey) : undefined,
+      // kube-prometheus-stack's Prometheus selects ServiceMonitors and rules by its release label; its Grafana
+      // loads the dashboards of ConfigMaps labelled grafana_dashboard: "1" from every namespace.
+      monitoring: options.prometheusOperator ? { labels: { release: 'kube-prometheus-stack' } } : undefined,
     });
     // The book's "small load on the cluster", watched in the DB Console.
     this.cluster.addBooksLoad();

@@ -49,3 +49,34 @@ describe.each(['minikube', 'gke'])('%s', (profile) => {
     for (const o of cluster.filter((x) => x.metadata.namespace !== undefined)) expect(o.metadata.namespace).toBe('cockroachdb');
   });
 });
+
+describe('the minikube app for kube-prometheus-stack (MINIKUBE_PROMETHEUS_OPERATOR=1)', () => {
+  const variant = fs.mkdtempSync(path.join(os.tmpdir(), 'folders-po-'));
+  afterAll(() => fs.rmSync(variant, { recursive: true, force: true }));
+  execFileSync(process.execPath, [path.join(ROOT, 'build/apps/k8s.js')], {
+    cwd: ROOT, env: { ...process.env, CDK8S_OUTDIR: variant, MINIKUBE_PROMETHEUS_OPERATOR: '1' }, stdio: 'pipe',
+  });
+  const objects = fs.readdirSync(path.join(variant, 'minikube')).flatMap((f) =>
+    parseAllDocuments(fs.readFileSync(path.join(variant, 'minikube', f), 'utf8')).map((d) => d.toJSON()).filter(Boolean));
+  const one = (kind: string) => objects.filter((o) => o.kind === kind && o.metadata.name.startsWith('crdb'));
+
+  test('a ServiceMonitor over HTTP (the minikube cluster is insecure), the PrometheusRule and the Grafana dashboard, labelled for the stack', () => {
+    const [sm] = one('ServiceMonitor');
+    expect(sm.metadata.labels.release).toBe('kube-prometheus-stack');
+    expect(sm.spec.endpoints).toEqual([{ port: 'http', path: '/_status/vars', interval: '30s', scheme: 'http' }]);
+    const [rule] = one('PrometheusRule');
+    expect(rule.metadata.labels.release).toBe('kube-prometheus-stack');
+    expect(rule.spec.groups[0].rules[0].expr).toBe('absent(up{namespace="cockroachdb", service="crdb"})');
+    const dashboards = objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.labels?.grafana_dashboard === '1');
+    expect(dashboards.map((o) => o.metadata.name)).toEqual(['crdb-grafana-dashboard']);
+    expect(JSON.parse(dashboards[0].data['cockroachdb-cockroachdb-crdb.json']).panels).toHaveLength(12);
+  });
+
+  test('the default minikube app has none of them: the scrape annotations only', () => {
+    const plain = objectsIn('minikube');
+    expect(plain.filter((o) => ['ServiceMonitor', 'PrometheusRule'].includes(o.kind) || o.metadata.name.endsWith('grafana-dashboard'))).toEqual([]);
+    expect(plain.find((o) => o.kind === 'Service' && o.metadata.name === 'crdb').metadata.annotations).toEqual({
+      'prometheus.io/scrape': 'true', 'prometheus.io/path': '_status/vars', 'prometheus.io/port': '8080', 'prometheus.io/scheme': 'http',
+    });
+  });
+});

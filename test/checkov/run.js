@@ -7,6 +7,7 @@
  * 1. checkov, pinned (test/checkov/requirements.txt), from the virtualenv scripts/checkov-venv.sh keeps
  *    under ~/.cache (installed on the first run only).
  * 2. Every profile and variant of the Kubernetes apps (build/apps/k8s.js, with MINIKUBE_BACKUPS=1,
+ *    MINIKUBE_PROMETHEUS_OPERATOR=1,
  *    GKE_RESTORE=1, GKE_BOOKS_LOAD=1 one at a time; a variant's file identical to the default one is not
  *    checked twice), the day-2 objects no app renders by default (synthesizeDayTwo) and every Terraform stack of the Google Cloud app (build/apps/gcp.js), into a
  *    temporary folder removed at the end.
@@ -31,10 +32,11 @@ const KINDS_WITHOUT_CHECKS = ['Namespace'];
 const VARIANTS = [
   ['default', {}],
   ['minikube-backups', { MINIKUBE_BACKUPS: '1' }],
+  ['minikube-prometheus-operator', { MINIKUBE_PROMETHEUS_OPERATOR: '1' }],
   ['gke-restore', { GKE_RESTORE: '1' }],
   ['gke-books-load', { GKE_BOOKS_LOAD: '1' }],
 ];
-const VARIANT_SWITCHES = ['MINIKUBE_BACKUPS', 'GKE_RESTORE', 'GKE_BOOKS_LOAD'];
+const VARIANT_SWITCHES = ['MINIKUBE_BACKUPS', 'MINIKUBE_PROMETHEUS_OPERATOR', 'GKE_RESTORE', 'GKE_BOOKS_LOAD'];
 
 function run(command, args, options = {}) {
   const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, ...options });

@@ -14,6 +14,7 @@ import { applyFolder, checkCertificates, contents, deleteFolder, objectsIn, synt
 const VARIANTS: Array<[string, string, Record<string, string>, { tls: boolean; locality: boolean; sql: boolean }]> = [
   ['minikube', 'minikube', {}, { tls: false, locality: false, sql: false }],
   ['minikube with backups (MINIKUBE_BACKUPS=1)', 'minikube', { MINIKUBE_BACKUPS: '1' }, { tls: false, locality: false, sql: true }],
+  ['minikube with the Prometheus Operator (MINIKUBE_PROMETHEUS_OPERATOR=1)', 'minikube', { MINIKUBE_PROMETHEUS_OPERATOR: '1' }, { tls: false, locality: false, sql: false }],
   ['gke', 'gke', {}, { tls: true, locality: true, sql: true }],
   ['gke with the restore (GKE_RESTORE=1)', 'gke', { GKE_RESTORE: '1' }, { tls: true, locality: true, sql: true }],
   ['gke with the books load (GKE_BOOKS_LOAD=1)', 'gke', { GKE_BOOKS_LOAD: '1' }, { tls: true, locality: true, sql: true }],
