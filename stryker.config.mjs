@@ -91,6 +91,7 @@ export default {
     'lib/shared/dashboard.ts',
     'lib/shared/description.ts',
     'lib/shared/errors.ts',
+    'lib/shared/metric-names.ts',
     'lib/shared/validate.ts',
   ],
   jest: {

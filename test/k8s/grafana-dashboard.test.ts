@@ -1,4 +1,7 @@
-import { ClusterSecurity, cockroachDashboardPanels, CockroachCluster, DEFAULT_ALERT_THRESHOLDS, MonitoringOptions } from '../../lib/k8s';
+import { Construct } from 'constructs';
+import {
+  ClusterSecurity, cockroachDashboardPanels, CockroachCluster, DEFAULT_ALERT_THRESHOLDS, GrafanaDashboard, grafanaDashboardModel, MonitoringOptions,
+} from '../../lib/k8s';
 import { configError } from '../support/errors';
 import { newChart, only, synth, validateAgainstSchemas } from '../support/manifests';
 
@@ -109,5 +112,32 @@ describe('the Grafana dashboard beside the ServiceMonitor', () => {
     const error = configError(() => build({ grafanaDashboard }));
     expect(error.prop).toBe(prop);
     expect(error.message).toContain(`received ${received}`);
+  });
+});
+
+describe('the dashboard model and its uid, without a cluster', () => {
+  test('every panel: a legend listed below the chart, a tooltip of every series', () => {
+    const model: any = grafanaDashboardModel('u', 't', cockroachDashboardPanels(SELECTOR, DEFAULT_ALERT_THRESHOLDS));
+    for (const p of model.panels) {
+      expect(p.options).toEqual({ legend: { displayMode: 'list', placement: 'bottom', showLegend: true }, tooltip: { mode: 'multi', sort: 'none' } });
+      expect(p.fieldConfig.overrides).toEqual([]);
+    }
+  });
+
+  test('a uid of exactly 40 characters is kept as it is; one more is shortened', () => {
+    const dashboard = (namespace: string) => {
+      const chart = newChart(namespace);
+      const cluster = Object.assign(new Construct(chart, 'crdb'), {
+        name: 'crdb', namespace, discoveryServiceName: 'crdb', _objectLabels: () => ({}), _componentLabels: () => ({}),
+      });
+      return new GrafanaDashboard(chart, 'Dashboard', { cluster, selector: SELECTOR, thresholds: DEFAULT_ALERT_THRESHOLDS }).model as any;
+    };
+    // "cockroachdb-" + 23 characters + "-crdb" = 40
+    const forty = dashboard('abcdefghijklmnopqrstuvw');
+    expect(forty.uid).toBe('cockroachdb-abcdefghijklmnopqrstuvw-crdb');
+    expect(forty.uid).toHaveLength(40);
+    const fortyOne = dashboard('abcdefghijklmnopqrstuvwx');
+    expect(fortyOne.uid).toMatch(/^cockroachdb-abcdefghijklmnopq-[0-9a-f]{10}$/);
+    expect(fortyOne.uid).toHaveLength(40);
   });
 });
