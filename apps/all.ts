@@ -7,8 +7,9 @@
  */
 import './k8s';
 import { App } from 'cdktf';
-import { buildGcpApp } from './gcp';
+import { buildGcpApp, buildMultiRegionGcpApp } from './gcp';
 
 const app = new App();
 buildGcpApp(app);
+buildMultiRegionGcpApp(app);
 app.synth();

@@ -26,6 +26,31 @@ export const DEPLOYMENT = DeploymentDescription.of({
 });
 
 /**
+ * One CockroachDB cluster across three regions (the README's chapter "One cluster across three regions"):
+ * a GKE cluster per region (`crdb-global-<region>`), one VPC, one CA in Certificate Authority Service, one
+ * backup bucket in a multi-region location. Read by the multi-region GCP stacks (apps/gcp.ts) and the
+ * region charts (apps/multi-region.ts). Its databases survive the loss of a whole region.
+ */
+export const MULTI_REGION_DEPLOYMENT = DeploymentDescription.of({
+  projectId: 'crdb-book-demo',
+  gkeClusterName: 'crdb-global',
+  namespace: 'cockroachdb-global',
+  cockroachClusterName: 'crdb',
+  bucketName: 'crdb-book-demo-global-backups',
+  // Not DEPLOYMENT's crdb-backup: both deployments may share the project, and a service account is the project's.
+  backupServiceAccountId: 'crdb-global-backup',
+  // The primary region first: the databases' PRIMARY REGION, and where the one init Job and the SQL Job run.
+  regions: [
+    { region: 'europe-west1', zones: ['europe-west1-b', 'europe-west1-c', 'europe-west1-d'] },
+    { region: 'us-east1', zones: ['us-east1-b', 'us-east1-c', 'us-east1-d'] },
+    { region: 'asia-southeast1', zones: ['asia-southeast1-a', 'asia-southeast1-b', 'asia-southeast1-c'] },
+  ],
+  // backupLocation: EU by default (the primary region's continent): the bucket outlives any one region.
+  databasePod: { cpuCores: 4.1, memoryGib: 16.5 },
+  monitoring: { notificationEmails: ['dba@example.com'] },
+});
+
+/**
  * The networks allowed to reach the GKE control plane (kubectl, cdk8s apply) through its public endpoint,
  * on top of IAM. Replace with your office or VPN egress range; with `ControlPlaneAccess.privateEndpoint()`
  * in apps/gcp.ts instead, kubectl runs from inside the VPC.

@@ -8,9 +8,9 @@
 import { App } from 'cdktf';
 import {
   BackupKeyStack, BackupsStack, BinaryAuthorization, ControlPlaneAccess, CustomerManagedKey, DeploymentDescription, GkeStack, GkeStackProps,
-  libraryImagePatterns, StateBackend,
+  libraryImagePatterns, multiRegionStacks, MultiRegionStacks, StateBackend,
 } from '../lib/gcp';
-import { CONTROL_PLANE_NETWORKS, DEPLOYMENT, IMAGE_DIGESTS, ImageDigests, pinnedByDigest } from './deployment';
+import { CONTROL_PLANE_NETWORKS, DEPLOYMENT, IMAGE_DIGESTS, ImageDigests, MULTI_REGION_DEPLOYMENT, pinnedByDigest } from './deployment';
 
 /** Options of the Google Cloud app (tests and other entry points). */
 export interface GcpAppOptions {
@@ -75,8 +75,22 @@ export function buildGcpApp(app: App, options: GcpAppOptions = {}): { backups: B
   return { backups, gke, key };
 }
 
+/**
+ * The stacks of the three-region cluster (MULTI_REGION_DEPLOYMENT): `crdb-global-backups` (the bucket in a
+ * multi-region location, the backup service account) and `crdb-global-gke` (one VPC, a GKE cluster per
+ * region, the CA, Workload Identity, monitoring).
+ */
+export function buildMultiRegionGcpApp(app: App, stateBackend: StateBackend = StateBackend.gcs()): MultiRegionStacks {
+  return multiRegionStacks(app, { backups: 'crdb-global-backups', gke: 'crdb-global-gke' }, {
+    description: MULTI_REGION_DEPLOYMENT,
+    stateBackend,
+    gke: { controlPlaneAccess: ControlPlaneAccess.authorizedNetworks(CONTROL_PLANE_NETWORKS) },
+  });
+}
+
 if (require.main === module) {
   const app = new App();
   buildGcpApp(app);
+  buildMultiRegionGcpApp(app);
   app.synth();
 }

@@ -7,9 +7,10 @@
  */
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { DEPLOYMENT } from './deployment';
+import { DEPLOYMENT, MULTI_REGION_DEPLOYMENT } from './deployment';
 import { GkeChart } from './gke';
 import { MINIKUBE_NAMESPACE, MinikubeChart } from './minikube';
+import { MultiRegionChart } from './multi-region';
 import { RestrictedNamespaceChart } from './namespace';
 
 const outRoot = process.env.CDK8S_OUTDIR ?? 'dist';
@@ -20,6 +21,9 @@ const profiles: Array<[string, string, (app: App) => void]> = [
     backups: process.env.MINIKUBE_BACKUPS === '1', prometheusOperator: process.env.MINIKUBE_PROMETHEUS_OPERATOR === '1',
   })],
   ['gke', DEPLOYMENT.namespace, (app) => new GkeChart(app, { restore: process.env.GKE_RESTORE === '1', booksLoad: process.env.GKE_BOOKS_LOAD === '1' })],
+  // One cluster across three regions: a profile per region, each applied to that region's GKE cluster.
+  ...MULTI_REGION_DEPLOYMENT.regions.map((r): [string, string, (app: App) => void] =>
+    [`global-${r.region}`, MULTI_REGION_DEPLOYMENT.namespace, (app) => new MultiRegionChart(app, r.region)]),
 ];
 
 const apps = profiles.flatMap(([profile, namespace, build]) => {

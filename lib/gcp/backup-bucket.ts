@@ -31,7 +31,7 @@ export interface BackupBucketProps {
   readonly description: DeploymentDescription;
   /**
    * Location: a region, or a multi-region such as `EU` for backups that survive a regional outage.
-   * @default - the description's region
+   * @default - the description's backupLocation (its region unless stated)
    */
   readonly location?: string;
   /**
@@ -101,7 +101,7 @@ export class BackupBucket extends Construct {
   constructor(scope: Construct, id: string, props: BackupBucketProps) {
     super(scope, id);
     const d = props.description;
-    const location = props.location ?? d.region;
+    const location = props.location ?? d.backupLocation;
     if (!LOCATION.test(location)) reject(this, 'location', location, 'expected a region such as "europe-west1" or a multi-region such as "EU"');
     const noncurrentDays = props.noncurrentVersionRetentionDays ?? 30;
     checkInteger(this, 'noncurrentVersionRetentionDays', noncurrentDays, 1, 36500);

@@ -3,6 +3,7 @@
 import './peers';
 export * from './gke-cluster';
 export * from './network';
+export * from './multi-region-network';
 export * from './control-plane-access';
 export * from './maintenance-window';
 export * from './customer-managed-key';
@@ -13,6 +14,8 @@ export * from './backup-identity';
 export * from './db-console-iap';
 export * from './cloud-monitoring';
 export * from './stacks';
+export * from './certificate-authority';
+export * from './multi-region';
 export * from './state-backend';
 export * from './project-apis';
 export { gkeAllocatable, machineTypeSize } from './machine-types';

@@ -4,16 +4,18 @@ import { DataGoogleProject } from '@cdktf/provider-google/lib/data-google-projec
 import { ProjectIamMember } from '@cdktf/provider-google/lib/project-iam-member';
 import { ServiceAccount } from '@cdktf/provider-google/lib/service-account';
 import { Construct } from 'constructs';
-import { DatabasePodResources, DeploymentDescription } from '../shared/description';
-import { CockroachConfigError } from '../shared/errors';
+import { DeploymentDescription } from '../shared/description';
+import { RegionDescription } from '../shared/regions';
 import { checkInteger, checkRules, reject } from '../shared/validate';
 import { BinaryAuthorization } from './binary-authorization';
 import { ControlPlaneAccess } from './control-plane-access';
 import { BoundKey, CustomerManagedKey } from './customer-managed-key';
 import { checkGcpLabels } from './labels';
-import { gkeAllocatable, MachineSize, machineTypeSize, NodeAllocatable, smallestOfFamily } from './machine-types';
+import { MachineSize } from './machine-types';
 import { MaintenanceWindow } from './maintenance-window';
+import { RegionalGkeNetwork } from './multi-region-network';
 import { checkPrivateCidr, DEFAULT_CONTROL_PLANE_CIDR, GkeNetwork, IGkeNetwork } from './network';
+import { checkMachineSize, checkNetworkNames, checkPodFits, regionRules } from './private/gke-checks';
 import { terraformId } from './terraform-id';
 
 /** Where the control plane and the nodes live. */
@@ -73,7 +75,7 @@ export interface NodePoolOptions {
    * Machine type. The GKE profile's pods ask for 4 CPU and 16 GiB, which fit on an 8-vCPU, 32-GiB node.
    * When the description states the database pod's size (`databasePod`), a machine type whose
    * allocatable CPU or memory is smaller than one pod is refused at synth time.
-   * @default 'n2-standard-8'
+   * @default - the `region`'s machineType when it states one, else 'n2-standard-8'
    */
   readonly machineType?: string;
   /**
@@ -94,7 +96,8 @@ export interface NodePoolOptions {
   readonly diskSizeGb?: number;
   /**
    * Nodes in each zone (without autoscaling).
-   * @default 1
+   * @default - 1; with `region`, enough for the region's CockroachDB pods, one per node: `region.nodes`
+   * divided by the zones, rounded up
    */
   readonly nodesPerZone?: number;
   /**
@@ -120,6 +123,19 @@ export interface GkeClusterProps {
   /** The deployment: project, region, zones and cluster name come from it. */
   readonly description: DeploymentDescription;
   /**
+   * One region of a multi-region description, as the description gives it (`description.regionOf('us-east1')`
+   * or `description.regions[i]`): the cluster is that region's. It is named `region.gkeClusterName`, runs in
+   * `region.region` and its zones with its control plane on `region.networkRanges.controlPlaneCidr`, its
+   * nodes are of `region.machineType` and enough for `region.nodes` CockroachDB pods (one per node), and
+   * Cloud DNS for GKE serves its Services and pods to the whole VPC under `region.dnsDomain`: the names the
+   * pods advertise to the other regions. Its control plane's private endpoint is reachable from every
+   * region of the VPC (global access), so one admin VM reaches every region's cluster. Needs `network`, the
+   * region's part of the shared VPC (`MultiRegionNetwork.forRegion`).
+   * @default - the description's one region (a multi-region description needs this prop)
+   * @see https://cloud.google.com/kubernetes-engine/docs/how-to/cloud-dns#vpc_scope_dns
+   */
+  readonly region?: RegionDescription;
+  /**
    * Regional (three zones) or zonal.
    * @default GkeLocation.regional()
    */
@@ -143,7 +159,8 @@ export interface GkeClusterProps {
   readonly controlPlaneAccess?: ControlPlaneAccess;
   /**
    * The control plane's private /28 range (VPC peering with the nodes' network).
-   * @default - the network's `controlPlaneCidr` when it is a {@link GkeNetwork}, else '172.16.0.0/28'
+   * @default - the network's `controlPlaneCidr` when it is a {@link GkeNetwork} or a region's part of a
+   * `MultiRegionNetwork`, else `region.networkRanges.controlPlaneCidr` with a region, else '172.16.0.0/28'
    */
   readonly controlPlaneCidr?: string;
   /**
@@ -215,6 +232,10 @@ export class GkeCluster extends Construct {
   public readonly gcloudLocationFlag: string;
   /** Region or zone of the cluster. */
   public readonly location: string;
+  /** Name of the GKE cluster: the description's `gkeClusterName`, or the region's. */
+  public readonly clusterName: string;
+  /** The region of a multi-region description the cluster is; undefined for a one-region description. */
+  public readonly region: RegionDescription | undefined;
   /** The VPC the cluster runs in. */
   public readonly network: IGkeNetwork;
   /** Who may reach the control plane. */
@@ -225,19 +246,32 @@ export class GkeCluster extends Construct {
   constructor(scope: Construct, id: string, props: GkeClusterProps) {
     super(scope, id);
     const d = props.description;
+    const region = props.region;
+    if (region === undefined ? d.isMultiRegion : !d.regions.includes(region)) {
+      reject(this, 'region', region?.region, d.isMultiRegion
+        ? `expected one of the description's regions, as description.regionOf(region) gives it: ${d.regions.map((r) => r.region).join(', ')}`
+        : 'expected no region: the description has a single region');
+    }
+    if (region && !props.network) {
+      reject(this, 'network', props.network, `expected the region's part of the shared VPC (MultiRegionNetwork.forRegion("${region.region}")) or a VPC of one's own: the regions' clusters share one network`);
+    }
+    const clusterName = region?.gkeClusterName ?? d.gkeClusterName;
+    const regionName = region?.region ?? d.region;
+    const zones = region?.zones ?? d.zones;
     const location = props.location ?? GkeLocation.regional();
+    const zoneCount = location.isRegional ? (zones.length || DEFAULT_REGIONAL_ZONES) : 1;
     const pool = props.nodePool ?? {};
-    const nodesPerZone = pool.nodesPerZone ?? 1;
+    const nodesPerZone = pool.nodesPerZone ?? (region ? Math.ceil(region.nodes / zoneCount) : 1);
     const diskSizeGb = pool.diskSizeGb ?? 100;
-    const machineType = pool.machineType ?? 'n2-standard-8';
+    const machineType = pool.machineType ?? region?.machineType ?? 'n2-standard-8';
     const diskType = pool.diskType ?? NodeDiskType.PD_BALANCED;
     const maxSurge = pool.maxSurge ?? 1;
     const maxUnavailable = pool.maxUnavailable ?? 0;
 
     if (!location.isRegional) {
       const zone = location.zone!;
-      if (!new RegExp(`^${d.region}-[a-z]$`).test(zone)) {
-        reject(this, 'location', zone, `expected a zone of the description's region ${d.region}, e.g. "${d.region}-b"`);
+      if (!new RegExp(`^${regionName}-[a-z]$`).test(zone)) {
+        reject(this, 'location', zone, `expected a zone of the description's region ${regionName}, e.g. "${regionName}-b"`);
       }
     }
     if (!MACHINE_TYPE.test(machineType)) reject(this, 'nodePool.machineType', machineType, 'expected a Compute Engine machine type such as "n2-standard-8"');
@@ -253,9 +287,9 @@ export class GkeCluster extends Construct {
     }
     const access = props.controlPlaneAccess ?? ControlPlaneAccess.privateEndpoint();
     access._validate(this, 'controlPlaneAccess');
-    const givenNetwork = props.network instanceof GkeNetwork ? props.network : undefined;
+    const givenNetwork = libraryNetwork(props.network);
     if (props.network && !givenNetwork) checkNetworkNames(this, props.network);
-    const controlPlaneCidr = props.controlPlaneCidr ?? givenNetwork?.controlPlaneCidr ?? DEFAULT_CONTROL_PLANE_CIDR;
+    const controlPlaneCidr = props.controlPlaneCidr ?? givenNetwork?.controlPlaneCidr ?? region?.networkRanges.controlPlaneCidr ?? DEFAULT_CONTROL_PLANE_CIDR;
     checkPrivateCidr(this, 'controlPlaneCidr', controlPlaneCidr, 28, 28);
     const maintenance = props.maintenanceWindow ?? MaintenanceWindow.WEEKENDS;
     maintenance._validate(this, 'maintenanceWindow');
@@ -265,7 +299,6 @@ export class GkeCluster extends Construct {
     checkGcpLabels(this, 'labels', props.labels ?? {});
     if (d.databasePod) checkPodFits(this, machineType, pool.machineSize, d.databasePod);
 
-    const zoneCount = location.isRegional ? (d.zones.length || DEFAULT_REGIONAL_ZONES) : 1;
     const minPerZone = pool.autoscaling ? pool.autoscaling.minNodesPerZone : nodesPerZone;
     checkRules(this, [
       {
@@ -289,11 +322,15 @@ export class GkeCluster extends Construct {
         message: `received ${JSON.stringify(controlPlaneCidr)} and a network whose firewall allows the control plane at ${JSON.stringify(givenNetwork?.controlPlaneCidr)}; expected the same range in both (set the network's controlPlaneCidr)`,
       },
     ]);
+    if (region) checkRules(this, regionRules(region, props, givenNetwork, minPerZone, zoneCount));
 
-    this.location = location.zone ?? d.region;
-    this.gcloudLocationFlag = location.isRegional ? `--region ${d.region}` : `--zone ${location.zone}`;
+    this.region = region;
+    this.clusterName = clusterName;
+    this.location = location.zone ?? regionName;
+    this.gcloudLocationFlag = location.isRegional ? `--region ${regionName}` : `--zone ${location.zone}`;
     const labels = { ...(props.labels ?? {}) };
     this.network = props.network ?? new GkeNetwork(this, 'Network', { description: d, controlPlaneCidr });
+    const builtNetwork = libraryNetwork(this.network);
     let secretsKey: BoundKey | undefined;
     if (props.secretsEncryption) {
       // The service agent's email holds the project number, which only the API knows.
@@ -308,10 +345,14 @@ export class GkeCluster extends Construct {
     this.controlPlaneAccess = access;
 
     // Never the Compute Engine default service account: a dedicated one that can only write logs and metrics.
-    const nodeSaId = `${d.gkeClusterName.slice(0, 24).replace(/-+$/, '')}-nodes`;
+    // An account id is at most 30 characters: a region's is told apart by its index (`<gke>-r1-nodes`), as
+    // regions cut alike (europe-west1, europe-west2) would not be.
+    const nodeSaId = region
+      ? `${d.gkeClusterName.slice(0, 20).replace(/-+$/, '')}-r${region.index}-nodes`
+      : `${d.gkeClusterName.slice(0, 24).replace(/-+$/, '')}-nodes`;
     this.nodeServiceAccount = new ServiceAccount(this, 'NodeServiceAccount', {
       accountId: nodeSaId,
-      displayName: `GKE nodes of ${d.gkeClusterName}`,
+      displayName: `GKE nodes of ${clusterName}`,
       project: d.projectId,
     });
     for (const role of NODE_SERVICE_ACCOUNT_ROLES) {
@@ -337,10 +378,10 @@ export class GkeCluster extends Construct {
     };
 
     this.cluster = new ContainerCluster(this, 'Cluster', {
-      name: d.gkeClusterName,
+      name: clusterName,
       project: d.projectId,
       location: this.location,
-      nodeLocations: location.isRegional && d.zones.length > 0 ? d.zones : undefined,
+      nodeLocations: location.isRegional && zones.length > 0 ? [...zones] : undefined,
       network: this.network.networkName,
       subnetwork: this.network.subnetworkName,
       // The default pool is created then removed at once; a separately managed pool replaces it.
@@ -352,13 +393,20 @@ export class GkeCluster extends Construct {
       releaseChannel: { channel: props.releaseChannel ?? ReleaseChannel.REGULAR },
       datapathProvider: 'ADVANCED_DATAPATH',
       networkingMode: 'VPC_NATIVE',
+      // Cloud DNS for GKE: in-cluster names as before (cluster scope), and the same records under the
+      // region's domain for the whole VPC (additive VPC scope), which the other regions' pods resolve.
+      dnsConfig: region ? { clusterDns: 'CLOUD_DNS', clusterDnsScope: 'CLUSTER_SCOPE', additiveVpcScopeDnsDomain: region.dnsDomain } : undefined,
       ipAllocationPolicy: {
         clusterSecondaryRangeName: this.network.podsRangeName,
         servicesSecondaryRangeName: this.network.servicesRangeName,
       },
       addonsConfig: { gcePersistentDiskCsiDriverConfig: { enabled: true } },
       // Nodes never have public IPs; the endpoint is private or limited to the networks named.
-      privateClusterConfig: { enablePrivateNodes: true, enablePrivateEndpoint: access.privateEndpoint, masterIpv4CidrBlock: controlPlaneCidr },
+      privateClusterConfig: {
+        enablePrivateNodes: true, enablePrivateEndpoint: access.privateEndpoint, masterIpv4CidrBlock: controlPlaneCidr,
+        // A region's control plane answers on its private address from every region of the shared VPC.
+        masterGlobalAccessConfig: region ? { enabled: true } : undefined,
+      },
       masterAuthorizedNetworksConfig: {
         cidrBlocks: access.authorizedNetworks.map((n) => ({ cidrBlock: n.cidrBlock, displayName: n.displayName })),
         gcpPublicCidrsAccessEnabled: false,
@@ -374,19 +422,21 @@ export class GkeCluster extends Construct {
       deletionProtection: props.deletionProtection ?? true,
       resourceLabels: labels,
       lifecycle: { ignoreChanges: ['node_config', 'initial_node_count'] },
+      // Stryker disable ArrayDeclaration: cdktf leaves out a dependency that is not a construct, such as the string of this mutant
       dependsOn: [
         this.nodeServiceAccount,
-        ...(this.network instanceof GkeNetwork ? [this.network.subnetwork, this.network.nat] : []),
+        ...(builtNetwork ? [builtNetwork.subnetwork, builtNetwork.nat] : []),
         ...(secretsKey ? [secretsKey.grant] : []),
         ...(binauthzPolicy ? [binauthzPolicy] : []),
       ],
+      // Stryker restore ArrayDeclaration
     });
     // State addresses from the description, not the construct path: refactoring the app must never
     // plan a replacement of the cluster.
-    this.cluster.overrideLogicalId(terraformId('gke', d.gkeClusterName));
+    this.cluster.overrideLogicalId(terraformId('gke', clusterName));
 
     this.nodePool = new ContainerNodePool(this, 'NodePool', {
-      name: `${d.gkeClusterName.slice(0, 34)}-pool`,
+      name: `${clusterName.slice(0, 34)}-pool`,
       project: d.projectId,
       cluster: this.cluster.name,
       location: this.location,
@@ -402,62 +452,11 @@ export class GkeCluster extends Construct {
       // a pool is resized: set only with autoscaling, and never compared again.
       lifecycle: { ignoreChanges: ['initial_node_count'] },
     });
-    this.nodePool.overrideLogicalId(terraformId('gke_pool', d.gkeClusterName));
+    this.nodePool.overrideLogicalId(terraformId('gke_pool', clusterName));
   }
 }
 
-const GCE_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const SELF_LINK = /^(https:\/\/www\.googleapis\.com\/compute\/v1\/)?projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/(global\/networks|regions\/[a-z0-9-]+\/subnetworks)\/[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
-
-/** The names of a VPC of one's own: Compute Engine names (or self links for the network and subnetwork). */
-function checkNetworkNames(scope: Construct, network: IGkeNetwork): void {
-  for (const key of ['networkName', 'subnetworkName', 'podsRangeName', 'servicesRangeName'] as const) {
-    const value = network[key];
-    const linkable = key === 'networkName' || key === 'subnetworkName';
-    if (typeof value !== 'string' || !(GCE_NAME.test(value) || (linkable && SELF_LINK.test(value)))) {
-      reject(scope, `network.${key}`, value, `expected a Compute Engine name: 1 to 63 lowercase letters, digits or hyphens, starting with a letter${linkable ? ', or a self link' : ''}`);
-    }
-  }
-  if (network.podsRangeName === network.servicesRangeName) {
-    reject(scope, 'network.servicesRangeName', network.servicesRangeName, 'expected a secondary range other than the pods\' range');
-  }
-}
-
-/** A stated machine size: whole vCPUs, positive memory, and the table's size for a type the library knows. */
-function checkMachineSize(scope: Construct, machineType: string, size: MachineSize): void {
-  checkInteger(scope, 'nodePool.machineSize.vcpus', size.vcpus, 1, 1000);
-  if (typeof size.memoryGib !== 'number' || !Number.isFinite(size.memoryGib) || size.memoryGib <= 0) {
-    reject(scope, 'nodePool.machineSize.memoryGib', size.memoryGib, 'expected a positive, finite number of GiB');
-  }
-  const known = machineTypeSize(machineType);
-  if (known && (known.vcpus !== size.vcpus || known.memoryGib !== size.memoryGib)) {
-    reject(scope, 'nodePool.machineSize', size,
-      `expected the size of ${machineType} (${known.vcpus} vCPUs, ${known.memoryGib} GiB) or no machineSize: the library knows this machine type`);
-  }
-}
-
-/** Rounds down to two decimals, for messages that must never overstate what a node offers. */
-function floor2(value: number): string {
-  return (Math.floor(value * 100) / 100).toString();
-}
-
-/**
- * One database pod must fit a node's allocatable CPU and memory, or the StatefulSet's pods stay Pending.
- * @see https://cloud.google.com/kubernetes-engine/docs/concepts/plan-node-sizes#memory_and_cpu_reservations
- */
-function checkPodFits(scope: Construct, machineType: string, stated: MachineSize | undefined, pod: DatabasePodResources): void {
-  const podText = `${pod.cpuCores} CPU and ${pod.memoryGib} GiB`;
-  const size = stated ?? machineTypeSize(machineType);
-  if (!size) {
-    reject(scope, 'nodePool.machineType', machineType,
-      `the library does not know this machine type's size, so it cannot check that a database pod (${podText}, description.databasePod) fits a node: state it in nodePool.machineSize, e.g. { vcpus: 8, memoryGib: 32 }`);
-  }
-  const fits = (a: NodeAllocatable) => pod.cpuCores <= a.cpuCores && pod.memoryGib <= a.memoryGib;
-  const allocatable = gkeAllocatable(size);
-  if (fits(allocatable)) return;
-  const larger = smallestOfFamily(machineType.slice(0, machineType.lastIndexOf('-')), fits);
-  throw new CockroachConfigError(scope, 'nodePool.machineType, description.databasePod',
-    `received ${JSON.stringify(machineType)} (${size.vcpus} vCPUs, ${size.memoryGib} GiB) and database pods of ${podText}; `
-    + `GKE leaves ${floor2(allocatable.cpuCores)} CPU and ${floor2(allocatable.memoryGib)} GiB of such a node to pods, so the pods would stay Pending. `
-    + (larger ? `Choose ${JSON.stringify(larger)} or larger, or smaller pods` : 'Choose a machine type with more CPU and memory, or smaller pods'));
+/** The network when the library made it (its firewall allows one control plane range, its NAT is to wait for). */
+function libraryNetwork(network: IGkeNetwork | undefined): GkeNetwork | RegionalGkeNetwork | undefined {
+  return network instanceof GkeNetwork || network instanceof RegionalGkeNetwork ? network : undefined;
 }

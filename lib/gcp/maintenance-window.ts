@@ -87,6 +87,7 @@ function isCalendarTime(time: string): boolean {
 /** GKE: at least 48 hours of maintenance availability in any 32 days, which hold 4 of every weekday. */
 const MIN_HOURS_PER_32_DAYS = 48;
 const MAX_NO_UPGRADES_DAYS = 30;
+const HOURS_PER_WEEK = 7 * 24;
 /** A Monday: the recurring window's first occurrence is anchored in the past, the weekday does not matter. */
 const ANCHOR = Date.UTC(2024, 0, 1);
 
@@ -118,6 +119,26 @@ export class MaintenanceWindow {
     public readonly durationHours: number,
     private readonly exclusions: MaintenanceExclusion[],
   ) {}
+
+  /** The days the window opens on: every day for a daily window. */
+  public get weekdays(): Weekday[] {
+    return [...(this.days ?? Object.values(Weekday))];
+  }
+
+  /**
+   * The hours of the week the window is open, in UTC, counted from Monday 00:00 (0 to 167): a window that
+   * runs past Sunday midnight goes on at Monday's first hours. Two windows that share no hour never let
+   * GKE maintain both clusters at the same time.
+   */
+  public get weekHours(): number[] {
+    const all = Object.values(Weekday);
+    const hours = new Set<number>();
+    for (const day of this.weekdays) {
+      const start = all.indexOf(day) * 24 + this.startHourUtc;
+      for (let h = 0; h < this.durationHours; h++) hours.add((start + h) % HOURS_PER_WEEK);
+    }
+    return [...hours].sort((a, b) => a - b);
+  }
 
   /** The RFC 5545 recurrence rule: `FREQ=WEEKLY;BYDAY=SA,SU` or `FREQ=DAILY`. */
   public get recurrence(): string {

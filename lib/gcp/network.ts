@@ -8,7 +8,7 @@ import { DeploymentDescription } from '../shared/description';
 import { CockroachConfigError } from '../shared/errors';
 import { reject } from '../shared/validate';
 import { CIDR, cidrsOverlap, isNetworkAddress, isPrivateCidr, prefixLength } from './cidr';
-import { terraformId } from './terraform-id';
+import { dedicatedNetwork, egressRules, firewallRules, PODS_RANGE_NAME, SERVICES_RANGE_NAME, subnetworkWithNat } from './private/vpc';
 
 /**
  * What a GKE cluster needs from its VPC: the network, the subnetwork of the nodes and the names of the
@@ -53,10 +53,7 @@ export interface GkeNetworkProps {
   readonly controlPlaneCidr?: string;
 }
 
-/** Names of the subnetwork's secondary ranges. */
-export const PODS_RANGE_NAME = 'pods';
-/** Name of the subnetwork's secondary range for Services. */
-export const SERVICES_RANGE_NAME = 'services';
+export { PODS_RANGE_NAME, SERVICES_RANGE_NAME };
 /** The control plane range of a private cluster unless one is chosen. */
 export const DEFAULT_CONTROL_PLANE_CIDR = '172.16.0.0/28';
 
@@ -128,85 +125,14 @@ export class GkeNetwork extends Construct implements IGkeNetwork {
     const name = d.gkeClusterName;
     this.networkName = `${name}-vpc`;
     this.subnetworkName = `${name}-nodes`;
-    this.network = new ComputeNetwork(this, 'Network', {
-      name: this.networkName,
-      project: d.projectId,
-      autoCreateSubnetworks: false,
-      routingMode: 'REGIONAL',
-      description: `Dedicated VPC of the GKE cluster ${name}`,
-    });
-    this.network.overrideLogicalId(terraformId('vpc', name));
+    this.network = dedicatedNetwork(this, d.projectId, name, 'REGIONAL', `Dedicated VPC of the GKE cluster ${name}`);
 
-    this.subnetwork = new ComputeSubnetwork(this, 'Subnetwork', {
-      name: this.subnetworkName,
-      project: d.projectId,
-      region: d.region,
-      network: this.network.id,
-      ipCidrRange: this.nodesCidr,
-      secondaryIpRange: [
-        { rangeName: PODS_RANGE_NAME, ipCidrRange: this.podsCidr },
-        { rangeName: SERVICES_RANGE_NAME, ipCidrRange: this.servicesCidr },
-      ],
-      privateIpGoogleAccess: true,
-      logConfig: { aggregationInterval: 'INTERVAL_5_SEC', flowSampling: 0.5, metadata: 'INCLUDE_ALL_METADATA' },
-    });
-    this.subnetwork.overrideLogicalId(terraformId('vpc_subnet', name));
-
-    this.router = new ComputeRouter(this, 'Router', {
-      name: `${name}-router`,
-      project: d.projectId,
-      region: d.region,
-      network: this.network.id,
-    });
-    this.router.overrideLogicalId(terraformId('vpc_router', name));
-
-    // Only the nodes' subnetwork (all its ranges) goes out through the NAT; errors are logged.
-    this.nat = new ComputeRouterNat(this, 'Nat', {
-      name: `${name}-nat`,
-      project: d.projectId,
-      region: d.region,
-      router: this.router.name,
-      natIpAllocateOption: 'AUTO_ONLY',
-      sourceSubnetworkIpRangesToNat: 'LIST_OF_SUBNETWORKS',
-      subnetwork: [{ name: this.subnetwork.id, sourceIpRangesToNat: ['ALL_IP_RANGES'] }],
-      logConfig: { enable: true, filter: 'ERRORS_ONLY' },
-    });
-    this.nat.overrideLogicalId(terraformId('vpc_nat', name));
-
-    const rule = (suffix: string, config: Omit<ConstructorParameters<typeof ComputeFirewall>[2], 'name' | 'network' | 'project'>) => {
-      const fw = new ComputeFirewall(this, `Firewall-${suffix}`, {
-        name: `${this.networkName}-${suffix}`,
-        project: d.projectId,
-        network: this.network.id,
-        logConfig: { metadata: 'INCLUDE_ALL_METADATA' },
-        ...config,
-      });
-      fw.overrideLogicalId(terraformId('vpc_fw', `${name}_${suffix}`));
-      return fw;
-    };
-    this.firewallRules = [
-      rule('allow-egress-internal', {
-        description: 'Nodes and pods to the nodes, pods, Services and GKE control plane: kubelet, DNS, CockroachDB RPC (26257) and HTTP (8080), the API server',
-        direction: 'EGRESS',
-        priority: 1000,
-        destinationRanges: [this.nodesCidr, this.podsCidr, this.servicesCidr, this.controlPlaneCidr],
-        allow: [{ protocol: 'all' }],
-      }),
-      rule('allow-egress-https', {
-        description: 'HTTPS anywhere: image pulls through Cloud NAT, Google APIs and the backup bucket through Private Google Access',
-        direction: 'EGRESS',
-        priority: 1000,
-        destinationRanges: ['0.0.0.0/0'],
-        allow: [{ protocol: 'tcp', ports: ['443'] }],
-      }),
-      rule('deny-egress', {
-        description: 'Every other egress (the VPC would otherwise allow all egress)',
-        direction: 'EGRESS',
-        priority: 65534,
-        destinationRanges: ['0.0.0.0/0'],
-        deny: [{ protocol: 'all' }],
-      }),
-    ];
+    ({ subnetwork: this.subnetwork, router: this.router, nat: this.nat } = subnetworkWithNat(this, {
+      projectId: d.projectId, region: d.region, network: this.network, subnetworkName: this.subnetworkName, name,
+      nodesCidr: this.nodesCidr, podsCidr: this.podsCidr, servicesCidr: this.servicesCidr,
+    }));
+    this.firewallRules = firewallRules(this, { projectId: d.projectId, network: this.network, networkName: this.networkName, name },
+      egressRules([this.nodesCidr, this.podsCidr, this.servicesCidr, this.controlPlaneCidr]));
   }
 }
 

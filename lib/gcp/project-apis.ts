@@ -30,6 +30,18 @@ export const BINARY_AUTHORIZATION_API = 'binaryauthorization.googleapis.com';
  */
 export const IAP_API = 'iap.googleapis.com';
 
+/** Certificate Authority Service: the CA pool and root CA of a multi-region deployment. */
+export const PRIVATECA_API = 'privateca.googleapis.com';
+
+/** Cloud DNS, which GKE's Cloud DNS for GKE (the regions' VPC-scope names) needs enabled. */
+export const DNS_API = 'dns.googleapis.com';
+
+/**
+ * The APIs {@link MultiRegionGkeStack} calls: {@link GKE_STACK_APIS}, Cloud DNS (each cluster's names for the
+ * VPC) and Certificate Authority Service (the CA every region issues from).
+ */
+export const MULTI_REGION_GKE_STACK_APIS = [...GKE_STACK_APIS, DNS_API, PRIVATECA_API];
+
 /** The API {@link BackupKeyStack} calls: IAM (the service account key). */
 export const BACKUP_KEY_STACK_APIS = ['iam.googleapis.com'];
 

@@ -1,5 +1,4 @@
 import { KmsKeyRing } from '@cdktf/provider-google/lib/kms-key-ring';
-import { GoogleProvider } from '@cdktf/provider-google/lib/provider';
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { DeploymentDescription } from '../shared/description';
@@ -14,6 +13,7 @@ import { DbConsoleIap } from './db-console-iap';
 import { GkeNetwork, GkeNetworkProps } from './network';
 import { namedOutput } from './outputs';
 import { BACKUP_KEY_STACK_APIS, BACKUPS_STACK_APIS, BINARY_AUTHORIZATION_API, GKE_STACK_APIS, IAP_API, KMS_API, ProjectApis } from './project-apis';
+import { credentialsOutput, setUpStack } from './private/stack-setup';
 import { StateBackend } from './state-backend';
 
 /** Properties shared by the stacks. */
@@ -33,14 +33,6 @@ export interface CockroachStackProps {
    * @default true
    */
   readonly enableApis?: boolean;
-}
-
-/** What every stack starts with: the provider, the state backend and the APIs it needs. */
-function setUp(stack: TerraformStack, props: CockroachStackProps, apis: string[]): ProjectApis | undefined {
-  const d = props.description;
-  new GoogleProvider(stack, 'google', { project: d.projectId, region: d.region });
-  (props.stateBackend ?? StateBackend.local())._bind(stack, d);
-  return (props.enableApis ?? true) ? new ProjectApis(stack, 'Apis', { description: d, services: apis }) : undefined;
 }
 
 /** Properties of {@link BackupsStack}. */
@@ -87,7 +79,16 @@ export class BackupsStack extends TerraformStack {
     super(scope, id);
     const d = props.description;
     const backupKey = d.backupEncryptionKey;
-    this.apis = setUp(this, props, [...BACKUPS_STACK_APIS, ...(props.bucket?.encryptionKey || backupKey ? [KMS_API] : [])]);
+    checkRules(this, [{
+      props: 'bucket.location, description.regions',
+      violated: d.isMultiRegion && props.bucket?.location !== undefined,
+      message: `received ${JSON.stringify(props.bucket?.location)}; with regions the bucket is in the description's backupLocation (${d.backupLocation}), a multi-region that outlives any one region: state backupLocation in the description instead`,
+    }, {
+      props: 'bucket.encryptionKey, description.regions',
+      violated: d.isMultiRegion && props.bucket?.encryptionKey !== undefined,
+      message: `received a key; with regions the bucket is in the multi-region ${d.backupLocation}, and the library's keys are in one region, whose loss would leave every backup unreadable: leave bucket.encryptionKey out`,
+    }]);
+    this.apis = setUpStack(this, props, [...BACKUPS_STACK_APIS, ...(props.bucket?.encryptionKey || backupKey ? [KMS_API] : [])]);
     this.bucket = new BackupBucket(this, 'BackupBucket', { ...props.bucket, description: d });
     this.serviceAccount = new BackupServiceAccount(this, 'BackupServiceAccount', { description: d, dependsOn: [this.bucket.bucket] });
     const bucketRings = this.bucket.node.findAll().filter((c): c is KmsKeyRing => c instanceof KmsKeyRing).map((r) => r.nameInput);
@@ -149,7 +150,10 @@ export class GkeStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: GkeStackProps) {
     super(scope, id);
     const d = props.description;
-    this.apis = setUp(this, props, [
+    if (d.isMultiRegion) {
+      reject(this, 'description.regions', d.regions.map((r) => r.region), 'expected a one-region description: MultiRegionGkeStack deploys the clusters of several regions');
+    }
+    this.apis = setUpStack(this, props, [
       ...GKE_STACK_APIS,
       ...(props.gke?.secretsEncryption ? [KMS_API] : []),
       ...(props.gke?.binaryAuthorization ? [BINARY_AUTHORIZATION_API] : []),
@@ -166,11 +170,7 @@ export class GkeStack extends TerraformStack {
     this.workloadIdentity = new BackupWorkloadIdentity(this, 'BackupWorkloadIdentity', { description: d, dependsOn: [this.gke.cluster] });
     namedOutput(this, 'gke_cluster_name', this.gke.cluster.name, 'GKE cluster name');
     namedOutput(this, 'gke_endpoint', this.gke.cluster.endpoint, 'GKE control plane endpoint');
-    // With a private endpoint only, kubectl must be given the internal address (from inside the VPC).
-    const internal = this.gke.controlPlaneAccess.privateEndpoint ? ' --internal-ip' : '';
-    namedOutput(this, 'get_credentials_command',
-      `gcloud container clusters get-credentials ${d.gkeClusterName} ${this.gke.gcloudLocationFlag} --project ${d.projectId}${internal}`,
-      internal ? 'Configures kubectl for the cluster\'s private endpoint (run it inside the VPC, see the README)' : 'Configures kubectl for the cluster');
+    credentialsOutput(this, 'get_credentials_command', this.gke, d.projectId);
     // Like every resource of the stack, the address and the grants wait for the APIs (ProjectApis' aspect).
     this.dbConsoleIap = d.dbConsoleIap ? new DbConsoleIap(this, 'DbConsoleIap', { description: d }) : undefined;
     if (this.dbConsoleIap) {
@@ -211,7 +211,7 @@ export class BackupKeyStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: BackupKeyStackProps) {
     super(scope, id);
-    this.apis = setUp(this, props, BACKUP_KEY_STACK_APIS);
+    this.apis = setUpStack(this, props, BACKUP_KEY_STACK_APIS);
     this.key = new BackupServiceAccountKey(this, 'BackupServiceAccountKey', { description: props.description, rotation: props.keyRotation });
     namedOutput(this, 'backup_service_account_key', this.key.key.privateKey,
       'Base64-encoded JSON key of the backup service account (for clusters without Workload Identity)', true);

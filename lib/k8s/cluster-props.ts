@@ -9,6 +9,7 @@ import type { CockroachLogging } from './logging';
 import type { MemoryAllocation } from './memory';
 import type { ManagedPrometheusOptions } from './managed-prometheus';
 import type { MonitoringOptions } from './monitoring';
+import type { MultiRegion } from './multi-region';
 import type { NetworkPolicyOptions } from './network-policy';
 import type { PlacementOptions } from './placement';
 import type { ScaleDownPlan } from './scale-down';
@@ -22,9 +23,23 @@ import type { CockroachDbVersion } from './version';
 /** Properties of {@link CockroachCluster}. */
 export interface CockroachClusterProps {
   /**
+   * This chart's region of a cluster across several regions (`MultiRegion.fromDeployment(description,
+   * region)`, one chart per region). The pods advertise names under the region's Cloud DNS domain, which
+   * every region resolves; `--join` lists pods 0 and 1 of every region; `--cluster-name` is the
+   * description's `gkeClusterName`; the replicas are the region's `nodes`; the locality is each pod's
+   * region and zone from its node (`Locality.fromNode()`); the certificates come from the description's CA
+   * Service pool through a `GoogleCASIssuer`; the NetworkPolicy admits the other regions' pods on 26257.
+   * Only the primary region's chart initializes the cluster and runs SQL declarations and the upgrade
+   * finalization. Props that would make a region disagree with the others are refused.
+   * @default - one region
+   */
+  readonly multiRegion?: MultiRegion;
+
+  /**
    * How connections are secured. Turning security off is explicit: `ClusterSecurity.insecure()`, for
    * local development only.
-   * @default ClusterSecurity.certManager() - TLS and mTLS from a CA the construct creates with cert-manager
+   * @default ClusterSecurity.certManager() - TLS and mTLS from a CA the construct creates with cert-manager;
+   *   with `multiRegion`, its security (refused here)
    */
   readonly security?: ClusterSecurity;
 
@@ -91,7 +106,7 @@ export interface CockroachClusterProps {
   /**
    * Number of CockroachDB nodes: 1 (a single-node development cluster, under-replicated) or 3 and more.
    * Lowering it on a live cluster drops a node without decommissioning it: see the README's scaling runbook.
-   * @default 3
+   * @default 3; with `multiRegion`, the region's `nodes` (anything else is refused)
    */
   readonly replicas?: number;
 
@@ -147,15 +162,15 @@ export interface CockroachClusterProps {
 
   /**
    * `--locality`: one static value (`Locality.of(…)`) or each pod's own region and zone read from its node
-   * (`Locality.fromNode()`).
-   * @default - no locality
+   * (`Locality.fromNode()`). With `multiRegion`, its first tier must be the region.
+   * @default - no locality; with `multiRegion`, `Locality.fromNode()`
    */
   readonly locality?: Locality;
 
   /**
    * `--cluster-name`: nodes refuse to join a cluster with another name, which guards against a node
    * joining the wrong cluster.
-   * @default - no cluster name
+   * @default - no cluster name; with `multiRegion`, the description's `gkeClusterName` (the only one allowed)
    */
   readonly clusterName?: string;
 
@@ -191,7 +206,8 @@ export interface CockroachClusterProps {
   readonly extraEnv?: { readonly [name: string]: string };
 
   /**
-   * The Kubernetes cluster's DNS domain.
+   * The Kubernetes cluster's DNS domain. With `multiRegion`, only GKE's `cluster.local`: the pods
+   * advertise names under the region's Cloud DNS domain instead.
    * @default 'cluster.local'
    */
   readonly clusterDomain?: string;
@@ -263,7 +279,7 @@ export interface CockroachClusterProps {
 
   /**
    * The Job that runs `cockroach init`.
-   * @default - enabled, kept one hour after it finishes, ten-minute deadline
+   * @default - enabled (with `multiRegion`, in the primary region only), kept until pruned, ten-minute deadline
    */
   readonly init?: InitJobOptions;
 

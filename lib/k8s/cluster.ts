@@ -11,7 +11,9 @@ import { DbConsoleIngress, IDbConsoleTarget } from './db-console-ingress';
 import { GcsCredentials } from './gcs-credentials';
 import { LOG_CONFIG_FILE } from './logging';
 import type { HelmRelease } from './helm-release';
+import { GoogleCasIssuer } from './google-cas-issuer';
 import { IManagedPrometheusTarget, ManagedPrometheus, GMP_COLLECTOR_POD_LABELS, GMP_SYSTEM_NAMESPACE } from './managed-prometheus';
+import type { MultiRegion } from './multi-region';
 import { ClusterMonitoring, IMonitoringTarget } from './monitoring';
 import { CockroachInitJob, IInitTarget } from './init-job';
 import { ClusterNetworkPolicy, INetworkPolicyTarget } from './network-policy';
@@ -29,7 +31,7 @@ import { ClusterSecurity } from './security';
 import { IScaleDownTarget, ReplicaGuard, ScaleDown, ScaleDownAccess, scaleDownRules } from './scale-down';
 import { CockroachSqlClient } from './sql-client';
 import {
-  BackupInspectionJob, BackupSchedule, ClusterSetting, ISqlProvisionerTarget, LicenseOptions, SqlDatabase, SqlJobOptions,
+  BackupInspectionJob, BackupSchedule, ClusterSetting, ISqlProvisionerTarget, LicenseOptions, SqlDatabase, SqlDatabaseOptions, SqlJobOptions,
   SqlProvisioner, SqlRole, SqlUser, SqlUserOptions,
 } from './sql-provisioner';
 import { pruneLabels, pruneSelector } from './prune';
@@ -66,6 +68,26 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
   public readonly namespace: string;
   /** The Kubernetes cluster's DNS domain. */
   public readonly clusterDomain: string;
+  /**
+   * The domain the pods advertise their names under (`podDnsName`): the region's Cloud DNS domain in a
+   * multi-region cluster, which every region resolves; else the cluster domain.
+   */
+  public readonly advertiseDomain: string;
+  /** This chart's region of a multi-region cluster; undefined for a one-region cluster. */
+  public readonly multiRegion?: MultiRegion;
+  /** Every region of a multi-region cluster, the primary first; empty for a one-region cluster. */
+  public readonly clusterRegions: readonly string[];
+  /**
+   * True where the cluster-wide Jobs run: the init Job, the SQL Job, the upgrade finalization. Every
+   * one-region cluster; the primary region's chart of a multi-region cluster.
+   */
+  public readonly isPrimaryRegion: boolean;
+  /** The pod ranges of the other regions, admitted on the SQL port (none for a one-region cluster). */
+  public readonly otherRegionPodCidrs: readonly string[];
+  /** DNS servers the pods query by address, beside kube-dns (Cloud DNS for GKE in a multi-region cluster). */
+  public readonly dnsServerCidrs: readonly string[];
+  /** The `GoogleCASIssuer` of a multi-region cluster's certificates, when it renders one. */
+  public readonly casIssuer?: GoogleCasIssuer;
   /** Number of nodes. */
   public readonly replicas: number;
   /** How connections are secured. */
@@ -170,6 +192,12 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
     this.name = spec.name;
     this.namespace = spec.namespace;
     this.clusterDomain = spec.clusterDomain;
+    this.advertiseDomain = spec.advertiseDomain;
+    this.multiRegion = spec.multiRegion;
+    this.clusterRegions = spec.multiRegion?.regions ?? [];
+    this.isPrimaryRegion = spec.multiRegion?.isPrimaryRegion ?? true;
+    this.otherRegionPodCidrs = spec.multiRegion?.otherRegionPodCidrs ?? [];
+    this.dnsServerCidrs = spec.multiRegion?.dnsServerCidrs ?? [];
     this.replicas = spec.replicas;
     this.renderedReplicas = spec.renderedReplicas;
     this.version = spec.version;
@@ -188,6 +216,10 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
     this.volumeClaimTemplateNames = claims.map((c) => c.name);
     const serviceAccountAnnotations = spec.serviceAccountAnnotations;
 
+    const casIssuer = spec.multiRegion?.casIssuer;
+    if (casIssuer) {
+      this.casIssuer = new GoogleCasIssuer(this, 'GoogleCasIssuer', { ...casIssuer, namespace: this.namespace, labels: this._componentLabels('tls') });
+    }
     if (this.security.isSecure) {
       this.certificates = new ClusterCertificates(this, 'Certificates', { cluster: this, security: this.security });
     }
@@ -290,8 +322,8 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
       },
     });
 
-    // A cluster taken over from a Helm release was initialized by the chart.
-    if (props.init?.enabled ?? !this.helmRelease) {
+    // A cluster taken over from a Helm release was initialized by the chart; a multi-region cluster by its primary region.
+    if (props.init?.enabled ?? (!this.helmRelease && this.isPrimaryRegion)) {
       this.initJob = new CockroachInitJob(this, 'Init', { ...props.init, cluster: this });
     }
     if (props.scaleDown) {
@@ -346,15 +378,20 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
     return certificate;
   }
 
-  /** The SQL Job, created by the first SQL declaration (escape hatch). */
+  /**
+   * The SQL Job, created by the first SQL declaration (escape hatch). Only in the primary region's chart
+   * of a multi-region cluster: one Job applies the declarations for every region.
+   */
   public get sqlProvisioner(): SqlProvisioner {
-    this.sql ??= new SqlProvisioner(this, 'Sql', { ...this.sqlJobOptions, cluster: this });
-    return this.sql;
+    return this.sqlFor('sqlProvisioner');
   }
 
-  /** Declares a database (`CREATE DATABASE IF NOT EXISTS`). Grants go through the returned object. */
-  public addDatabase(name: string): SqlDatabase {
-    return this.sqlProvisioner._addDatabase(name);
+  /**
+   * Declares a database (`CREATE DATABASE IF NOT EXISTS`), and in a multi-region cluster its regions and
+   * survival goal (`options.regions`). Grants and table localities go through the returned object.
+   */
+  public addDatabase(name: string, options: SqlDatabaseOptions = {}): SqlDatabase {
+    return this.sqlFor('addDatabase')._addDatabase(name, options);
   }
 
   /**
@@ -362,14 +399,14 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
    * (`clientCertificate: true` also issues its client certificate). Returns the user, a grantee.
    */
   public addUser(name: string, options: SqlUserOptions = {}): SqlUser {
-    const user = this.sqlProvisioner._addUser(name, options);
+    const user = this.sqlFor('addUser')._addUser(name, options);
     if (options.clientCertificate) user.clientCertificate = this.addClientCertificate(name);
     return user;
   }
 
   /** Declares a role (`CREATE ROLE IF NOT EXISTS`); `grantTo(user)` adds members. */
   public addRole(name: string): SqlRole {
-    return this.sqlProvisioner._addRole(name);
+    return this.sqlFor('addRole')._addRole(name);
   }
 
   /**
@@ -378,17 +415,17 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
    * with `existingRole` is refused at synth: the SQL Job would fail on it at run time.
    */
   public existingRole(name: string): SqlRole {
-    return this.sqlProvisioner._existingRole(name);
+    return this.sqlFor('existingRole')._existingRole(name);
   }
 
   /** Sets a cluster setting (`SET CLUSTER SETTING`). */
   public setClusterSetting(setting: ClusterSetting): void {
-    this.sqlProvisioner._setClusterSetting(setting);
+    this.sqlFor('setClusterSetting')._setClusterSetting(setting);
   }
 
   /** Applies the enterprise license: organization in clear, key from a Secret at run time. */
   public setLicense(options: LicenseOptions): void {
-    this.sqlProvisioner._setLicense(options);
+    this.sqlFor('setLicense')._setLicense(options);
   }
 
   /**
@@ -396,7 +433,7 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
    * definition, and older versions are dropped, so a change (e.g. of recurrence) takes effect.
    */
   public addBackupSchedule(name: string, options: BackupScheduleOptions): BackupSchedule {
-    return this.sqlProvisioner._addBackupSchedule(name, options);
+    return this.sqlFor('addBackupSchedule')._addBackupSchedule(name, options);
   }
 
   /**
@@ -406,7 +443,7 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
    * Returns the restore's id.
    */
   public restoreFrom(destination: BackupDestination, target: RestoreTarget = RestoreTarget.cluster()): string {
-    return this.sqlProvisioner._restoreFrom(destination, target);
+    return this.sqlFor('restoreFrom')._restoreFrom(destination, target);
   }
 
   /** A Job that prints `SHOW BACKUPS IN '<destination>'` to its log. */
@@ -512,10 +549,13 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
     return `${this.name}-client`;
   }
 
-  /** Stable DNS name of one pod, e.g. `crdb-0.crdb.db.svc.cluster.local`. */
+  /**
+   * Stable DNS name of one pod, the address its node advertises, e.g. `crdb-0.crdb.db.svc.cluster.local`
+   * (under the region's Cloud DNS domain in a multi-region cluster).
+   */
   public podDnsName(ordinal: number): string {
     checkInteger(this, 'podDnsName(ordinal)', ordinal, 0);
-    return `${this.name}-${ordinal}.${this.discoveryServiceName}.${this.namespace}.svc.${this.clusterDomain}`;
+    return `${this.name}-${ordinal}.${this.discoveryServiceName}.${this.namespace}.svc.${this.advertiseDomain}`;
   }
 
   /** Stable DNS names of every pod, in ordinal order. */
@@ -523,8 +563,12 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
     return Array.from({ length: this.replicas }, (_, i) => this.podDnsName(i));
   }
 
-  /** The `--join` addresses: the first three pods, whatever the replica count. */
+  /**
+   * The `--join` addresses: the first three pods, whatever the replica count; in a multi-region cluster,
+   * pods 0 and 1 of every region, the same in every region's chart.
+   */
   public get joinAddresses(): string[] {
+    if (this.multiRegion) return [...this.multiRegion.joinAddresses];
     return Array.from({ length: JOIN_SEEDS }, (_, i) => `${this.podDnsName(i)}:${SQL_PORT}`);
   }
 
@@ -586,6 +630,15 @@ export class CockroachCluster extends Construct implements IDataWriteTarget, IIn
    */
   public _fullRestore(): FullRestore | undefined {
     return this.sql?._fullRestore();
+  }
+
+  /** The SQL Job, for a declaration made by `method`: refused outside the primary region. */
+  private sqlFor(method: string): SqlProvisioner {
+    if (!this.isPrimaryRegion) {
+      reject(this, `${method}()`, this.multiRegion!.region.region, `expected SQL declarations in the primary region's chart only (${this.multiRegion!.primaryRegion}): one SQL Job applies them for every region, and two would race`);
+    }
+    this.sql ??= new SqlProvisioner(this, 'Sql', { ...this.sqlJobOptions, cluster: this });
+    return this.sql;
   }
 
   private get podLabels(): { [key: string]: string } {

@@ -24,10 +24,13 @@ export * from './init-job';
 export * from './sql-client';
 export * from './helm-release';
 export * from './cluster-ref';
+export * from './google-cas-issuer';
+export * from './multi-region';
 export * from './cluster-props';
 export * from './cluster';
 // The SQL text builders in ./sql stay internal: only the types a user passes in are public.
 export { DatabasePrivilege, SqlSecret, TablePrivilege } from './sql';
+export * from './database-regions';
 export * from './backup';
 export * from './gcs-credentials';
 export * from './sql-provisioner';

@@ -6,6 +6,7 @@ import { DeploymentDescription, managedPrometheusSelector } from '../shared/desc
 import { monitoredMetricNames } from '../shared/metric-names';
 import { checkDnsSubdomain, checkInteger, reject } from '../shared/validate';
 import type { ILabelledCluster } from './cluster-ref';
+import { GOOGLE_CAS_ISSUER_GROUP } from './google-cas-issuer';
 import { AlertThresholds, alertThresholdValues } from './monitoring';
 import { renderCertificate } from './private/cert-manager';
 import { durationSeconds } from './private/units';
@@ -15,6 +16,11 @@ import type { ClusterCertificates } from './tls';
 export const GMP_SYSTEM_NAMESPACE = 'gmp-system';
 /** ServiceAccount of the collectors, which scrape the pods. */
 export const GMP_COLLECTOR_SERVICE_ACCOUNT = 'collector';
+/**
+ * The API groups of issuers that write the CA into every Secret they sign (`ca.crt`): cert-manager's own
+ * (Issuer and ClusterIssuer), and jetstack's google-cas-issuer, which writes the CA Service pool's root.
+ */
+const CA_WRITING_ISSUER_GROUPS = ['cert-manager.io', GOOGLE_CAS_ISSUER_GROUP];
 /** Labels of the collector pods (the DaemonSet `collector` of `gmp-system`). */
 export const GMP_COLLECTOR_POD_LABELS: { readonly [key: string]: string } = { 'app.kubernetes.io/name': 'collector' };
 
@@ -58,9 +64,10 @@ export interface ManagedPrometheusOptions {
   /**
    * A Secret of the namespace whose `ca.crt` holds the CA the nodes' certificates are signed by, and
    * nothing secret: the collectors may read it. Needed when the cluster's certificates come from existing
-   * Secrets or from an issuer outside cert-manager.io (which may leave ca.crt empty); with cert-manager's
-   * own issuers, the construct issues one.
-   * @default - with cert-manager: a Certificate `<name>-scrape-ca` whose Secret carries the issuer's ca.crt
+   * Secrets or from an issuer other than cert-manager's own and Google CAS's (which may leave ca.crt
+   * empty); with those, the construct issues one.
+   * @default - with cert-manager's issuers or a GoogleCASIssuer: a Certificate `<name>-scrape-ca` whose
+   *   Secret carries the issuer's ca.crt
    */
   readonly caSecretName?: string;
 }
@@ -145,7 +152,7 @@ export class ManagedPrometheus extends Construct {
       if (props.caSecretName !== undefined) {
         checkDnsSubdomain(cluster, 'managedPrometheus.caSecretName', props.caSecretName);
         caSecretName = props.caSecretName;
-      } else if (certificates.issuerRef?.group === 'cert-manager.io') {
+      } else if (certificates.issuerRef && CA_WRITING_ISSUER_GROUPS.includes(certificates.issuerRef.group)) {
         // The Secrets that hold the CA today also hold private keys (the root client's is a SQL login):
         // the collectors get a Secret of their own. Its certificate can only serve TLS, for the name of a
         // Service that does not exist (no client auth: it never logs in; not a node's name: it cannot pass
@@ -163,7 +170,7 @@ export class ManagedPrometheus extends Construct {
         });
       } else {
         reject(cluster, 'managedPrometheus.caSecretName', props.caSecretName,
-          'expected the name of a Secret whose ca.crt is the CA of the nodes\' certificates: they come from existing Secrets or an issuer outside cert-manager.io, and the collectors must not read a Secret that holds a private key of ours');
+          'expected the name of a Secret whose ca.crt is the CA of the nodes\' certificates: they come from existing Secrets or an issuer outside cert-manager.io and cas-issuer.jetstack.io, and the collectors must not read a Secret that holds a private key of ours');
       }
       this.caReaderRole = new k8s.KubeRole(this, 'CaReaderRole', {
         metadata: metadata(`${cluster.name}-gmp-ca-reader`),

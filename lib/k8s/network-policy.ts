@@ -207,6 +207,18 @@ export interface INetworkPolicyTarget extends ILabelledCluster {
    * @default - none
    */
   readonly metricsScrapers?: readonly k8s.NetworkPolicyPeer[];
+  /**
+   * The pod ranges of the other regions of a multi-region cluster: their nodes reach these on the SQL port
+   * (inter-node traffic), and these reach them.
+   * @default - none: a one-region cluster
+   */
+  readonly otherRegionPodCidrs?: readonly string[];
+  /**
+   * DNS servers that are not pods of kube-system (Cloud DNS for GKE, NodeLocal DNSCache), which the pods'
+   * DNS queries go to by address.
+   * @default - none: kube-dns pods only
+   */
+  readonly dnsServerCidrs?: readonly string[];
 }
 
 /** Properties of {@link ClusterNetworkPolicy}. */
@@ -220,10 +232,7 @@ const DNS_PEER: k8s.NetworkPolicyPeer = {
   namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
   podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
 };
-const DNS_RULE: k8s.NetworkPolicyEgressRule = {
-  to: [DNS_PEER],
-  ports: [{ port: k8s.IntOrString.fromNumber(53), protocol: 'UDP' }, { port: k8s.IntOrString.fromNumber(53), protocol: 'TCP' }],
-};
+const DNS_PORTS: k8s.NetworkPolicyPort[] = [{ port: k8s.IntOrString.fromNumber(53), protocol: 'UDP' }, { port: k8s.IntOrString.fromNumber(53), protocol: 'TCP' }];
 /** The GKE metadata server's two address and port pairs: both allowed, as which one a datapath checks differs (see `metadataServer`). */
 const METADATA_RULES: k8s.NetworkPolicyEgressRule[] = [
   { to: [{ ipBlock: { cidr: '169.254.169.254/32' } }], ports: [tcp(80)] },
@@ -298,6 +307,7 @@ export class ClusterNetworkPolicy extends Construct {
       }
     }
     const port = (p: number): k8s.NetworkPolicyPort => tcp(p);
+    const otherRegions = (cluster.otherRegionPodCidrs ?? []).map((cidr) => ({ ipBlock: { cidr } }));
     const metadata = (suffix: string) => ({
       name: `${cluster.name}${suffix}`, namespace: cluster.namespace, labels: cluster._objectLabels(),
     });
@@ -316,6 +326,8 @@ export class ClusterNetworkPolicy extends Construct {
             ];
             const rules: k8s.NetworkPolicyIngressRule[] = [
               { from, ports: dbConsole === DbConsoleAccess.CLIENTS ? [port(cluster.sqlPort), port(cluster.httpPort)] : [port(cluster.sqlPort)] },
+              // The other regions' nodes, on the SQL port only (their DB Console traffic stays in their region).
+              ...(otherRegions.length > 0 ? [{ from: otherRegions, ports: [port(cluster.sqlPort)] }] : []),
             ];
             const ingressRanges = cluster.dbConsoleSourceRanges ?? [];
             const httpPeers = [...ingressRanges.map((cidr) => ({ ipBlock: { cidr } })), ...(cluster.metricsScrapers ?? [])];
@@ -339,6 +351,8 @@ export class ClusterNetworkPolicy extends Construct {
     if (!egress) return;
 
     const databasePods: k8s.NetworkPolicyPeer = { podSelector: { matchLabels: cluster.selectorLabels } };
+    // kube-dns, and the DNS servers that are no pods (Cloud DNS for GKE).
+    const dns: k8s.NetworkPolicyEgressRule = { to: [DNS_PEER, ...(cluster.dnsServerCidrs ?? []).map((cidr) => ({ ipBlock: { cidr } }))], ports: DNS_PORTS };
     const toDatabase: k8s.NetworkPolicyEgressRule = { to: [databasePods], ports: [port(cluster.sqlPort)] };
     // Read from the cluster: per-pod locality is the only reason the database pods call the API.
     const perPodLocality = cluster.nodeReaderRole !== undefined;
@@ -351,8 +365,9 @@ export class ClusterNetworkPolicy extends Construct {
         podSelector: { matchLabels: cluster.selectorLabels },
         policyTypes: ['Egress'],
         egress: [
-          DNS_RULE,
+          dns,
           toDatabase,
+          ...(otherRegions.length > 0 ? [{ to: otherRegions, ports: [port(cluster.sqlPort)] }] : []),
           ...(perPodLocality ? [kubeApi._rule()] : []),
           ...(cloudStorage ? [cloudStorage._rule()] : []),
           ...(metadataServer ? METADATA_RULES : []),
@@ -370,7 +385,7 @@ export class ClusterNetworkPolicy extends Construct {
         // library's own pods: selecting a workload of the user's would cut it off from everything else.
         podSelector: { matchLabels: props.namespaceDefaultDeny ? { ...cluster.clientLabels } : { ...ownPods, ...cluster.clientLabels } },
         policyTypes: ['Egress'],
-        egress: [DNS_RULE, toDatabase],
+        egress: [dns, toDatabase],
       },
     });
     this.kubeApiEgressPolicy = new k8s.KubeNetworkPolicy(this, 'KubeApiEgress', {

@@ -6,6 +6,7 @@ import { CockroachConfigError } from '../shared/errors';
 import { reject } from '../shared/validate';
 import { BackupDestination, BackupEncryption, BackupScheduleOptions, FullBackup, PreviousRunPolicy, RestoreTarget, ScheduleFailurePolicy } from './backup';
 import type { ClientCertificate } from './client-certificate';
+import { DatabaseRegions, TableLocality } from './database-regions';
 import type { ISqlClientTarget } from './cluster-ref';
 import type { GcsCredentials } from './gcs-credentials';
 import type { ClusterSecurity } from './security';
@@ -93,6 +94,16 @@ export interface SqlUserOptions {
   readonly clientCertificate?: boolean;
 }
 
+/** Options of {@link CockroachCluster.addDatabase}. */
+export interface SqlDatabaseOptions {
+  /**
+   * The database's regions and survival goal, in a multi-region cluster: applied after the database is
+   * created, regions only ever added (see {@link DatabaseRegions}).
+   * @default - none: the database is not multi-region
+   */
+  readonly regions?: DatabaseRegions;
+}
+
 /** Options of the SQL Job. */
 export interface SqlJobOptions {
   /**
@@ -118,7 +129,20 @@ export interface ISqlGrantee {
 /** A database declared with `addDatabase()`. */
 export class SqlDatabase implements ISqlGrantee {
   /** @internal */
-  constructor(private readonly provisioner: SqlProvisioner, public readonly name: string) {}
+  constructor(
+    private readonly provisioner: SqlProvisioner,
+    public readonly name: string,
+    /** The database's regions, when declared. */
+    public readonly regions?: DatabaseRegions,
+  ) {}
+
+  /**
+   * Sets the locality of a table of this multi-region database (`ALTER TABLE IF EXISTS … SET LOCALITY …`),
+   * after its regions. One locality per table.
+   */
+  public setTableLocality(table: string, locality: TableLocality, schema = 'public'): void {
+    this.provisioner._setTableLocality(this, table, locality, schema);
+  }
 
   /** `GRANT <privileges> ON DATABASE <db> TO <grantee>` */
   public grant(grantee: ISqlGrantee | string, ...privileges: DatabasePrivilege[]): void {
@@ -176,7 +200,7 @@ export class BackupSchedule {
   ) {}
 }
 
-type Bucket = 'settings' | 'roles' | 'databases' | 'users' | 'memberships' | 'grants' | 'schedules';
+type Bucket = 'settings' | 'roles' | 'databases' | 'regions' | 'localities' | 'users' | 'memberships' | 'grants' | 'schedules';
 /**
  * The SQL Job's groups, in order. A failed statement skips the rest of its group only, so a bad grant or
  * setting never keeps the backup schedules from being created; and the schedules come before users and
@@ -185,6 +209,8 @@ type Bucket = 'settings' | 'roles' | 'databases' | 'users' | 'memberships' | 'gr
 const GROUPS: ReadonlyArray<{ readonly name: string; readonly buckets: readonly Bucket[] }> = [
   { name: 'cluster settings and license', buckets: ['settings'] },
   { name: 'databases', buckets: ['databases'] },
+  // A table's locality needs its database's regions; a region not live yet fails this group alone.
+  { name: 'database regions and table localities', buckets: ['regions', 'localities'] },
   { name: 'backup schedules', buckets: ['schedules'] },
   { name: 'roles, users, memberships and grants', buckets: ['roles', 'users', 'memberships', 'grants'] },
 ];
@@ -209,6 +235,11 @@ const DECLARE_WAIT_SECONDS = 60;
 export interface ISqlProvisionerTarget extends IBackupInspectionTarget {
   /** How the cluster secures connections: passwords need TLS. */
   readonly security: ClusterSecurity;
+  /**
+   * The regions of a multi-region cluster, which database regions must be among.
+   * @default - none: a one-region cluster, whose databases have no regions
+   */
+  readonly clusterRegions?: readonly string[];
 }
 
 /** Properties of {@link SqlProvisioner}. */
@@ -249,6 +280,8 @@ export class SqlProvisioner extends Construct {
    */
   private readonly collectionEncryption = new Map<string, { readonly encryption: string; readonly by: string }>();
   private readonly settings = new Set<string>();
+  /** The tables given a locality, `<db>.<schema>.<table>`. */
+  private readonly tableLocalities = new Set<string>();
   private clusterRestore = false;
   private hasLicense = false;
   /** The rendered script, kept until a declaration changes it (the script and its Secret volumes come from one render). */
@@ -332,12 +365,26 @@ export class SqlProvisioner extends Construct {
   }
 
   /** @internal */
-  public _addDatabase(name: string): SqlDatabase {
+  public _addDatabase(name: string, options: SqlDatabaseOptions): SqlDatabase {
     this._name('addDatabase(name)', name);
     this.checkReserved('addDatabase(name)', name);
+    const regions = options.regions;
+    if (regions !== undefined) DatabaseRegions._check(this.cluster, 'addDatabase(regions)', regions, this.cluster.clusterRegions ?? []);
     this.claim('addDatabase(name)', 'database', name);
     this._add('databases', createDatabaseSql(name));
-    return new SqlDatabase(this, name);
+    for (const s of regions?._statements(name) ?? []) this._add('regions', s);
+    return new SqlDatabase(this, name, regions);
+  }
+
+  /** @internal */
+  public _setTableLocality(database: SqlDatabase, table: string, locality: TableLocality, schema: string): void {
+    this._name('setTableLocality(table)', table);
+    this._name('setTableLocality(schema)', schema);
+    TableLocality._check(this.cluster, 'setTableLocality(locality)', locality, database.name, database.regions);
+    const key = `${database.name}.${schema}.${table}`;
+    if (this.tableLocalities.has(key)) reject(this.cluster, 'setTableLocality(table)', key, 'expected one locality per table');
+    this.tableLocalities.add(key);
+    this._add('localities', locality._statement(database.name, schema, table));
   }
 
   /** @internal */

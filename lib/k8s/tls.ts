@@ -33,6 +33,12 @@ export interface ICertificatesTarget extends ILabelledCluster {
   readonly discoveryServiceName: string;
   /** The Kubernetes cluster's DNS domain, the suffix of those names. */
   readonly clusterDomain: string;
+  /**
+   * The domain the pods advertise their names under, when not the cluster's (a region's Cloud DNS domain
+   * in a multi-region cluster): the node certificate covers the Services' and pods' names under it too.
+   * @default - the cluster domain
+   */
+  readonly advertiseDomain?: string;
 }
 
 /** Properties of {@link ClusterCertificates}. */
@@ -97,10 +103,13 @@ export class ClusterCertificates extends Construct {
     const disc = cluster.discoveryServiceName;
     const ns = cluster.namespace;
     const domain = cluster.clusterDomain;
+    const advertised = cluster.advertiseDomain ?? domain;
     const dnsSans = [
       'localhost',
       pub, `${pub}.${ns}`, `${pub}.${ns}.svc.${domain}`,
       `*.${disc}`, `*.${disc}.${ns}`, `*.${disc}.${ns}.svc.${domain}`,
+      // The names the other regions reach the nodes by.
+      ...(advertised !== domain ? [`${pub}.${ns}.svc.${advertised}`, `*.${disc}.${ns}.svc.${advertised}`] : []),
       ...additionalSans.filter((s) => !IPV4.test(s) && !s.includes(':')),
     ];
     const ipSans = ['127.0.0.1', ...additionalSans.filter((s) => IPV4.test(s) || s.includes(':'))];

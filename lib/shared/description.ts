@@ -1,4 +1,5 @@
 import { AlertThresholdsProps, AlertThresholdValues, resolveAlertThresholds } from './alerts';
+import { RegionDescription, RegionProps, resolveRegions, storageMultiRegionOf } from './regions';
 import { checkDns1035Label, checkDnsLabel, checkGcsBucketName, checkObjectPath, reject } from './validate';
 
 /** CPU and memory one CockroachDB pod requests (requests equal limits: the Guaranteed QoS class). */
@@ -73,17 +74,58 @@ export interface MonitoringDescription {
   readonly alertThresholds: AlertThresholdValues;
 }
 
+/**
+ * Names of the private CA of a multi-region deployment (see `DeploymentDescription.certificateAuthority`),
+ * which the Google Cloud half creates and the Kubernetes half's issuers name.
+ */
+export interface CertificateAuthorityNames {
+  /** Region of the CA pool (the primary region). */
+  readonly location: string;
+  /** Name of the CA pool. */
+  readonly poolName: string;
+  /** Id of the root CA in the pool. */
+  readonly certificateAuthorityId: string;
+  /** Account id of the Google service account the issuers act as. */
+  readonly issuerServiceAccountId: string;
+  /** Its email. */
+  readonly issuerServiceAccountEmail: string;
+  /** Namespace of the google-cas-issuer controller in every GKE cluster. */
+  readonly issuerKubernetesNamespace: string;
+  /** Kubernetes ServiceAccount of the google-cas-issuer controller. */
+  readonly issuerKubernetesServiceAccount: string;
+  /** The IAM member of that ServiceAccount through Workload Identity, the same in every region. */
+  readonly issuerWorkloadIdentityMember: string;
+}
+
 /** What both halves of a deployment must agree on: the Google Cloud side and the Kubernetes side. */
 export interface DeploymentDescriptionProps {
   /** Google Cloud project id, e.g. `acme-prod-db`. */
   readonly projectId: string;
-  /** Google Cloud region of the GKE cluster and the bucket, e.g. `europe-west1`. */
-  readonly region: string;
   /**
-   * Zones of the region the nodes run in.
+   * Google Cloud region of the GKE cluster and the bucket, e.g. `europe-west1`. Required unless `regions`
+   * is given, where the first region is the primary one and this is left out.
+   * @default - the first of `regions`
+   */
+  readonly region?: string;
+  /**
+   * Zones of the region the nodes run in (with `regions`, each region's `zones` instead).
    * @default - the region's default zones (three), chosen by GKE
    */
   readonly zones?: string[];
+  /**
+   * One CockroachDB cluster across several regions, each with its own GKE cluster
+   * (`<gkeClusterName>-<region>`), all in one VPC: three to sixteen regions, the primary first (the
+   * database's `PRIMARY REGION` and where the one init Job runs). With three or more regions the
+   * databases can `SURVIVE REGION FAILURE`.
+   * @default - one region: `region`
+   */
+  readonly regions?: readonly RegionProps[];
+  /**
+   * Location of the backup bucket: a region, or a multi-region (`EU`, `US`, `ASIA`) whose data survives
+   * the loss of any one region.
+   * @default - `region`; with `regions`, the multi-region of their continent, else of the primary region's
+   */
+  readonly backupLocation?: string;
   /**
    * Name of the GKE cluster.
    * @default 'cockroachdb'
@@ -159,6 +201,15 @@ const IAP_MEMBER = /^(user|group|serviceAccount):[^\s@:]+@[^\s@:]+\.[a-z]{2,}$|^
 const EMAIL = /^[^\s@:]+@[^\s@:]+\.[a-z]{2,}$/;
 const NOTIFICATION_CHANNEL = /^projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/notificationChannels\/[0-9]+$/;
 const GLOBAL_ADDRESS_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/**
+ * The google-cas-issuer controller's namespace and ServiceAccount as its Helm chart installs them (the
+ * README's `helm upgrade --install` into cert-manager's namespace; the chart names the ServiceAccount after
+ * itself).
+ */
+const CAS_ISSUER_NAMESPACE = 'cert-manager';
+const CAS_ISSUER_SERVICE_ACCOUNT = 'cert-manager-google-cas-issuer';
+/** Cloud Storage's multi-regions. */
+const BUCKET_MULTI_REGIONS = ['EU', 'US', 'ASIA'];
 
 /**
  * The single description of a deployment, shared by the cdktf app (Google Cloud) and the cdk8s apps
@@ -178,8 +229,12 @@ export class DeploymentDescription {
   public readonly projectId: string;
   /** Google Cloud region of the GKE cluster and the bucket. */
   public readonly region: string;
-  /** Zones of the nodes; empty when GKE chooses. */
+  /** Zones of the nodes; empty when GKE chooses (or with `regions`, where each region has its own). */
   public readonly zones: string[];
+  /** The regions of a multi-region deployment, primary first; empty for a one-region deployment. */
+  public readonly regions: readonly RegionDescription[];
+  /** Location of the backup bucket: a region or a multi-region. */
+  public readonly backupLocation: string;
   /** Name of the GKE cluster. */
   public readonly gkeClusterName: string;
   /** Kubernetes namespace of the CockroachDB cluster. */
@@ -206,22 +261,44 @@ export class DeploymentDescription {
     if (typeof props.projectId !== 'string' || !PROJECT_ID.test(props.projectId)) {
       reject(SCOPE, 'projectId', props.projectId, 'expected a Google Cloud project id: 6 to 30 lowercase letters, digits or hyphens, starting with a letter and not ending with a hyphen');
     }
-    this.region = props.region;
-    if (typeof props.region !== 'string' || !REGION.test(props.region)) {
-      reject(SCOPE, 'region', props.region, 'expected a Google Cloud region such as "europe-west1" or "us-central1" (not a zone)');
+    this.gkeClusterName = props.gkeClusterName ?? 'cockroachdb';
+    if (!GKE_CLUSTER_NAME.test(this.gkeClusterName)) {
+      reject(SCOPE, 'gkeClusterName', this.gkeClusterName, 'expected a GKE cluster name: 1 to 40 lowercase letters, digits or hyphens, starting with a letter and ending with a letter or digit');
+    }
+    if (props.regions !== undefined) {
+      // Each region's own fields hold what the one-region fields would: one place for each value.
+      for (const prop of ['region', 'zones'] as const) {
+        if (props[prop] !== undefined) reject(SCOPE, prop, props[prop], `expected no ${prop} with regions: the primary region is regions[0] and each region lists its own zones`);
+      }
+      if (props.backupEncryptionKey !== undefined) {
+        reject(SCOPE, 'backupEncryptionKey', props.backupEncryptionKey, 'expected no backupEncryptionKey with regions: the library\'s key lives in one region, and losing that region would leave every backup unreadable');
+      }
+      if (props.dbConsoleIap !== undefined) {
+        reject(SCOPE, 'dbConsoleIap', props.dbConsoleIap, 'expected no dbConsoleIap with regions: reach each region\'s DB Console with kubectl port-forward');
+      }
+    }
+    this.regions = props.regions === undefined ? [] : resolveRegions(SCOPE, props.regions, this.gkeClusterName);
+    this.region = this.regions[0]?.region ?? props.region as string;
+    if (typeof this.region !== 'string' || !REGION.test(this.region)) {
+      reject(SCOPE, 'region', props.region, 'expected a Google Cloud region such as "europe-west1" or "us-central1" (not a zone), or a list of regions');
     }
     this.zones = [...(props.zones ?? [])];
     this.zones.forEach((zone, i) => {
-      if (typeof zone !== 'string' || !new RegExp(`^${props.region}-[a-z]$`).test(zone)) {
-        reject(SCOPE, `zones[${i}]`, zone, `expected a zone of region ${props.region}, e.g. "${props.region}-b"`);
+      if (typeof zone !== 'string' || !new RegExp(`^${this.region}-[a-z]$`).test(zone)) {
+        reject(SCOPE, `zones[${i}]`, zone, `expected a zone of region ${this.region}, e.g. "${this.region}-b"`);
       }
     });
     if (new Set(this.zones).size !== this.zones.length) {
       reject(SCOPE, 'zones', this.zones, 'expected each zone once');
     }
-    this.gkeClusterName = props.gkeClusterName ?? 'cockroachdb';
-    if (!GKE_CLUSTER_NAME.test(this.gkeClusterName)) {
-      reject(SCOPE, 'gkeClusterName', this.gkeClusterName, 'expected a GKE cluster name: 1 to 40 lowercase letters, digits or hyphens, starting with a letter and ending with a letter or digit');
+    const regionNames = this.regions.map((r) => r.region);
+    this.backupLocation = props.backupLocation
+      ?? (this.regions.length === 0 ? this.region : storageMultiRegionOf(regionNames) ?? storageMultiRegionOf([this.region]) ?? this.region);
+    if (typeof this.backupLocation !== 'string' || !(REGION.test(this.backupLocation) || BUCKET_MULTI_REGIONS.includes(this.backupLocation))) {
+      reject(SCOPE, 'backupLocation', this.backupLocation, `expected a region such as "europe-west1" or a multi-region: ${BUCKET_MULTI_REGIONS.join(', ')}`);
+    }
+    if (this.regions.length > 0 && REGION.test(this.backupLocation)) {
+      reject(SCOPE, 'backupLocation', this.backupLocation, 'expected a multi-region (EU, US or ASIA) with regions: a bucket in one region is lost with it');
     }
     this.namespace = props.namespace ?? 'cockroachdb';
     checkDnsLabel(SCOPE, 'namespace', this.namespace);
@@ -270,7 +347,49 @@ export class DeploymentDescription {
    * cluster's name too.
    */
   public get cloudMonitoringSelector(): string {
-    return `cluster="${this.gkeClusterName}", ${this.managedPrometheusSelector}`;
+    const cluster = this.regions.length === 0 ? `cluster="${this.gkeClusterName}"`
+      : `cluster=~"${this.regions.map((r) => r.gkeClusterName).join('|')}"`;
+    return `${cluster}, ${this.managedPrometheusSelector}`;
+  }
+
+  /** True for a deployment across several regions. */
+  public get isMultiRegion(): boolean {
+    return this.regions.length > 0;
+  }
+
+  /**
+   * The region named `region` of a multi-region deployment. Throws `CockroachConfigError` naming the
+   * declared regions when there is none.
+   */
+  public regionOf(region: string): RegionDescription {
+    const found = this.regions.find((r) => r.region === region);
+    if (!found) {
+      reject(SCOPE, 'region', region, this.regions.length === 0
+        ? 'expected a multi-region description (regions): this one has a single region'
+        : `expected one of the description's regions: ${this.regions.map((r) => r.region).join(', ')}`);
+    }
+    return found;
+  }
+
+  /**
+   * The private CA every region's cert-manager issues from (Certificate Authority Service, in the primary
+   * region): its key never leaves Google's HSM-backed service, so no CA key is copied between clusters.
+   * Undefined for a one-region deployment, whose CA is cert-manager's own.
+   */
+  public get certificateAuthority(): CertificateAuthorityNames | undefined {
+    if (this.regions.length === 0) return undefined;
+    const issuerServiceAccountId = 'crdb-cas-issuer';
+    return {
+      location: this.region,
+      poolName: `${this.gkeClusterName}-crdb`,
+      certificateAuthorityId: `${this.gkeClusterName}-crdb-root`,
+      issuerServiceAccountId,
+      issuerServiceAccountEmail: `${issuerServiceAccountId}@${this.projectId}.iam.gserviceaccount.com`,
+      issuerKubernetesNamespace: CAS_ISSUER_NAMESPACE,
+      issuerKubernetesServiceAccount: CAS_ISSUER_SERVICE_ACCOUNT,
+      // The same member in every region: their clusters share the project's Workload Identity pool.
+      issuerWorkloadIdentityMember: `serviceAccount:${this.workloadIdentityPool}[${CAS_ISSUER_NAMESPACE}/${CAS_ISSUER_SERVICE_ACCOUNT}]`,
+    };
   }
 
   /**

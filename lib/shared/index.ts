@@ -3,3 +3,4 @@ export * from './description';
 export * from './alerts';
 export * from './dashboard';
 export * from './metric-names';
+export * from './regions';

@@ -23,15 +23,24 @@ const objectsIn = (folder: string): any[] => fs.readdirSync(path.join(out, folde
   parseAllDocuments(fs.readFileSync(path.join(out, folder, f), 'utf8')).map((d) => d.toJSON()).filter(Boolean));
 
 test('two folders per profile: the namespace, and the cluster', () => {
-  expect(fs.readdirSync(out).sort()).toEqual(['gke', 'gke-namespace', 'minikube', 'minikube-namespace']);
+  expect(fs.readdirSync(out).sort()).toEqual([
+    'gke', 'gke-namespace',
+    // One cluster across three regions: a folder per region, each applied to its region's GKE cluster.
+    'global-asia-southeast1', 'global-asia-southeast1-namespace', 'global-europe-west1', 'global-europe-west1-namespace',
+    'global-us-east1', 'global-us-east1-namespace',
+    'minikube', 'minikube-namespace',
+  ]);
 });
 
-describe.each(['minikube', 'gke'])('%s', (profile) => {
+describe.each([
+  ['minikube', 'cockroachdb'], ['gke', 'cockroachdb'],
+  ['global-europe-west1', 'cockroachdb-global'], ['global-us-east1', 'cockroachdb-global'], ['global-asia-southeast1', 'cockroachdb-global'],
+])('%s', (profile, ns) => {
   const cluster = objectsIn(profile);
   const namespace = objectsIn(`${profile}-namespace`);
 
   test('the namespace folder holds the restricted Namespace alone', () => {
-    expect(namespace.map((o) => [o.kind, o.metadata.name, o.metadata.labels['pod-security.kubernetes.io/enforce']])).toEqual([['Namespace', 'cockroachdb', 'restricted']]);
+    expect(namespace.map((o) => [o.kind, o.metadata.name, o.metadata.labels['pod-security.kubernetes.io/enforce']])).toEqual([['Namespace', ns, 'restricted']]);
   });
 
   test('the folder `kubectl delete -f` removes holds no Namespace, no volume, and nothing that deletes volumes', () => {
@@ -46,7 +55,7 @@ describe.each(['minikube', 'gke'])('%s', (profile) => {
       }
     }
     // Everything it holds lives in the namespace the namespace folder creates (or is cluster-scoped and named after it).
-    for (const o of cluster.filter((x) => x.metadata.namespace !== undefined)) expect(o.metadata.namespace).toBe('cockroachdb');
+    for (const o of cluster.filter((x) => x.metadata.namespace !== undefined)) expect(o.metadata.namespace).toBe(ns);
   });
 });
 

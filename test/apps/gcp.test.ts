@@ -235,6 +235,7 @@ describe('the GCP app\'s output', () => {
     });
     expect(Object.keys(runs[0].tree).sort()).toEqual([
       'manifest.json', 'stacks/crdb-backup-key/cdk.tf.json', 'stacks/crdb-backups/cdk.tf.json', 'stacks/crdb-gke/cdk.tf.json',
+      'stacks/crdb-global-backups/cdk.tf.json', 'stacks/crdb-global-gke/cdk.tf.json',
     ]);
     expect(runs[1].tree).toEqual(runs[0].tree);
     const all = Object.values(runs[0].tree).join('\n');

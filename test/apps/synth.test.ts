@@ -86,11 +86,13 @@ describe('npm run synth (scripts/synth.js) in a copy of the project', () => {
     original = outputs();
     expect(Object.keys(original.dist).sort()).toEqual([
       'gke-namespace/namespace.k8s.yaml', 'gke/cockroachdb.k8s.yaml',
+      ...['asia-southeast1', 'europe-west1', 'us-east1'].flatMap((r) => [`global-${r}-namespace/namespace.k8s.yaml`, `global-${r}/cockroachdb.k8s.yaml`]),
       'minikube-namespace/namespace.k8s.yaml', 'minikube/cockroachdb.k8s.yaml',
     ]);
     expect(original.dist['minikube/cockroachdb.k8s.yaml']).toContain('kind: StatefulSet');
     expect(Object.keys(original.cdktf).sort()).toEqual([
       'manifest.json', 'stacks/crdb-backup-key/cdk.tf.json', 'stacks/crdb-backups/cdk.tf.json', 'stacks/crdb-gke/cdk.tf.json',
+      'stacks/crdb-global-backups/cdk.tf.json', 'stacks/crdb-global-gke/cdk.tf.json',
     ]);
     expect(original.dist).toEqual(readTree(at('cli/dist')));
     expect(original.cdktf).toEqual(readTree(at('cli/cdktf.out')));

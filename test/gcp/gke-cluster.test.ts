@@ -108,6 +108,35 @@ describe('GkeCluster secure defaults', () => {
     expect(pool.lifecycle).toEqual({ ignore_changes: ['initial_node_count'] });
   });
 
+  test('the node roles, each a resource of its own, the same service account for both pools', () => {
+    expect(NODE_SERVICE_ACCOUNT_ROLES).toEqual([
+      'roles/logging.logWriter', 'roles/monitoring.metricWriter', 'roles/monitoring.viewer', 'roles/stackdriver.resourceMetadata.writer',
+    ]);
+    let cluster: GkeCluster | undefined;
+    synthScope((scope) => {
+      cluster = new GkeCluster(scope, 'Gke', { description: description() });
+    });
+    expect(cluster!.node.children.map((c) => c.node.id).filter((id) => id.startsWith('NodeRole-'))).toEqual([
+      'NodeRole-logging.logWriter', 'NodeRole-monitoring.metricWriter', 'NodeRole-monitoring.viewer', 'NodeRole-stackdriver.resourceMetadata.writer',
+    ]);
+    const [gkeCluster] = resources('google_container_cluster');
+    expect(gkeCluster.node_config).toEqual({
+      service_account: resources('google_container_node_pool')[0].node_config.service_account,
+      workload_metadata_config: { mode: 'GKE_METADATA' },
+      shielded_instance_config: { enable_secure_boot: true, enable_integrity_monitoring: true },
+    });
+  });
+
+  test('the pool\'s nodes: the cloud-platform scope (IAM decides), no legacy metadata endpoints', () => {
+    const [pool] = resources('google_container_node_pool');
+    expect(pool.node_config.oauth_scopes).toEqual(['https://www.googleapis.com/auth/cloud-platform']);
+    expect(pool.node_config.metadata).toEqual({ 'disable-legacy-endpoints': 'true' });
+  });
+
+  test('the cluster never replaced over its short-lived default pool', () => {
+    expect(resources('google_container_cluster')[0].lifecycle).toEqual({ ignore_changes: ['node_config', 'initial_node_count'] });
+  });
+
   test('stable Terraform addresses for the cluster and its pool', () => {
     const doc = JSON.parse(json);
     expect(Object.keys(doc.resource.google_container_cluster)).toEqual(['gke_cockroachdb']);
@@ -296,6 +325,38 @@ describe('GkeCluster control plane and maintenance errors are thrown, in full', 
       new GkeCluster(scope, 'Gke', { description: description(), network, controlPlaneCidr: '172.16.0.32/28' });
     }));
     expect(error.message).toBe('[stack/Gke] controlPlaneCidr, network: received "172.16.0.32/28" and a network whose firewall allows the control plane at "172.16.0.0/28"; expected the same range in both (set the network\'s controlPlaneCidr)');
+  });
+});
+
+describe('GkeCluster node pool limits, at their edges', () => {
+  test.each<[string, NodePoolOptions, string]>([
+    ['a machine type of a three-character family', { machineType: 'c3d-standard-8' }, 'c3d-standard-8'],
+    ['autoscaling with its minimum equal to its maximum', { autoscaling: { minNodesPerZone: 2, maxNodesPerZone: 2 } }, 'n2-standard-8'],
+    ['no surge, one node unavailable at a time', { maxSurge: 0, maxUnavailable: 1 }, 'n2-standard-8'],
+  ])('accepted: %s', (_what, nodePool, machineType) => {
+    expect(gke({ nodePool }).resources('google_container_node_pool')[0].node_config.machine_type).toBe(machineType);
+  });
+
+  test.each<[string, Partial<GkeClusterProps>, string, string[]?]>([
+    ['a machine type after other text', { nodePool: { machineType: '1n2-standard-8' } },
+      '[stack/Gke] nodePool.machineType: received "1n2-standard-8"; expected a Compute Engine machine type such as "n2-standard-8"'],
+    ['a machine type before other text', { nodePool: { machineType: 'n2-standard-8!' } },
+      '[stack/Gke] nodePool.machineType: received "n2-standard-8!"; expected a Compute Engine machine type such as "n2-standard-8"'],
+    ['a disk type GKE does not have', { nodePool: { diskType: 'pd-extreme' as NodeDiskType } },
+      '[stack/Gke] nodePool.diskType: received "pd-extreme"; expected one of pd-balanced, pd-ssd, pd-standard'],
+    ['a stated size with the known memory but other vCPUs', { nodePool: { machineSize: { vcpus: 4, memoryGib: 32 } } },
+      '[stack/Gke] nodePool.machineSize: received {"vcpus":4,"memoryGib":32}; expected the size of n2-standard-8 (8 vCPUs, 32 GiB) or no machineSize: the library knows this machine type'],
+    ['own network: a range name with a trailing underscore', { network: { networkName: 'shared', subnetworkName: 'crdb', podsRangeName: 'pods_', servicesRangeName: 'svc' } },
+      '[stack/Gke] network.podsRangeName: received "pods_"; expected a Compute Engine name: 1 to 63 lowercase letters, digits or hyphens, starting with a letter'],
+    ['own network: a self link after other text', { network: { networkName: 'xprojects/acme-host/global/networks/shared', subnetworkName: 'crdb', podsRangeName: 'p', servicesRangeName: 's' } },
+      '[stack/Gke] network.networkName: received "xprojects/acme-host/global/networks/shared"; expected a Compute Engine name: 1 to 63 lowercase letters, digits or hyphens, starting with a letter, or a self link'],
+    ['own network: a self link before other text', { network: { networkName: 'shared', subnetworkName: 'projects/acme-host/regions/europe-west1/subnetworks/crdb/', podsRangeName: 'p', servicesRangeName: 's' } },
+      '[stack/Gke] network.subnetworkName: received "projects/acme-host/regions/europe-west1/subnetworks/crdb/"; expected a Compute Engine name: 1 to 63 lowercase letters, digits or hyphens, starting with a letter, or a self link'],
+    ['one node in each of two zones', {},
+      '[stack/Gke] nodePool.nodesPerZone, nodePool.autoscaling, location: received 1 node(s) per zone × 2 zone(s) = 2; CockroachDB needs at least 3 nodes to keep three replicas on distinct hosts. Raise nodesPerZone (or the autoscaling minimum), or use a regional cluster',
+      ['europe-west1-b', 'europe-west1-c']],
+  ])('refused, in full: %s', (...[, props, message, zones]) => {
+    expect(configError(() => gke(props, description({ zones }))).message).toBe(message);
   });
 });
 

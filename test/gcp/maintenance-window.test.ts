@@ -10,6 +10,33 @@ const policy = (maintenanceWindow: MaintenanceWindow) => synthScope((scope) => {
 const peak = (x: Partial<MaintenanceExclusion> = {}): MaintenanceExclusion => ({ name: 'peak', startTime: '2026-11-20T00:00:00Z', endTime: '2026-11-30T00:00:00Z', ...x });
 const daily = (...exclusions: MaintenanceExclusion[]) => MaintenanceWindow.daily({ startHourUtc: 2, durationHours: 4, exclusions });
 
+describe('MaintenanceWindow: the days and hours of the week it is open', () => {
+  test('the default: Saturday and Sunday 03:00–11:00 UTC, counted from Monday 00:00', () => {
+    expect(MaintenanceWindow.WEEKENDS.weekdays).toEqual([Weekday.SATURDAY, Weekday.SUNDAY]);
+    expect(MaintenanceWindow.WEEKENDS.weekHours).toEqual([123, 124, 125, 126, 127, 128, 129, 130, 147, 148, 149, 150, 151, 152, 153, 154]);
+  });
+
+  test('a daily window opens every day; one past Sunday midnight goes on at Monday\'s first hours, in order', () => {
+    const window = MaintenanceWindow.daily({ startHourUtc: 22, durationHours: 4 });
+    expect(window.weekdays).toEqual(Object.values(Weekday));
+    expect(window.weekHours.slice(0, 5)).toEqual([0, 1, 22, 23, 24]);
+    expect(window.weekHours).toHaveLength(28);
+    expect(MaintenanceWindow.weekly({ days: [Weekday.SUNDAY], startHourUtc: 20, durationHours: 8 }).weekHours).toEqual([0, 1, 2, 3, 164, 165, 166, 167]);
+  });
+
+  test('a whole day, and overlapping days counted once', () => {
+    expect(MaintenanceWindow.weekly({ days: [Weekday.MONDAY], startHourUtc: 0, durationHours: 24 }).weekHours).toEqual(Array.from({ length: 24 }, (_, h) => h));
+    expect(MaintenanceWindow.weekly({ days: [Weekday.MONDAY, Weekday.TUESDAY], startHourUtc: 12, durationHours: 24 }).weekHours)
+      .toEqual(Array.from({ length: 48 }, (_, h) => h + 12));
+  });
+
+  test('the days are a copy', () => {
+    const window = MaintenanceWindow.weekly({ days: [Weekday.MONDAY], startHourUtc: 0, durationHours: 24 });
+    window.weekdays.push(Weekday.FRIDAY);
+    expect(window.weekdays).toEqual([Weekday.MONDAY]);
+  });
+});
+
 describe('MaintenanceWindow recurring windows', () => {
   test('the default: Saturday and Sunday, 03:00 to 11:00 UTC', () => {
     expect(MaintenanceWindow.WEEKENDS.recurrence).toBe('FREQ=WEEKLY;BYDAY=SA,SU');

@@ -14,7 +14,9 @@ describe('GkeNetwork defaults', () => {
   const { json, resources, doc } = net();
 
   test('a custom-mode network named after the cluster', () => {
-    expect(json).toHaveResourceWithProperties(ComputeNetwork, { name: 'cockroachdb-vpc', project: 'acme-prod-db', auto_create_subnetworks: false, routing_mode: 'REGIONAL' });
+    expect(json).toHaveResourceWithProperties(ComputeNetwork, {
+      name: 'cockroachdb-vpc', project: 'acme-prod-db', auto_create_subnetworks: false, routing_mode: 'REGIONAL', description: 'Dedicated VPC of the GKE cluster cockroachdb',
+    });
   });
 
   test('one subnetwork in the region with named secondary ranges, Private Google Access and flow logs', () => {

@@ -4,11 +4,11 @@ import { KmsKeyRing } from '@cdktf/provider-google/lib/kms-key-ring';
 import { StorageBucket } from '@cdktf/provider-google/lib/storage-bucket';
 import { Testing } from 'cdktf';
 import {
-  BACKUP_KEY_STACK_APIS, BackupKeyStack, BACKUPS_STACK_APIS, BackupsStack, BackupStorageClass, ControlPlaneAccess, CustomerManagedKey, GKE_STACK_APIS, GkeLocation,
+  BACKUP_KEY_STACK_APIS, BackupKeyStack, BACKUPS_STACK_APIS, BackupsStack, BackupsStackProps, BackupStorageClass, ControlPlaneAccess, CustomerManagedKey, GKE_STACK_APIS, GkeLocation,
   GkeStack, StateBackend,
 } from '../../lib/gcp';
 import { configError } from '../support/errors';
-import { description } from './support';
+import { description, multiRegionDescription } from './support';
 
 const synthStack = (build: (app: ReturnType<typeof Testing.app>) => any) => {
   const app = Testing.app();
@@ -22,8 +22,12 @@ describe('stacks', () => {
     const doc = synthStack((app) => new BackupsStack(app, 'backups', { description: d }));
     expect(doc.provider.google).toEqual([{ project: 'acme-prod-db', region: 'europe-west1' }]);
     expect(Object.keys(doc.resource).sort()).toEqual(['google_project_service', 'google_service_account', 'google_storage_bucket', 'google_storage_bucket_iam_member']);
-    expect(doc.output.backup_bucket_url.value).toBe('gs://acme-crdb-backups');
-    expect(doc.output.backup_service_account_email.value).toBe('${google_service_account.backup_sa_crdb_backup.email}');
+    expect(doc.output.backup_bucket_url).toEqual({ value: 'gs://acme-crdb-backups', description: 'Backup bucket' });
+    expect(doc.output.backup_service_account_email).toEqual({ value: '${google_service_account.backup_sa_crdb_backup.email}', description: 'Backup service account' });
+    // The service account's roles on the bucket wait for the bucket.
+    for (const grant of Object.values<any>(doc.resource.google_storage_bucket_iam_member)) {
+      expect(grant.depends_on).toEqual(expect.arrayContaining(['google_storage_bucket.backup_bucket_acme_crdb_backups']));
+    }
   });
 
   test('BackupsStack: the bucket options reach the bucket', () => {
@@ -51,8 +55,8 @@ describe('stacks', () => {
       value: 'gcloud container clusters get-credentials cockroachdb --region europe-west1 --project acme-prod-db --internal-ip',
       description: 'Configures kubectl for the cluster\'s private endpoint (run it inside the VPC, see the README)',
     });
-    expect(doc.output.gke_cluster_name.value).toBe('${google_container_cluster.gke_cockroachdb.name}');
-    expect(doc.output.gke_endpoint.value).toBe('${google_container_cluster.gke_cockroachdb.endpoint}');
+    expect(doc.output.gke_cluster_name).toEqual({ value: '${google_container_cluster.gke_cockroachdb.name}', description: 'GKE cluster name' });
+    expect(doc.output.gke_endpoint).toEqual({ value: '${google_container_cluster.gke_cockroachdb.endpoint}', description: 'GKE control plane endpoint' });
   });
 
   test('GkeStack: the dedicated VPC is the stack\'s, with the ranges asked for and the cluster\'s control plane range', () => {
@@ -225,5 +229,36 @@ describe('BackupsStack: the key CockroachDB encrypts backups with (description.b
     expect(plain.backupEncryptionKey).toBeUndefined();
     for (const type of ['google_kms_key_ring', 'google_kms_crypto_key', 'google_kms_crypto_key_iam_member']) expect(plainDoc.resource[type]).toBeUndefined();
     expect(Object.values<any>(plainDoc.resource.google_project_service).map((s) => s.service)).not.toContain('cloudkms.googleapis.com');
+  });
+});
+
+describe('the one-region stacks and a multi-region description', () => {
+  const d = multiRegionDescription();
+
+  test('BackupsStack: the bucket in the description\'s multi-region backupLocation', () => {
+    const doc = synthStack((app) => new BackupsStack(app, 'backups', { description: d }));
+    expect(Object.values<any>(doc.resource.google_storage_bucket).map((b) => [b.name, b.location])).toEqual([['crdb-book-demo-global-backups', 'EU']]);
+    expect(doc.provider.google).toEqual([{ project: 'crdb-book-demo', region: 'europe-west1' }]);
+  });
+
+  test.each<[string, BackupsStackProps['bucket'], string]>([
+    ['a bucket location of its own', { location: 'europe-west1' },
+      '[backups] bucket.location, description.regions: received "europe-west1"; with regions the bucket is in the description\'s backupLocation (EU), a multi-region that outlives any one region: state backupLocation in the description instead'],
+    ['a bucket location equal to the description\'s', { location: 'EU' },
+      '[backups] bucket.location, description.regions: received "EU"; with regions the bucket is in the description\'s backupLocation (EU), a multi-region that outlives any one region: state backupLocation in the description instead'],
+    ['a customer-managed key', { encryptionKey: CustomerManagedKey.create() },
+      '[backups] bucket.encryptionKey, description.regions: received a key; with regions the bucket is in the multi-region EU, and the library\'s keys are in one region, whose loss would leave every backup unreadable: leave bucket.encryptionKey out'],
+  ])('BackupsStack refuses %s', (_what, bucket, message) => {
+    expect(configError(() => new BackupsStack(Testing.app(), 'backups', { description: d, bucket })).message).toBe(message);
+  });
+
+  test('a one-region description keeps both bucket options', () => {
+    expect(() => new BackupsStack(Testing.app(), 'backups', { description: description(), bucket: { location: 'EU' } })).not.toThrow();
+    expect(() => new BackupsStack(Testing.app(), 'backups', { description: description(), bucket: { encryptionKey: CustomerManagedKey.create() } })).not.toThrow();
+  });
+
+  test('GkeStack refuses it, for MultiRegionGkeStack', () => {
+    expect(configError(() => new GkeStack(Testing.app(), 'gke', { description: d })).message)
+      .toBe('[gke] description.regions: received ["europe-west1","us-east1","asia-southeast1"]; expected a one-region description: MultiRegionGkeStack deploys the clusters of several regions');
   });
 });

@@ -16,3 +16,20 @@ export function synthScope(fn: (scope: Construct) => void): { json: string; doc:
   const doc = JSON.parse(json);
   return { json, doc, resources: (type: string) => Object.values(doc.resource?.[type] ?? {}) };
 }
+
+/** The book's three-region deployment (as apps/ has it), with changes. */
+export const multiRegionDescription = (props: Partial<DeploymentDescriptionProps> = {}) => DeploymentDescription.of({
+  projectId: 'crdb-book-demo',
+  gkeClusterName: 'crdb-global',
+  namespace: 'cockroachdb-global',
+  bucketName: 'crdb-book-demo-global-backups',
+  regions: [
+    { region: 'europe-west1', zones: ['europe-west1-b', 'europe-west1-c', 'europe-west1-d'] },
+    { region: 'us-east1', zones: ['us-east1-b', 'us-east1-c', 'us-east1-d'] },
+    { region: 'asia-southeast1', zones: ['asia-southeast1-a', 'asia-southeast1-b', 'asia-southeast1-c'] },
+  ],
+  ...props,
+});
+
+/** The regions of the book's deployment. */
+export const REGIONS = ['europe-west1', 'us-east1', 'asia-southeast1'];

@@ -112,6 +112,13 @@ describe('options', () => {
     expect(only(objects, 'Certificate', 'crdb-scrape-ca').spec.issuerRef).toEqual({ name: 'corp-ca', kind: 'ClusterIssuer', group: 'cert-manager.io' });
   });
 
+  test('a GoogleCASIssuer (which writes the CA Service pool\'s root into ca.crt) issues the scrape CA Secret too', () => {
+    const cas = IssuerRef.of('crdb-cas-issuer', 'GoogleCASIssuer', 'cas-issuer.jetstack.io');
+    const { objects } = build({}, { security: ClusterSecurity.certManagerIssuer(cas) });
+    expect(only(objects, 'Certificate', 'crdb-scrape-ca').spec.issuerRef).toEqual({ name: 'crdb-cas-issuer', kind: 'GoogleCASIssuer', group: 'cas-issuer.jetstack.io' });
+    expect(only(objects, 'PodMonitoring').spec.endpoints[0].tls.ca).toEqual({ secret: { name: 'crdb-scrape-ca', key: 'ca.crt' } });
+  });
+
   test('existing Secrets: a CA-only Secret of one\'s own, which the collectors may read', () => {
     const security = ClusterSecurity.existingSecrets({ nodeSecretName: 'n', rootClientSecretName: 'r' });
     const { objects } = build({ caSecretName: 'crdb-ca-bundle' }, { security });

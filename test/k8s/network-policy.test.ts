@@ -1,7 +1,8 @@
 import { Chart, Testing } from 'cdk8s';
 import { Deployment } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
 import {
-  CloudStorageEgress, CockroachCluster, CockroachClusterProps, DbConsoleAccess, GcsCredentials, KubeApiEgress, Locality, NetworkPolicyOptions,
+  CloudStorageEgress, ClusterNetworkPolicy, CockroachCluster, CockroachClusterProps, DbConsoleAccess, GcsCredentials, KubeApiEgress, Locality, NetworkPolicyOptions,
   ScaleDownPhase,
 } from '../../lib/k8s';
 import { Manifest, newChart, only, synth, validateAgainstSchemas } from '../support/manifests';
@@ -237,6 +238,25 @@ describe('the namespace default-deny and the egress rules', () => {
 
   test('enabled: false renders none of them', () => {
     expect(names(policies({ networkPolicy: { enabled: false, namespaceDefaultDeny: true } }).objects)).toEqual([]);
+  });
+});
+
+describe('a target of one\'s own', () => {
+  test('without other regions or DNS servers of its own: kube-dns only, and no address block', () => {
+    const chart = newChart();
+    const target = Object.assign(new Construct(chart, 'own'), {
+      name: 'own', namespace: 'db', selectorLabels: { app: 'own' }, clientLabels: { 'own-client': 'true' }, sqlPort: 26257, httpPort: 8080,
+      _objectLabels: () => ({}), _componentLabels: () => ({}),
+    });
+    new ClusterNetworkPolicy(chart, 'Policy', { cluster: target, egress: {} });
+    const objects = synth(chart);
+    expect(only(objects, 'NetworkPolicy', 'own').spec.ingress).toEqual([{
+      from: [{ podSelector: { matchLabels: { app: 'own' } } }, { podSelector: { matchLabels: { 'own-client': 'true' } } }],
+      ports: [{ port: 26257, protocol: 'TCP' }, { port: 8080, protocol: 'TCP' }],
+    }]);
+    const toOwn = { to: [{ podSelector: { matchLabels: { app: 'own' } } }], ports: [{ port: 26257, protocol: 'TCP' }] };
+    expect(only(objects, 'NetworkPolicy', 'own-database-egress').spec.egress).toEqual([DNS, toOwn]);
+    expect(only(objects, 'NetworkPolicy', 'own-client-egress').spec.egress).toEqual([DNS, toOwn]);
   });
 });
 

@@ -2,9 +2,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Chart, Duration, Size } from 'cdk8s';
+import { Construct } from 'constructs';
 import {
   BackupDestination, BackupEncryption, BuiltinWorkload, ClusterSecurity, ClusterSetting, CockroachCluster, CockroachClusterProps,
-  DatabasePrivilege, DeploymentDescription, FullBackup, GcsCredentials, PreviousRunPolicy, RestoreTarget, ScheduleFailurePolicy, SQL_JOB_ANNOTATION, SqlSecret, TablePrivilege,
+  DatabasePrivilege, DatabaseRegions, DeploymentDescription, FullBackup, GcsCredentials, PreviousRunPolicy, RestoreTarget, ScheduleFailurePolicy, SQL_JOB_ANNOTATION, SqlProvisioner, SqlSecret, TablePrivilege,
 } from '../../lib/k8s';
 import { kubeApiAccessVolume } from '../../lib/k8s/private/kube-api';
 import { JOB_NAME_ENV } from '../../lib/k8s/private/sql-script';
@@ -990,4 +991,18 @@ describe('SQL errors are thrown', () => {
     const s = c.addBackupSchedule('b', { destination: BackupDestination.gcs('acme-backups', 'gke') });
     expect(s.statement).toContain("INTO 'gs://acme-backups/gke?AUTH=implicit'");
   });
+});
+
+test('a target of one\'s own that states no regions is a one-region cluster: its databases have none', () => {
+  const chart = newChart();
+  const target = Object.assign(new Construct(chart, 'own'), {
+    name: 'own', namespace: 'db', image: 'cockroachdb/cockroach:v26.2.1', sqlPort: 26257, publicHost: 'own-public.db.svc.cluster.local',
+    clientServiceAccountName: 'own-client', security: ClusterSecurity.insecure(),
+    _objectLabels: () => ({}), _componentLabels: () => ({}), _jobLabels: () => ({}),
+    _clientConnection: () => ({ flags: ['--insecure'], env: [], volumes: [], volumeMounts: [] }),
+  });
+  const sql = new SqlProvisioner(chart, 'Sql', { cluster: target });
+  const error = configError(() => sql._addDatabase('books', { regions: DatabaseRegions.of(['europe-west1']) }));
+  expect(error.message).toBe('[test/own] addDatabase(regions): received "DatabaseRegions.of([\\"europe-west1\\"], ZONE FAILURE)"; expected no regions on a one-region cluster: database regions are the regions of a multi-region cluster (multiRegion)');
+  expect(sql._addDatabase('books', {}).regions).toBeUndefined();
 });

@@ -3,8 +3,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Duration } from 'cdk8s';
+import { Construct } from 'constructs';
 import {
-  CertManagerOptions, ClusterSecurity, CockroachCluster, CockroachClusterProps, IssuerRef, Locality,
+  CertManagerOptions, ClusterCertificates, ClusterSecurity, CockroachCluster, CockroachClusterProps, IssuerRef, Locality,
 } from '../../lib/k8s';
 import { certReloaderScript } from '../../lib/k8s/private/cert-reloader';
 import { Manifest, newChart, only, synth, validateAgainstSchemas } from '../support/manifests';
@@ -166,6 +167,18 @@ describe('cert-manager options', () => {
       'x.example.com', '10.0.0.5.nip.io', 'crdb.10.0.0.5', '*.a.example.com', longest,
     ]);
     expect(node.ipAddresses).toEqual(['127.0.0.1', '10.0.0.5', 'fd00::5', '::1']);
+  });
+
+  test('an advertise domain other than the cluster\'s (a region of a multi-region cluster): the public Service and the pods under it too', () => {
+    const target = (advertiseDomain?: string) => Object.assign(new Construct(newChart('db'), 'crdb'), {
+      name: 'crdb', namespace: 'db', clusterDomain: 'cluster.local', advertiseDomain, publicServiceName: 'crdb-public', discoveryServiceName: 'crdb',
+      _objectLabels: () => ({}), _componentLabels: () => ({}),
+    });
+    const sans = (advertiseDomain?: string) => new ClusterCertificates(target(advertiseDomain), 'Certificates', { cluster: target(advertiseDomain), security: ClusterSecurity.certManager() }).nodeSans;
+    const local = ['localhost', 'crdb-public', 'crdb-public.db', 'crdb-public.db.svc.cluster.local', '*.crdb', '*.crdb.db', '*.crdb.db.svc.cluster.local'];
+    expect(sans('crdb-global-us-east1.internal')).toEqual([...local, 'crdb-public.db.svc.crdb-global-us-east1.internal', '*.crdb.db.svc.crdb-global-us-east1.internal', '127.0.0.1']);
+    expect(sans(undefined)).toEqual([...local, '127.0.0.1']);
+    expect(sans('cluster.local')).toEqual([...local, '127.0.0.1']);
   });
 
   test('node and client keys are RSA 2048, replaced at every renewal', () => {

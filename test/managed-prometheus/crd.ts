@@ -31,5 +31,14 @@ export function installManagedPrometheusCrds(kubeconfig: string): void {
     }
   };
   kubectl(['apply', '--server-side', '-f', crdFolder()]);
-  kubectl(['wait', '--for=condition=Established', '--timeout=60s', ...MANAGED_PROMETHEUS_CRDS.map((name) => `crd/${name}`)]);
+  // kubectl wait can fail at once on a CRD created a moment ago (kubernetes/kubernetes#66439): try again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      kubectl(['wait', '--for=condition=Established', '--timeout=60s', ...MANAGED_PROMETHEUS_CRDS.map((name) => `crd/${name}`)]);
+      return;
+    } catch (e) {
+      if (attempt === 3) throw e;
+      execFileSync('sleep', ['1']);
+    }
+  }
 }

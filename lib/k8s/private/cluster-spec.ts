@@ -8,6 +8,7 @@ import { HELM_CHART_SQL_PORT_NAME, HelmRelease } from '../helm-release';
 import { Locality } from '../locality';
 import { CockroachLogging } from '../logging';
 import { MEMORY_BUDGET_FRACTION, MemoryAllocation } from '../memory';
+import { MultiRegion } from '../multi-region';
 import { HOSTNAME_TOPOLOGY_KEY, PlacementOptions, PodAntiAffinity, TopologySpread, ZONE_TOPOLOGY_KEY } from '../placement';
 import { MIN_LIVE_NODES, ScaleDownPhase, ScaleDownPlan } from '../scale-down';
 import { ClusterSecurity } from '../security';
@@ -113,6 +114,10 @@ export interface ClusterSpec {
   readonly sqlPortName: string;
   readonly namespace: string;
   readonly clusterDomain: string;
+  /** The domain the pods advertise their names under: the region's with `multiRegion`, else `clusterDomain`. */
+  readonly advertiseDomain: string;
+  /** This chart's region of a multi-region cluster, when it is one. */
+  readonly multiRegion?: MultiRegion;
   readonly replicas: number;
   /** `replicas`, or `scaleDown.from` during phase DECOMMISSION. */
   readonly renderedReplicas: number;
@@ -201,7 +206,8 @@ function adoptedName(scope: Construct, helmRelease: HelmRelease, name: string | 
 /** Validates the props of the cluster `scope` (errors name it) with construct id `id`, and normalizes them. */
 export function resolveClusterSpec(scope: Construct, id: string, props: CockroachClusterProps): ClusterSpec {
   checkPropKinds(scope, props);
-  const security = props.security ?? ClusterSecurity.certManager();
+  const multiRegion = props.multiRegion;
+  const security = multiRegion?.security ?? props.security ?? ClusterSecurity.certManager();
 
   const helmRelease = props.adoptHelmRelease;
   helmRelease?._check(scope, 'adoptHelmRelease');
@@ -213,11 +219,12 @@ export function resolveClusterSpec(scope: Construct, id: string, props: Cockroac
   if (suffix) reject(scope, 'name', name, `expected a name not ending in "${suffix}": another cluster's objects are named <name>${suffix}`);
   const namespace = Chart.of(scope).namespace ?? 'default';
   checkDnsLabel(scope, 'namespace (of the chart)', namespace);
+  multiRegion?._checkCluster(scope, props, name, namespace);
   claimClusterNames(scope, name, namespace, props.dbConsoleIngress?.identityAwareProxy !== undefined);
   const clusterDomain = props.clusterDomain ?? 'cluster.local';
   checkDnsSubdomain(scope, 'clusterDomain', clusterDomain);
 
-  const replicas = props.replicas ?? 3;
+  const replicas = props.replicas ?? multiRegion?.replicas ?? 3;
   if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 1 || replicas === 2) {
     reject(scope, 'replicas', replicas,
       'expected 1 (a single-node development cluster) or an integer ≥ 3: two nodes cannot keep a majority when one fails');
@@ -252,6 +259,7 @@ export function resolveClusterSpec(scope: Construct, id: string, props: Cockroac
   const labels = resolveLabels(name, helmRelease);
   const placement = resolvePlacement(scope, props.placement ?? {}, labels.selectorLabels, replicas);
 
+  const locality = props.locality ?? (multiRegion ? Locality.fromNode() : undefined);
   if (props.locality && !props.locality.isWellFormed) {
     reject(scope, 'locality', props.locality.toString(), props.locality.isPerPod
       ? 'expected at least one tier, each with a distinct key of letters, digits, \'_\' or \'-\' and a valid node label'
@@ -309,6 +317,8 @@ export function resolveClusterSpec(scope: Construct, id: string, props: Cockroac
     ...labels,
     namespace,
     clusterDomain,
+    advertiseDomain: multiRegion?.advertiseDomain ?? clusterDomain,
+    multiRegion,
     replicas,
     renderedReplicas: scaleDown.renderedReplicas,
     version,
@@ -325,9 +335,9 @@ export function resolveClusterSpec(scope: Construct, id: string, props: Cockroac
     expandFromBytes: expansion.fromBytes,
     terminationGracePeriodSeconds,
     placement: placement.podSpec,
-    locality: props.locality,
+    locality,
     certificateReloadSeconds,
-    clusterName: props.clusterName,
+    clusterName: props.clusterName ?? multiRegion?.clusterName,
     serviceAccountAnnotations: { ...(props.serviceAccountAnnotations ?? {}), ...(props.gcsCredentials?._annotations() ?? {}) },
     gcsCredentials: props.gcsCredentials,
     sqlJob: props.sqlJob ?? {},
@@ -495,6 +505,7 @@ function checkPropKinds(scope: Construct, props: CockroachClusterProps): void {
     ['adoptHelmRelease', props.adoptHelmRelease, instanceOf(HelmRelease), 'a HelmRelease, e.g. HelmRelease.of(\'crdb\')'],
     ['logging', props.logging, instanceOf(CockroachLogging), 'a CockroachLogging, e.g. CockroachLogging.of({ stderr: { filter: LogSeverity.WARNING } })'],
     ['locality', props.locality, instanceOf(Locality), 'a Locality, e.g. Locality.fromNode()'],
+    ['multiRegion', props.multiRegion, instanceOf(MultiRegion), 'a MultiRegion, e.g. MultiRegion.fromDeployment(description, \'europe-west1\')'],
     ['gcsCredentials', props.gcsCredentials, instanceOf(GcsCredentials), 'GcsCredentials, e.g. GcsCredentials.fromDeployment(description) or GcsCredentials.keyFromSecret(\'gcs-key\')'],
     ['placement.antiAffinity', props.placement?.antiAffinity, instanceOf(PodAntiAffinity), 'a PodAntiAffinity, e.g. PodAntiAffinity.preferred()'],
     ['placement.topologySpread', props.placement?.topologySpread, instanceOf(TopologySpread), 'a TopologySpread, e.g. TopologySpread.acrossZones()'],

@@ -110,7 +110,7 @@ function startArgs(input: DatabasePodInput): string[] {
     'start',
     `--join=${input.joinAddresses.join(',')}`,
     ...(spec.clusterName ? [`--cluster-name=${spec.clusterName}`] : []),
-    `--advertise-host=$(POD_NAME).${input.discoveryServiceName}.${spec.namespace}.svc.${spec.clusterDomain}`,
+    `--advertise-host=$(POD_NAME).${input.discoveryServiceName}.${spec.namespace}.svc.${spec.advertiseDomain}`,
     ...input.connectionFlags,
     `--http-port=${HTTP_PORT}`,
     `--port=${SQL_PORT}`,

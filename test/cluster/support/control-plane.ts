@@ -61,7 +61,8 @@ function issue(dir: string, name: string, subject: string, extensions: string): 
     '-extfile', `${name}.ext`, '-out', `${name}.crt`], dir);
 }
 
-function createCertificates(dir: string): void {
+/** The harness CA, the API server's serving certificate, the admin client certificate and the ServiceAccount key, in `dir`. */
+export function createCertificates(dir: string): void {
   openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'ca.key'], dir);
   openssl(['req', '-x509', '-new', '-key', 'ca.key', '-subj', '/CN=harness-ca', '-days', '2', '-out', 'ca.crt',
     '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], dir);
@@ -113,10 +114,18 @@ function start(dir: string, name: string, command: string, args: string[]): numb
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
   }
+  // A child that exited but that this process has not reaped yet is gone too: Node reaps its children from
+  // its event loop, which stopControlPlane() blocks while it waits.
+  let stat: string;
+  try {
+    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return true;
+  }
+  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
 }
 
 async function waitFor(what: string, dir: string, pid: number, check: () => boolean, seconds: number): Promise<void> {
@@ -157,50 +166,12 @@ async function startAll(buildDir: string, dir: string): Promise<ControlPlane> {
   const bin = (name: string) => path.join(buildDir, 'bin', name);
   fs.mkdirSync(dir, { recursive: true });
   createCertificates(dir);
-  const pids: number[] = [];
-  // Should this process die without stopping them (Ctrl-C, a CI timeout), a watchdog stops what it started.
-  pids.push(start(dir, 'watchdog', 'bash', ['-c', [
-    `while kill -0 ${process.pid} 2>/dev/null; do sleep 2; done`,
-    `while read -r pid name; do [ "$name" = watchdog ] || kill -TERM -- "-$pid" 2>/dev/null; done < ${path.join(dir, 'pids')}`,
-  ].join('\n')]));
-
-  const etcdPort = await freePort();
-  const etcdPeerPort = await freePort();
-  const etcd = start(dir, 'etcd', bin('etcd'), ['--data-dir', path.join(dir, 'etcd'),
-    '--listen-client-url', `http://${HOST}:${etcdPort}`, '--listen-peer-url', `http://${HOST}:${etcdPeerPort}`]);
-  pids.push(etcd);
-  await waitFor('etcd', dir, etcd, () => fs.readFileSync(path.join(dir, 'etcd.log'), 'utf8').includes('etcd ready'), 60);
-
-  // What ServiceAccounts do, for the tests that compare a ServiceAccount's rights with its script's calls.
-  fs.writeFileSync(path.join(dir, 'audit-policy.yaml'), [
-    'apiVersion: audit.k8s.io/v1',
-    'kind: Policy',
-    'omitStages: [RequestReceived]',
-    'rules:',
-    '- level: Metadata',
-    '  userGroups: [system:serviceaccounts]',
-    '- level: None',
-    '',
-  ].join('\n'));
-  const apiPort = await freePort();
-  const server = `https://${HOST}:${apiPort}`;
-  const kubeconfig = writeKubeconfig(dir, server);
-  const apiserver = start(dir, 'kube-apiserver', bin('kube-apiserver'), [
-    `--etcd-servers=http://${HOST}:${etcdPort}`,
-    `--bind-address=${HOST}`, `--advertise-address=${HOST}`, `--secure-port=${apiPort}`,
-    '--tls-cert-file=apiserver.crt', '--tls-private-key-file=apiserver.key', '--client-ca-file=ca.crt',
-    '--service-account-key-file=sa.pub', '--service-account-signing-key-file=sa.key',
-    '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
-    '--service-cluster-ip-range=10.0.0.0/24',
-    '--authorization-mode=RBAC',
-    '--enable-admission-plugins=NamespaceLifecycle,ServiceAccount,PodSecurity,ValidatingAdmissionPolicy',
-    // No kubelet, no Endpoints for the kubernetes Service: the reconciler would only fail.
-    '--endpoint-reconciler-type=none',
-    '--profiling=false',
-    '--audit-policy-file=audit-policy.yaml', '--audit-log-path=audit.log', '--audit-log-format=json', '--audit-log-mode=blocking',
-  ]);
-  pids.push(apiserver);
-  await waitFor('kube-apiserver', dir, apiserver, () => kubectlOk(kubeconfig, ['get', '--raw', '/readyz']), 120);
+  const pids: number[] = [startWatchdog(dir)];
+  const etcd = await startEtcd(buildDir, dir);
+  pids.push(etcd.pid);
+  const api = await startApiServer(buildDir, dir, { etcdServers: etcd.url, auditLog: true });
+  pids.push(api.pid);
+  const { kubeconfig, server, apiPort } = api;
 
   const controllerManager = start(dir, 'kube-controller-manager', bin('kube-controller-manager'), [
     `--kubeconfig=${kubeconfig}`,
@@ -219,9 +190,7 @@ async function startAll(buildDir: string, dir: string): Promise<ControlPlane> {
   await waitFor('kube-controller-manager', dir, controllerManager, () => kubectlOk(kubeconfig, ['-n', 'default', 'get', 'configmap', 'kube-root-ca.crt']), 120);
 
   const crdDir = path.join(buildDir, 'crds');
-  // Server-side: the prometheus-operator CRDs exceed client-side apply's annotation limit.
-  execFileSync('kubectl', ['--kubeconfig', kubeconfig, 'apply', '--server-side', '-f', path.join(crdDir, 'cert-manager'), '-f', path.join(crdDir, 'prometheus-operator')], { stdio: 'pipe' });
-  execFileSync('kubectl', ['--kubeconfig', kubeconfig, 'wait', '--for=condition=Established', '--timeout=60s', 'crd', '--all'], { stdio: 'pipe' });
+  installHarnessCrds(kubeconfig, crdDir, ['cert-manager', 'prometheus-operator']);
   // GKE's Managed Service for Prometheus CRDs (PodMonitoring, Rules…), from a build of their own
   // (test/managed-prometheus/build.sh, cached; the harness build's key stays as it is). Here rather than in
   // the tests that apply the GKE app: GKE installs them on every cluster with managed collection (the
@@ -234,6 +203,114 @@ async function startAll(buildDir: string, dir: string): Promise<ControlPlane> {
   await waitFor('cert-manager', dir, certManager, () => fs.readFileSync(path.join(dir, 'cert-manager.log'), 'utf8').includes('cert-manager controllers running'), 60);
 
   return { dir, kubeconfig, server, apiPort, caFile: path.join(dir, 'ca.crt'), pids, crdDir, auditLog: path.join(dir, 'audit.log') };
+}
+
+/**
+ * Starts a watchdog in `dir`: should this process die without stopping what it started there (Ctrl-C, a
+ * CI timeout), it stops every process of `dir`'s pids file.
+ */
+export function startWatchdog(dir: string): number {
+  return start(dir, 'watchdog', 'bash', ['-c', [
+    `while kill -0 ${process.pid} 2>/dev/null; do sleep 2; done`,
+    `while read -r pid name; do [ "$name" = watchdog ] || kill -TERM -- "-$pid" 2>/dev/null; done < ${path.join(dir, 'pids')}`,
+  ].join('\n')]);
+}
+
+/** Starts the harness's etcd with its data in `dir`; returns once it serves, with its client URL. */
+export async function startEtcd(buildDir: string, dir: string): Promise<{ pid: number; url: string }> {
+  const etcdPort = await freePort();
+  const etcdPeerPort = await freePort();
+  const pid = start(dir, 'etcd', path.join(buildDir, 'bin', 'etcd'), ['--data-dir', path.join(dir, 'etcd'),
+    '--listen-client-url', `http://${HOST}:${etcdPort}`, '--listen-peer-url', `http://${HOST}:${etcdPeerPort}`]);
+  await waitFor('etcd', dir, pid, () => fs.readFileSync(path.join(dir, 'etcd.log'), 'utf8').includes('etcd ready'), 60);
+  return { pid, url: `http://${HOST}:${etcdPort}` };
+}
+
+/** The client URL of the etcd that startEtcd started in `dir` (from the line it logs when ready). */
+export function etcdUrlOf(dir: string): string {
+  const m = /etcd ready on (http:\/\/\S+)/.exec(fs.readFileSync(path.join(dir, 'etcd.log'), 'utf8'));
+  if (!m) throw new Error(`no etcd started in ${dir}`);
+  return m[1];
+}
+
+export interface ApiServerOptions {
+  /** `--etcd-servers`. */
+  readonly etcdServers: string;
+  /** `--etcd-prefix`: where in etcd this API server keeps its objects. @default /registry */
+  readonly etcdPrefix?: string;
+  /** Write the audit log of ServiceAccounts' requests (`audit.log`). @default false */
+  readonly auditLog?: boolean;
+}
+
+/**
+ * Starts kube-apiserver with the certificates of createCertificates() in `dir` and writes its admin
+ * kubeconfig there; returns once it is ready.
+ */
+export async function startApiServer(buildDir: string, dir: string, options: ApiServerOptions): Promise<{ pid: number; apiPort: number; server: string; kubeconfig: string }> {
+  const audit = options.auditLog ? [
+    '--audit-policy-file=audit-policy.yaml', '--audit-log-path=audit.log', '--audit-log-format=json', '--audit-log-mode=blocking',
+  ] : [];
+  // What ServiceAccounts do, for the tests that compare a ServiceAccount's rights with its script's calls.
+  if (options.auditLog) {
+    fs.writeFileSync(path.join(dir, 'audit-policy.yaml'), [
+      'apiVersion: audit.k8s.io/v1',
+      'kind: Policy',
+      'omitStages: [RequestReceived]',
+      'rules:',
+      '- level: Metadata',
+      '  userGroups: [system:serviceaccounts]',
+      '- level: None',
+      '',
+    ].join('\n'));
+  }
+  const apiPort = await freePort();
+  const server = `https://${HOST}:${apiPort}`;
+  const kubeconfig = writeKubeconfig(dir, server);
+  const pid = start(dir, 'kube-apiserver', path.join(buildDir, 'bin', 'kube-apiserver'), [
+    `--etcd-servers=${options.etcdServers}`,
+    ...(options.etcdPrefix ? [`--etcd-prefix=${options.etcdPrefix}`] : []),
+    `--bind-address=${HOST}`, `--advertise-address=${HOST}`, `--secure-port=${apiPort}`,
+    '--tls-cert-file=apiserver.crt', '--tls-private-key-file=apiserver.key', '--client-ca-file=ca.crt',
+    '--service-account-key-file=sa.pub', '--service-account-signing-key-file=sa.key',
+    '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+    '--service-cluster-ip-range=10.0.0.0/24',
+    '--authorization-mode=RBAC',
+    '--enable-admission-plugins=NamespaceLifecycle,ServiceAccount,PodSecurity,ValidatingAdmissionPolicy',
+    // No kubelet, no Endpoints for the kubernetes Service: the reconciler would only fail.
+    '--endpoint-reconciler-type=none',
+    '--profiling=false',
+    ...audit,
+  ]);
+  await waitFor('kube-apiserver', dir, pid, () => kubectlOk(kubeconfig, ['get', '--raw', '/readyz']), 120);
+  return { pid, apiPort, server, kubeconfig };
+}
+
+/**
+ * Installs folders of the harness build's CRDs (`crds/cert-manager`, `crds/prometheus-operator`), and
+ * returns once every CRD of the API server is Established. Server-side: the prometheus-operator CRDs
+ * exceed client-side apply's annotation limit.
+ */
+export function installHarnessCrds(kubeconfig: string, crdDir: string, folders: Array<'cert-manager' | 'prometheus-operator'>): void {
+  execFileSync('kubectl', ['--kubeconfig', kubeconfig, 'apply', '--server-side', ...folders.flatMap((f) => ['-f', path.join(crdDir, f)])], { stdio: 'pipe' });
+  waitEstablished(kubeconfig, ['crd', '--all']);
+}
+
+/**
+ * `kubectl wait --for=condition=Established` on CRDs (`crd --all`, `crd/<name>`…), for up to 60 s. kubectl
+ * fails at once instead of waiting when a CRD just created has no status conditions yet (".status.conditions
+ * accessor error: <nil>", kubernetes/kubernetes#66439): then it waits again.
+ */
+export function waitEstablished(kubeconfig: string, targets: string[]): void {
+  const deadline = Date.now() + 60000;
+  for (;;) {
+    try {
+      execFileSync('kubectl', ['--kubeconfig', kubeconfig, 'wait', '--for=condition=Established', '--timeout=60s', ...targets], { stdio: 'pipe' });
+      return;
+    } catch (e: any) {
+      if (!String(e.stderr).includes('.status.conditions accessor error') || Date.now() > deadline) throw e;
+      execFileSync('sleep', ['0.2']);
+    }
+  }
 }
 
 /** Stops every process started (by PID, with its process group), then removes the folder unless asked to keep it. */

@@ -2,7 +2,7 @@ import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  ClusterSecurity, CockroachDbVersion, Locality, MemoryAllocation, PodAntiAffinity, PvcRetention, ScaleDownPhase, TopologySpread,
+  ClusterSecurity, CockroachDbVersion, DeploymentDescription, Locality, MultiRegion, MemoryAllocation, PodAntiAffinity, PvcRetention, ScaleDownPhase, TopologySpread,
   VersionChangeKind,
 } from '../../../lib/k8s';
 import { databaseSelectorLabels, resolveClusterSpec } from '../../../lib/k8s/private/cluster-spec';
@@ -25,6 +25,8 @@ describe('defaults', () => {
     expect(spec.name).toBe('crdb');
     expect(spec.namespace).toBe('db');
     expect(spec.clusterDomain).toBe('cluster.local');
+    expect(spec.advertiseDomain).toBe('cluster.local');
+    expect(spec.multiRegion).toBeUndefined();
     expect(spec.replicas).toBe(3);
     expect(spec.renderedReplicas).toBe(3);
     expect(spec.security.isSecure).toBe(true);
@@ -72,6 +74,24 @@ describe('defaults', () => {
   });
 });
 
+test('a region of a multi-region cluster: its domain, nodes, locality, cluster name and issuer', () => {
+  const description = DeploymentDescription.of({
+    projectId: 'crdb-book-demo', gkeClusterName: 'crdb-global', bucketName: 'crdb-book-demo-global-backups', namespace: 'db',
+    regions: [{ region: 'europe-west1' }, { region: 'us-east1', nodes: 5 }, { region: 'asia-southeast1' }],
+  });
+  const multiRegion = MultiRegion.fromDeployment(description, 'us-east1');
+  const spec = resolve({ multiRegion });
+  expect(spec.multiRegion).toBe(multiRegion);
+  expect(spec.advertiseDomain).toBe('crdb-global-us-east1.internal');
+  expect(spec.clusterDomain).toBe('cluster.local');
+  expect(spec.replicas).toBe(5);
+  expect(spec.locality?.nodeTiers).toEqual(Locality.STANDARD_TIERS);
+  expect(spec.clusterName).toBe('crdb-global');
+  expect(spec.security).toBe(multiRegion.security);
+  // A locality of one's own, if it starts with the region.
+  expect(resolve({ multiRegion, locality: Locality.of('region=us-east1') }).locality?.value).toBe('region=us-east1');
+});
+
 test('the selector labels: name, instance and the database component', () => {
   expect(databaseSelectorLabels('x')).toEqual({
     'app.kubernetes.io/name': 'cockroachdb', 'app.kubernetes.io/instance': 'x', 'app.kubernetes.io/component': 'database',
@@ -104,6 +124,7 @@ test('every prop given: each lands in the spec, normalized', () => {
   expect(spec.name).toBe('db1');
   expect(spec.security.isSecure).toBe(false);
   expect(spec.clusterDomain).toBe('corp.local');
+  expect(spec.advertiseDomain).toBe('corp.local');
   expect(spec.replicas).toBe(5);
   expect(spec.renderedReplicas).toBe(5);
   expect(spec.versionChange).toBe(VersionChangeKind.PATCH);
