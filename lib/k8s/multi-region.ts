@@ -66,9 +66,7 @@ export class MultiRegion {
     if (!description.isMultiRegion) {
       reject(SCOPE, 'description', description.region, 'expected a multi-region description (regions): this one has a single region');
     }
-    const found = description.regions.find((r) => r.region === region);
-    if (!found) reject(SCOPE, 'region', region, `expected one of the description's regions: ${description.regions.map((r) => r.region).join(', ')}`);
-    return new MultiRegion(description, found, options);
+    return new MultiRegion(description, description.regionOf(region, SCOPE), options);
   }
 
   /** The deployment description. */

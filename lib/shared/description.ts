@@ -1,4 +1,5 @@
 import { AlertThresholdsProps, AlertThresholdValues, resolveAlertThresholds } from './alerts';
+import type { ErrorScope } from './errors';
 import { RegionDescription, RegionProps, resolveRegions, storageMultiRegionOf } from './regions';
 import { checkDns1035Label, checkDnsLabel, checkGcsBucketName, checkObjectPath, reject } from './validate';
 
@@ -359,12 +360,12 @@ export class DeploymentDescription {
 
   /**
    * The region named `region` of a multi-region deployment. Throws `CockroachConfigError` naming the
-   * declared regions when there is none.
+   * declared regions when there is none, with `scope` as the error's construct path (the caller's).
    */
-  public regionOf(region: string): RegionDescription {
+  public regionOf(region: string, scope: ErrorScope = SCOPE): RegionDescription {
     const found = this.regions.find((r) => r.region === region);
     if (!found) {
-      reject(SCOPE, 'region', region, this.regions.length === 0
+      reject(scope, 'region', region, this.regions.length === 0
         ? 'expected a multi-region description (regions): this one has a single region'
         : `expected one of the description's regions: ${this.regions.map((r) => r.region).join(', ')}`);
     }
